@@ -1,0 +1,150 @@
+"""Channels: the only way agents run commands. Classify, approve, run, redact, audit."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from aoi.gate.approval import Approval, approval_from, approval_name
+from aoi.gate.audit import AuditLog
+from aoi.gate.classify import classify
+from aoi.gate.policy import Policy
+from aoi.gate.redact import redact, redact_command
+from aoi.gate.verdict import Role, Verdict, VerdictKind
+
+Runner = Callable[[str], tuple[str, int]]
+"""Runs one accepted command: command -> (output, exit status). Never a shell."""
+
+REFUSED_EXIT = 3
+
+
+@dataclass(slots=True, frozen=True)
+class ChannelResult:
+    """What an agent gets back. `output` is always redacted.
+
+    `approved` is None when no approval was needed (READ, or refused before
+    approval), else the approval decision.
+    """
+
+    output: str
+    exit_code: int
+    verdict: Verdict
+    approved: bool | None
+    redacted: bool
+
+
+class Channel:
+    """A role-bound way to run commands; the role cannot be changed after creation."""
+
+    __slots__ = ("_gate", "_role")
+
+    def __init__(self, gate: Gate, role: Role) -> None:
+        self._gate = gate
+        self._role = role
+
+    @property
+    def role(self) -> Role:
+        return self._role
+
+    def run(self, command: str) -> ChannelResult:
+        """Classify, approve, run, redact and audit one command.
+
+        A refusal comes back as the output (exit code REFUSED_EXIT) and the
+        runner is not called.
+        """
+        return self._gate._run(self._role, command)
+
+    def __repr__(self) -> str:
+        return f"Channel({self._role.value})"
+
+
+class Gate:
+    """Wraps a runner with the command policy; hands out Probe and Executor channels.
+
+    `approval` is 'auto' (the twin's default), 'deny', 'ask' (y/N through
+    `input_fn`, showing the command through `output_fn`) or a callback
+    `(command, verdict) -> bool`. `audit_path` receives one JSON line per command.
+    """
+
+    def __init__(
+        self,
+        runner: Runner,
+        *,
+        policy: Policy | None = None,
+        approval: str | Approval = "auto",
+        audit_path: str | Path | None = None,
+        input_fn: Callable[[str], str] = input,
+        output_fn: Callable[[str], None] = print,
+    ) -> None:
+        self._runner = runner
+        self.policy = policy if policy is not None else Policy.default()
+        self._approve = approval_from(approval, input_fn=input_fn, output_fn=output_fn)
+        self._approval_name = approval_name(approval)
+        self._audit = AuditLog(audit_path) if audit_path is not None else None
+
+    def channel(self, role: Role) -> Channel:
+        return Channel(self, Role(role))
+
+    def _run(self, role: Role, command: str) -> ChannelResult:
+        verdict = classify(command, role, self.policy)
+        approved: bool | None = None
+        decision = "not needed"
+        if not verdict.allowed:
+            decision = "refused by policy"
+            return self._finish(
+                role, command, verdict, f"refused: {verdict.reason}", REFUSED_EXIT, None, decision
+            )
+        if verdict.kind is VerdictKind.WRITE:
+            approved = bool(self._approve(command, verdict))
+            decision = f"{'approved' if approved else 'denied'} ({self._approval_name})"
+            if not approved:
+                text = f"refused: the approval policy declined this write; it was not run ({verdict.reason})"
+                return self._finish(role, command, verdict, text, REFUSED_EXIT, approved, decision)
+        try:
+            output, code = self._runner(command)
+        except Exception as err:
+            self._record(role, command, verdict, decision, None, False, error=type(err).__name__)
+            raise
+        return self._finish(role, command, verdict, output, code, approved, decision)
+
+    def _finish(
+        self,
+        role: Role,
+        command: str,
+        verdict: Verdict,
+        output: str,
+        code: int,
+        approved: bool | None,
+        decision: str,
+    ) -> ChannelResult:
+        text, changed = redact(output, verdict.argv)
+        self._record(role, command, verdict, decision, code, changed)
+        return ChannelResult(text, code, verdict, approved, changed)
+
+    def _record(
+        self,
+        role: Role,
+        command: str,
+        verdict: Verdict,
+        decision: str,
+        code: int | None,
+        redacted: bool,
+        error: str | None = None,
+    ) -> None:
+        if self._audit is None:
+            return
+        fields: dict[str, object] = {
+            "role": role.value,
+            "command": redact_command(command),
+            "verdict": verdict.kind.value,
+            "allowed": verdict.allowed,
+            "reason": redact_command(verdict.reason),
+            "rule": verdict.rule,
+            "approval": decision,
+            "exit_code": code,
+            "redacted": redacted,
+        }
+        if error is not None:
+            fields["error"] = error
+        self._audit.record(**fields)

@@ -1,0 +1,131 @@
+"""A getopt-style flag parser shared by the command grammars.
+
+It follows pflag (kubectl, helm) and GNU getopt conventions: `--name=value`,
+`--name value` for flags that take a value, bundled short flags (`-it`), short
+values glued on (`-nX`, `-n=X`, `-oyaml`), interspersed positionals, and `--`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+class FlagError(ValueError):
+    """A flag the grammar does not know or that lacks its value."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass(slots=True, frozen=True)
+class FlagSpec:
+    """Which flags take values; short flags map to their long names.
+
+    `short` maps a letter to (long name, takes a value). Unknown short flags are
+    errors when `strict_short`; unknown long flags are treated as switches.
+    `optional` lists long flags whose value may only be given with `=`.
+    """
+
+    short: dict[str, tuple[str, bool]]
+    long_value: frozenset[str]
+    optional: frozenset[str] = frozenset()
+    strict_short: bool = True
+    # Tools like `tail -20` and `head -5` accept a bare number as a flag.
+    numeric: str | None = None
+
+
+@dataclass(slots=True)
+class Args:
+    """Parsed flags (by long name, every value kept in order) and positionals."""
+
+    flags: dict[str, list[str]] = field(default_factory=dict)
+    positionals: list[str] = field(default_factory=list)
+    rest: list[str] | None = None
+
+    def has(self, name: str) -> bool:
+        return name in self.flags
+
+    def on(self, name: str) -> bool:
+        """True when a switch is present and not explicitly set false."""
+        values = self.flags.get(name)
+        return values is not None and values[-1].lower() not in ("false", "0")
+
+    def last(self, name: str) -> str | None:
+        values = self.flags.get(name)
+        return values[-1] if values else None
+
+
+def _add(flags: dict[str, list[str]], name: str, value: str) -> None:
+    values = flags.get(name)
+    if values is None:
+        flags[name] = [value]
+    else:
+        values.append(value)
+
+
+def parse(tokens: list[str], spec: FlagSpec, start: int = 0) -> Args:
+    """Parse tokens[start:] against spec; raise FlagError on malformed flags."""
+    args = Args()
+    flags = args.flags
+    positionals = args.positionals
+    short = spec.short
+    long_value = spec.long_value
+    i = start
+    n = len(tokens)
+    while i < n:
+        tok = tokens[i]
+        i += 1
+        if len(tok) < 2 or tok[0] != "-":
+            positionals.append(tok)
+            continue
+        if tok[1] == "-":
+            if len(tok) == 2:
+                args.rest = tokens[i:]
+                break
+            name, eq, value = tok[2:].partition("=")
+            if eq:
+                _add(flags, name, value)
+            elif name in long_value and name not in spec.optional:
+                if i >= n:
+                    raise FlagError(f"flag --{name} needs a value")
+                _add(flags, name, tokens[i])
+                i += 1
+            else:
+                _add(flags, name, "true")
+            continue
+        if spec.numeric is not None and tok[1:].isdigit():
+            _add(flags, spec.numeric, tok[1:])
+            continue
+        j = 1
+        while j < len(tok):
+            letter = tok[j]
+            entry = short.get(letter)
+            if entry is None:
+                if spec.strict_short:
+                    raise FlagError(f"unknown flag -{letter}")
+                name, takes = letter, False
+            else:
+                name, takes = entry
+            j += 1
+            if takes:
+                value = tok[j:]
+                if value.startswith("="):
+                    value = value[1:]
+                if not value and j >= len(tok):
+                    if i >= n:
+                        raise FlagError(f"flag -{letter} needs a value")
+                    value = tokens[i]
+                    i += 1
+                _add(flags, name, value)
+                break
+            if j < len(tok) and tok[j] == "=":
+                _add(flags, name, tok[j + 1 :])
+                break
+            _add(flags, name, "true")
+    return args
+
+
+def words(text: str) -> frozenset[str]:
+    """A set of names written as whitespace-separated words (for long tables)."""
+    return frozenset(text.split())

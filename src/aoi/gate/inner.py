@@ -1,0 +1,330 @@
+"""Commands run inside a container by `kubectl exec POD -- COMMAND`."""
+
+from __future__ import annotations
+
+from aoi.gate.facts import FORBIDDEN, READ, WRITE, Facts, Outcome, forbid, worst
+from aoi.gate.flags import FlagError, FlagSpec, parse, words
+from aoi.gate.lexer import LexError, split_pipeline
+from aoi.gate.mongo import classify_mongo
+
+_SYSTEM_DIRS = frozenset({"/bin", "/usr/bin", "/usr/local/bin", "/sbin", "/usr/sbin"})
+
+# Programs that only read whatever their arguments are.
+_READERS = words(
+    """
+    cat head ls printenv ps df du free uptime whoami id uname pwd stat wc grep egrep
+    fgrep which md5sum sha1sum sha256sum nslookup dig host getent netstat ss lsof
+    nproc lscpu vmstat iostat file readlink realpath basename dirname sort uniq cut
+    tr echo true test ifconfig cksum zcat jq
+    """
+)
+_WRITERS = words(
+    """
+    rm mv cp chmod chown chgrp kill pkill killall touch mkdir rmdir ln truncate tee
+    mongorestore mongoimport mongodump install unlink
+    """
+)
+_SHELLS = frozenset({"sh", "bash", "ash", "dash", "zsh", "ksh", "busybox"})
+_NEVER = {
+    "python": "interpreters",
+    "python3": "interpreters",
+    "perl": "interpreters",
+    "node": "interpreters",
+    "ruby": "interpreters",
+    "php": "interpreters",
+    "awk": "awk programs can run commands inside the pod",
+    "gawk": "awk programs can run commands inside the pod",
+    "sed": "sed can write files; read with grep, head or tail",
+    "nc": "raw network tools",
+    "ncat": "raw network tools",
+    "socat": "raw network tools",
+    "telnet": "raw network tools",
+    "ssh": "remote shells",
+    "scp": "remote copies",
+    "dd": "raw disk access",
+    "su": "changing user",
+    "sudo": "changing user",
+    "chroot": "changing root",
+    "nsenter": "entering namespaces",
+    "xargs": "running other programs",
+    "nohup": "running other programs",
+    "timeout": "running other programs",
+    "nice": "running other programs",
+    "watch": "commands that never end",
+    "exec": "running other programs",
+    "eval": "running other programs",
+    "source": "running other programs",
+    "apt": "package managers",
+    "apt-get": "package managers",
+    "apk": "package managers",
+    "yum": "package managers",
+    "pip": "package managers",
+    "npm": "package managers",
+    "crontab": "scheduling programs",
+    "shutdown": "stopping the machine",
+    "reboot": "stopping the machine",
+    "halt": "stopping the machine",
+    "mount": "mounting file systems",
+    "umount": "mounting file systems",
+}
+
+_FIND_ACTIONS = frozenset(
+    {"-exec", "-execdir", "-ok", "-okdir", "-delete", "-fprint", "-fprint0", "-fprintf", "-fls"}
+)
+
+
+def _follows(arg: str) -> bool:
+    if arg.startswith("--"):
+        return arg.startswith(("--follow", "--retry"))
+    return arg.startswith("-") and ("f" in arg or "F" in arg)
+
+
+_CURL_SPEC = FlagSpec(
+    {c: (c, True) for c in "xUErYyzwHAebcdFTuoXmKCtQD"},
+    words(
+        """
+        request header data data-raw data-binary data-urlencode data-ascii form form-string
+        output user max-time connect-timeout write-out user-agent referer cookie cookie-jar
+        upload-file config proxy cacert cert key retry resolve dump-header quote url
+        """
+    ),
+    strict_short=False,
+)
+_WGET_SPEC = FlagSpec(
+    {c: (c, True) for c in "OoaieTtwUPY"},
+    words(
+        """
+        output-document output-file append-output input-file execute timeout tries wait
+        user-agent directory-prefix header user password post-data post-file method body-data
+        body-file
+        """
+    ),
+    strict_short=False,
+)
+_REDIS_SPEC = FlagSpec(
+    {c: (c, True) for c in "hpanusr"} | {"c": ("c", False), "e": ("e", False)},
+    frozenset({"user", "pass", "tls", "cacert", "cert", "key", "askpass"}),
+    strict_short=False,
+)
+_REDIS_READ = words(
+    """
+    GET MGET KEYS SCAN INFO PING DBSIZE TTL PTTL TYPE EXISTS HGET HMGET HGETALL HKEYS
+    HVALS HLEN HEXISTS LRANGE LLEN LINDEX SMEMBERS SCARD SISMEMBER ZRANGE ZCARD ZSCORE
+    ZRANK ZRANGEBYSCORE STRLEN ROLE TIME LASTSAVE XLEN XRANGE XINFO ECHO OBJECT MEMORY
+    SLOWLOG CLIENT CLUSTER CONFIG COMMAND
+    """
+)
+_REDIS_READ_SUB = {
+    "CONFIG": {"GET"},
+    "CLIENT": {"LIST", "INFO", "GETNAME", "ID"},
+    "SLOWLOG": {"GET", "LEN"},
+    "MEMORY": {"USAGE", "STATS", "DOCTOR"},
+    "CLUSTER": {"INFO", "NODES", "SLOTS", "SHARDS"},
+    "OBJECT": {"ENCODING", "IDLETIME", "FREQ", "REFCOUNT"},
+    "COMMAND": {"COUNT", "INFO", "DOCS", "LIST"},
+}
+_REDIS_NEVER = words(
+    """
+    FLUSHALL FLUSHDB SHUTDOWN DEBUG MODULE SCRIPT EVAL EVALSHA EVAL_RO FUNCTION FCALL
+    MIGRATE SLAVEOF REPLICAOF MONITOR SUBSCRIBE PSUBSCRIBE SSUBSCRIBE SYNC PSYNC ACL
+    """
+)
+_IP_READ = frozenset({"addr", "a", "address", "route", "r", "link", "l", "neigh", "n", "rule"})
+
+
+def _ok(program: str, what: str = "only reads") -> Outcome:
+    return Outcome(READ, f"`{program}` {what}", Facts("exec", program, program=program))
+
+
+def _write(program: str, what: str, writes: frozenset[str] = frozenset()) -> Outcome:
+    return Outcome(
+        WRITE, f"`{program}` {what}", Facts("exec", program, program=program, writes=writes)
+    )
+
+
+def classify_inner(argv: list[str], depth: int = 0) -> Outcome:
+    """Classify a command that kubectl exec runs inside a container."""
+    path = argv[0]
+    program = path
+    if "/" in path:
+        directory, _, program = path.rpartition("/")
+        if directory not in _SYSTEM_DIRS:
+            return forbid(f"run programs from the system path by name, not {path!r}")
+    args = argv[1:]
+    if program in ("mongo", "mongosh"):
+        return classify_mongo(argv)
+    if program in _SHELLS:
+        return _shell(program, args, depth)
+    if program == "redis-cli":
+        return _redis(args)
+    if program == "curl":
+        return _curl(args)
+    if program == "wget":
+        return _wget(args)
+    if program in _WRITERS:
+        return _write(program, "changes files or processes in the container", frozenset({program}))
+    never = _NEVER.get(program)
+    if never is not None:
+        return forbid(f"`{program}` is not allowed inside containers ({never})")
+    if program == "tail":
+        if any(_follows(a) for a in args):
+            return forbid("`tail -f` never ends; use tail -n N")
+        return _ok(program)
+    if program == "find":
+        if any(a in _FIND_ACTIONS for a in args):
+            return forbid(
+                "`find` with -exec/-delete/-fprint runs or writes; list files with find PATH -name X"
+            )
+        return _ok(program)
+    if program in ("env", "printenv"):
+        if any(not a.startswith("-") for a in args) and program == "env":
+            return forbid("`env NAME=VALUE COMMAND` runs another program; use `env` alone to print")
+        return _ok(program, "prints the environment")
+    if program == "hostname":
+        if any(not a.startswith("-") for a in args):
+            return _write(program, "with an argument renames the host")
+        return _ok(program)
+    if program == "date":
+        if any(a.startswith("-s") or a.startswith("--set") for a in args):
+            return _write(program, "-s sets the clock")
+        return _ok(program)
+    if program == "ping":
+        if not any(a.startswith("-c") for a in args):
+            return forbid("`ping` without -c never ends; use ping -c 3 HOST")
+        return _ok(program)
+    if program == "top":
+        if not any(a.startswith("-b") for a in args):
+            return forbid("`top` is interactive; use top -b -n 1")
+        return _ok(program)
+    if program == "ip":
+        words = [a for a in args if not a.startswith("-")]
+        if (
+            words
+            and words[0] in _IP_READ
+            and (len(words) == 1 or words[1] in ("show", "list", "ls"))
+        ):
+            return _ok(program)
+        return _write(program, "changes network settings")
+    if program == "ifconfig" and len([a for a in args if not a.startswith("-")]) > 1:
+        return _write(program, "changes network settings")
+    if program == "sort" and any(a.startswith(("-o", "--output")) for a in args):
+        return _write(program, "-o writes a file")
+    if program == "uniq" and len([a for a in args if not a.startswith("-")]) > 1:
+        return _write(program, "with two file names writes the second")
+    if program in _READERS:
+        return _ok(program)
+    return forbid(f"`{program}` is not known to the gate; read with cat, ls, env, ps or df")
+
+
+def _shell(program: str, args: list[str], depth: int) -> Outcome:
+    if len(args) != 2 or args[0] != "-c":
+        return forbid(
+            f"`{program}` opens a shell; run the program directly or use {program} -c 'COMMAND'"
+        )
+    if depth >= 1:
+        return forbid("nested shells are not allowed")
+    try:
+        stages = split_pipeline(args[1])
+    except LexError as err:
+        return forbid(f"{program} -c script: {err.reason}")
+    result: Outcome | None = None
+    writes: set[str] = set()
+    for stage in stages:
+        step = classify_inner(stage, depth + 1)
+        if step.facts is not None:
+            writes |= step.facts.writes
+        result = step if result is None else worst(result, step)
+    assert result is not None
+    if result.kind is FORBIDDEN:
+        return result
+    facts = Facts("exec", program, program=program, writes=frozenset(writes))
+    if result.kind is WRITE:
+        return Outcome(WRITE, f"{program} -c: {result.reason}", facts)
+    return Outcome(READ, f"{program} -c: every step only reads", facts)
+
+
+def _redis(args: list[str]) -> Outcome:
+    try:
+        parsed = parse(args, _REDIS_SPEC)
+    except FlagError as err:
+        return forbid(f"redis-cli: {err.reason}")
+    words = parsed.positionals
+    if not words:
+        return forbid(
+            "redis-cli without a command is interactive; add the command, e.g. redis-cli INFO"
+        )
+    cmd = words[0].upper()
+    if cmd in _REDIS_NEVER:
+        return forbid(f"redis {cmd} is not allowed")
+    if cmd in _REDIS_READ:
+        subs = _REDIS_READ_SUB.get(cmd)
+        if subs is None or (len(words) > 1 and words[1].upper() in subs):
+            return _ok("redis-cli", f"{cmd} only reads")
+    return _write("redis-cli", f"{' '.join(words[:2])} changes the cache", frozenset({cmd}))
+
+
+def _curl(args: list[str]) -> Outcome:
+    try:
+        parsed = parse(args, _CURL_SPEC)
+    except FlagError as err:
+        return forbid(f"curl: {err.reason}")
+    flags = parsed.flags
+    if "K" in flags or "config" in flags:
+        return forbid("curl -K/--config reads options from a file; pass them on the command line")
+    method = (parsed.last("X") or parsed.last("request") or "GET").upper()
+    sends = any(
+        f in flags
+        for f in (
+            "d",
+            "F",
+            "T",
+            "data",
+            "data-raw",
+            "data-binary",
+            "data-urlencode",
+            "data-ascii",
+            "form",
+            "form-string",
+            "upload-file",
+            "json",
+        )
+    )
+    saves = any(
+        f in flags
+        for f in (
+            "o",
+            "O",
+            "output",
+            "remote-name",
+            "remote-name-all",
+            "c",
+            "cookie-jar",
+            "D",
+            "dump-header",
+            "Q",
+            "quote",
+        )
+    )
+    if sends or method not in ("GET", "HEAD"):
+        return _write("curl", "sends data or a non-GET request")
+    if saves:
+        return _write("curl", "writes files in the container")
+    return _ok("curl", "makes a GET request")
+
+
+def _wget(args: list[str]) -> Outcome:
+    try:
+        parsed = parse(args, _WGET_SPEC)
+    except FlagError as err:
+        return forbid(f"wget: {err.reason}")
+    flags = parsed.flags
+    if "e" in flags or "execute" in flags:
+        return forbid("wget -e runs wgetrc commands; pass options on the command line")
+    if any(f in flags for f in ("post-data", "post-file", "method", "body-data", "body-file")):
+        return _write("wget", "sends data")
+    if "spider" in flags:
+        return _ok("wget", "checks a URL")
+    out = parsed.last("O") or parsed.last("output-document")
+    if out != "-":
+        return _write("wget", "saves a file in the container; use wget -qO- URL to read")
+    return _ok("wget", "reads a URL")

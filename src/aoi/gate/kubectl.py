@@ -1,0 +1,532 @@
+"""The kubectl grammar: verbs, flags and objects, classified READ / WRITE / FORBIDDEN."""
+
+from __future__ import annotations
+
+from aoi.gate.facts import FORBIDDEN, READ, WRITE, Facts, Outcome, forbid
+from aoi.gate.flags import Args, FlagError, FlagSpec, parse
+from aoi.gate.inner import classify_inner
+from aoi.gate.resources import CLUSTER_SCOPED, canonical
+
+# Flags that change who kubectl is or which cluster it talks to.
+IDENTITY_FLAGS = frozenset(
+    {
+        "kubeconfig",
+        "context",
+        "cluster",
+        "server",
+        "token",
+        "as",
+        "as-group",
+        "as-uid",
+        "user",
+        "username",
+        "password",
+        "insecure-skip-tls-verify",
+        "certificate-authority",
+        "client-certificate",
+        "client-key",
+        "tls-server-name",
+        "cache-dir",
+        "kuberc",
+    }
+)
+
+_GLOBAL_VALUE = frozenset(
+    {
+        "namespace",
+        "kubeconfig",
+        "context",
+        "cluster",
+        "server",
+        "token",
+        "as",
+        "as-group",
+        "as-uid",
+        "user",
+        "username",
+        "password",
+        "certificate-authority",
+        "client-certificate",
+        "client-key",
+        "tls-server-name",
+        "cache-dir",
+        "request-timeout",
+        "v",
+        "vmodule",
+        "log-dir",
+        "log-file",
+        "log-file-max-size",
+        "log-flush-frequency",
+        "profile",
+        "profile-output",
+        "kuberc",
+        "log-backtrace-at",
+        "stderrthreshold",
+    }
+)
+_GLOBAL_SHORT_VALUE = frozenset("nsv")
+
+_LONG_VALUE = _GLOBAL_VALUE | frozenset(
+    {
+        "output",
+        "selector",
+        "field-selector",
+        "filename",
+        "kustomize",
+        "container",
+        "containers",
+        "patch",
+        "patch-file",
+        "type",
+        "template",
+        "sort-by",
+        "label-columns",
+        "chunk-size",
+        "since",
+        "since-time",
+        "tail",
+        "limit-bytes",
+        "max-log-requests",
+        "pod-running-timeout",
+        "replicas",
+        "current-replicas",
+        "resource-version",
+        "timeout",
+        "grace-period",
+        "image",
+        "port",
+        "target-port",
+        "protocol",
+        "name",
+        "env",
+        "requests",
+        "limits",
+        "overrides",
+        "field-manager",
+        "subresource",
+        "to-revision",
+        "revision",
+        "raw",
+        "for",
+        "types",
+        "min",
+        "max",
+        "cpu-percent",
+        "pod-selector",
+        "from",
+        "from-literal",
+        "from-file",
+        "from-env-file",
+        "keys",
+        "external-ip",
+        "load-balancer-ip",
+        "session-affinity",
+        "cluster-ip",
+        "labels",
+        "restart",
+        "image-pull-policy",
+        "serviceaccount",
+        "schedule",
+        "output-directory",
+        "namespaces",
+        "prune-allowlist",
+        "selector-label",
+        "resource",
+        "cert",
+        "key",
+    }
+)
+_OPTIONAL = frozenset({"dry-run", "validate", "cascade"})
+
+_SHORT: dict[str, tuple[str, bool]] = {
+    "n": ("namespace", True),
+    "o": ("output", True),
+    "l": ("selector", True),
+    "f": ("filename", True),
+    "c": ("container", True),
+    "p": ("patch", True),
+    "k": ("kustomize", True),
+    "L": ("label-columns", True),
+    "s": ("server", True),
+    "v": ("v", True),
+    "e": ("env", True),
+    "r": ("replicas", True),
+    "A": ("all-namespaces", False),
+    "w": ("watch", False),
+    "i": ("stdin", False),
+    "t": ("tty", False),
+    "q": ("quiet", False),
+    "h": ("help", False),
+    "R": ("recursive", False),
+}
+
+_SPEC = FlagSpec(_SHORT, _LONG_VALUE, _OPTIONAL)
+_LOGS_SPEC = FlagSpec(
+    {**_SHORT, "f": ("follow", False), "p": ("previous", False)},
+    _LONG_VALUE - {"prefix"},
+    _OPTIONAL,
+)
+_TOP_SPEC = FlagSpec(_SHORT, _LONG_VALUE - {"containers"}, _OPTIONAL)
+_SET_SPEC = FlagSpec({**_SHORT, "c": ("containers", True)}, _LONG_VALUE | {"prefix"}, _OPTIONAL)
+_SPECS = {"logs": _LOGS_SPEC, "top": _TOP_SPEC, "set": _SET_SPEC}
+
+_READ_VERBS = frozenset(
+    {
+        "get",
+        "describe",
+        "logs",
+        "top",
+        "explain",
+        "api-resources",
+        "api-versions",
+        "version",
+        "events",
+        "diff",
+        "wait",
+        "kustomize",
+        "completion",
+        "options",
+        "help",
+    }
+)
+_WRITE_VERBS = frozenset(
+    {
+        "apply",
+        "patch",
+        "scale",
+        "delete",
+        "create",
+        "label",
+        "annotate",
+        "taint",
+        "cordon",
+        "uncordon",
+        "drain",
+        "replace",
+        "autoscale",
+        "expose",
+        "run",
+    }
+)
+_FORBIDDEN_VERBS = {
+    "edit": "kubectl edit opens an editor; use kubectl patch or kubectl apply instead",
+    "port-forward": "kubectl port-forward starts a long-running listener; query the service from inside a pod with kubectl exec instead",
+    "proxy": "kubectl proxy starts a long-running listener; use kubectl get --raw for API paths",
+    "attach": "kubectl attach is interactive; use kubectl logs to read a container's output",
+    "cp": "kubectl cp copies files between this machine and a pod; read a file with kubectl exec POD -- cat FILE",
+    "debug": "kubectl debug creates debugging containers or node pods; use kubectl describe, logs and exec instead",
+    "alpha": "kubectl alpha commands are not available",
+    "certificate": "kubectl certificate approves credentials; that is for a person to do",
+}
+_NO_NAMESPACE_VERBS = frozenset(
+    {
+        "explain",
+        "api-resources",
+        "api-versions",
+        "version",
+        "cluster-info",
+        "config",
+        "completion",
+        "options",
+        "help",
+        "plugin",
+        "kustomize",
+        "cordon",
+        "uncordon",
+        "drain",
+    }
+)
+_SUBVERBS: dict[str, dict[str, str]] = {
+    "rollout": {
+        "status": "read",
+        "history": "read",
+        "restart": "write",
+        "undo": "write",
+        "pause": "write",
+        "resume": "write",
+    },
+    "set": {
+        "image": "write",
+        "env": "write",
+        "resources": "write",
+        "selector": "write",
+        "serviceaccount": "write",
+        "sa": "write",
+        "subject": "write",
+    },
+    "auth": {"can-i": "read", "whoami": "read", "reconcile": "write"},
+    "config": {
+        "view": "read",
+        "current-context": "read",
+        "get-contexts": "read",
+        "get-clusters": "read",
+        "get-users": "read",
+    },
+    "plugin": {"list": "read"},
+    "cluster-info": {"dump": "read"},
+}
+_OUTPUT_FROM_FILE = ("jsonpath-file", "go-template-file", "custom-columns-file", "template-file")
+_NON_RESOURCE_RAW = ("/healthz", "/livez", "/readyz", "/version", "/metrics", "/openapi")
+
+
+def _find_verb(tokens: list[str]) -> int:
+    """Index of the first positional after kubectl's global flags, or -1."""
+    i = 1
+    n = len(tokens)
+    while i < n:
+        tok = tokens[i]
+        if tok == "--" or not tok.startswith("-") or tok == "-":
+            return i if tok != "--" else -1
+        if tok.startswith("--"):
+            if "=" not in tok and tok[2:] in _GLOBAL_VALUE:
+                i += 1
+        elif len(tok) == 2 and tok[1] in _GLOBAL_SHORT_VALUE:
+            i += 1
+        i += 1
+    return -1
+
+
+def _objects(
+    positionals: list[str],
+) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    """Split positionals into (kinds, names, other args) the way kubectl reads them."""
+    if not positionals:
+        return (), (), ()
+    kinds: list[str] = []
+    names: list[str] = []
+    rest: list[str] = []
+    first = positionals[0]
+    if "/" in first:
+        for p in positionals:
+            if "/" in p and "=" not in p:
+                kind, _, name = p.partition("/")
+                kinds.append(canonical(kind))
+                names.append(name)
+            else:
+                rest.append(p)
+    else:
+        kinds.extend(canonical(k) for k in first.split(",") if k)
+        for p in positionals[1:]:
+            if "=" in p or p.endswith("-"):
+                rest.append(p)
+            else:
+                names.append(p)
+    return tuple(dict.fromkeys(kinds)), tuple(names), tuple(rest)
+
+
+def classify_kubectl(tokens: list[str]) -> Outcome:
+    """Classify one `kubectl ...` token list."""
+    vi = _find_verb(tokens)
+    if vi < 0:
+        if any(t in ("-h", "--help") for t in tokens[1:]):
+            return Outcome(READ, "kubectl help", Facts("kubectl", "help", namespaced=False))
+        return forbid("give kubectl a verb, for example: kubectl get pods -n NAMESPACE")
+    verb = tokens[vi]
+    reason = _FORBIDDEN_VERBS.get(verb)
+    if reason is not None:
+        return forbid(reason)
+    if verb == "exec":
+        return _exec(tokens, vi)
+    if verb not in _READ_VERBS and verb not in _WRITE_VERBS and verb not in _SUBVERBS:
+        return forbid(
+            f"unknown kubectl verb {verb!r} (plugins are not allowed); "
+            "read with get, describe, logs, top or events"
+        )
+    try:
+        args = parse(tokens[1:vi] + tokens[vi + 1 :], _SPECS.get(verb, _SPEC))
+    except FlagError as err:
+        return forbid(f"kubectl {verb}: {err.reason}")
+    problem = _flag_problem(verb, args)
+    if problem is not None:
+        return forbid(problem)
+
+    positionals = args.positionals
+    full_verb = verb
+    kind = READ if verb in _READ_VERBS else WRITE
+    subs = _SUBVERBS.get(verb)
+    if subs is not None:
+        sub = positionals[0] if positionals else ""
+        sub_kind = subs.get(sub)
+        if sub_kind is None:
+            if verb == "cluster-info" and not sub:
+                sub_kind = "read"
+            elif verb == "config":
+                return forbid(
+                    f"kubectl config {sub} changes identity or target; only view, "
+                    "current-context and get-contexts are allowed"
+                )
+            else:
+                choices = ", ".join(subs)
+                return forbid(f"kubectl {verb} needs one of: {choices}")
+        if sub:
+            full_verb = f"{verb} {sub}"
+            positionals = positionals[1:]
+        kind = READ if sub_kind == "read" else WRITE
+
+    resources, names, rest = _resources_for(verb, full_verb, positionals)
+    ns = args.last("namespace") or None
+    all_ns = args.on("all-namespaces")
+    facts = Facts(
+        tool="kubectl",
+        verb=full_verb,
+        resources=resources,
+        names=names,
+        args=rest,
+        flags=args.flags,
+        namespace=ns,
+        all_namespaces=all_ns,
+        namespaced=_is_namespaced(verb, full_verb, resources),
+    )
+
+    raw = args.last("raw")
+    if raw is not None:
+        if verb != "get":
+            return forbid("--raw is allowed only with kubectl get (a plain GET)")
+        facts.raw_path = raw
+        facts.namespaced = not raw.startswith(_NON_RESOURCE_RAW)
+        return Outcome(READ, f"read-only: kubectl get --raw {raw}", facts)
+
+    if full_verb == "config view" and (args.on("raw") or args.on("flatten")):
+        return forbid("kubectl config view --raw/--flatten prints credentials; drop the flag")
+    if full_verb == "cluster-info dump" and args.has("output-directory"):
+        return forbid(
+            "kubectl cluster-info dump --output-directory writes files; print to stdout instead"
+        )
+    if full_verb == "set env" and args.on("list") and not args.has("env"):
+        return Outcome(READ, "read-only: kubectl set env --list prints the environment", facts)
+    if full_verb == "apply" and positionals[:1] == ["view-last-applied"]:
+        return Outcome(READ, "read-only: kubectl apply view-last-applied", facts)
+    if full_verb == "apply" and positionals[:1] == ["edit-last-applied"]:
+        return forbid("kubectl apply edit-last-applied opens an editor; use kubectl apply -f FILE")
+
+    if kind is WRITE:
+        dry = args.last("dry-run")
+        if dry is not None and dry.lower() not in ("none", "false"):
+            return Outcome(
+                READ, f"read-only: kubectl {full_verb} with --dry-run changes nothing", facts
+            )
+        if all_ns:
+            return Outcome(
+                FORBIDDEN,
+                f"kubectl {full_verb} across all namespaces (-A) is not allowed; name one namespace with -n",
+                facts,
+            )
+        if verb == "delete" and args.on("all") and not names:
+            what = f"every {resources[0]}" if resources else "everything"
+            return Outcome(
+                WRITE,
+                f"write: kubectl delete --all removes {what} in the namespace; name the objects instead",
+                facts,
+            )
+        target = " ".join(resources) if resources else "objects from files"
+        return Outcome(WRITE, f"write: kubectl {full_verb} changes {target}", facts)
+    return Outcome(READ, f"read-only: kubectl {full_verb}", facts)
+
+
+def _resources_for(
+    verb: str, full_verb: str, positionals: list[str]
+) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    if verb in ("cordon", "uncordon", "drain"):
+        return ("node",), tuple(positionals), ()
+    if verb == "logs":
+        if positionals and "/" in positionals[0]:
+            kinds, names, _ = _objects(positionals[:1])
+            return kinds, names, tuple(positionals[1:])
+        return ("pod",), tuple(positionals[:1]), tuple(positionals[1:])
+    if verb == "top":
+        kind = canonical(positionals[0]) if positionals else "pod"
+        return (kind,), tuple(positionals[1:]), ()
+    if verb == "create" and positionals:
+        sub = canonical(positionals[0])
+        after = positionals[2:] if sub == "secret" else positionals[1:]
+        return (sub,), tuple(after[:1]), tuple(after[1:])
+    if verb == "auth" or full_verb in ("explain",):
+        return (), (), tuple(positionals)
+    if verb in ("version", "api-resources", "api-versions", "completion", "options", "help"):
+        return (), (), tuple(positionals)
+    return _objects(positionals)
+
+
+def _is_namespaced(verb: str, full_verb: str, resources: tuple[str, ...]) -> bool:
+    if verb in _NO_NAMESPACE_VERBS or full_verb == "auth whoami":
+        return False
+    return not (resources and all(r in CLUSTER_SCOPED for r in resources))
+
+
+def _flag_problem(verb: str, args: Args) -> str | None:
+    """A reason to refuse based on flags alone, or None."""
+    flags = args.flags
+    for name in flags:
+        if name in IDENTITY_FLAGS:
+            return (
+                f"--{name} changes kubectl's identity or target cluster; the run's context is fixed"
+            )
+    if verb == "logs" and args.on("follow"):
+        return "kubectl logs -f never ends; drop -f and use --tail=N or --since=DURATION"
+    if (args.on("watch") or args.on("watch-only")) and verb != "rollout":
+        return f"kubectl {verb} --watch never ends; drop -w and run the command again later"
+    if args.on("tty"):
+        return "a TTY (-t) is interactive; drop -t/-it"
+    if args.on("stdin") and verb != "exec":
+        return "stdin (-i) is not available; drop -i"
+    for value in flags.get("filename", ()):
+        if value == "-":
+            return "-f - reads stdin, which is not available; pass a file path"
+        if "://" in value:
+            return "manifests must be local files, not URLs"
+    for value in flags.get("output", ()):
+        if value.startswith(_OUTPUT_FROM_FILE):
+            return f"-o {value.split('=', 1)[0]} reads a template file; put the template inline"
+    if "kustomize" in flags and any("://" in v for v in flags["kustomize"]):
+        return "kustomize directories must be local, not URLs"
+    return None
+
+
+def _exec(tokens: list[str], vi: int) -> Outcome:
+    head = tokens[: tokens.index("--")] if "--" in tokens else tokens
+    try:
+        args = parse(head[1:vi] + head[vi + 1 :], _SPEC)
+    except FlagError as err:
+        return forbid(f"kubectl exec: {err.reason}")
+    problem = _flag_problem("exec", args)
+    if problem is not None:
+        return forbid(problem)
+    positionals = args.positionals
+    if not positionals:
+        return forbid("kubectl exec needs a pod: kubectl exec POD -n NAMESPACE -- COMMAND")
+    target = positionals[0]
+    if "--" in tokens:
+        inner = tokens[tokens.index("--") + 1 :]
+        if len(positionals) > 1:
+            return forbid("put only the pod before `--`: kubectl exec POD -- COMMAND")
+    else:
+        inner = positionals[1:]
+    if not inner:
+        return forbid(
+            "kubectl exec needs a command after `--`; an interactive shell is not available"
+        )
+    if "/" in target:
+        kind, _, name = target.partition("/")
+        resources: tuple[str, ...] = (canonical(kind),)
+    else:
+        resources, name = ("pod",), target
+    result = classify_inner(inner)
+    facts = Facts(
+        tool="kubectl",
+        verb="exec",
+        resources=resources,
+        names=(name,),
+        args=tuple(inner),
+        flags=args.flags,
+        namespace=args.last("namespace") or None,
+        all_namespaces=args.on("all-namespaces"),
+        program=result.facts.program if result.facts else inner[0],
+        writes=result.facts.writes if result.facts else frozenset(),
+    )
+    if result.kind is FORBIDDEN:
+        return Outcome(FORBIDDEN, f"kubectl exec: {result.reason}", facts)
+    return Outcome(
+        result.kind,
+        f"{'read-only' if result.kind is READ else 'write'}: kubectl exec {result.reason}",
+        facts,
+    )

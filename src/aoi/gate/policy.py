@@ -1,0 +1,176 @@
+"""A run's command policy: namespace scope, the Executor allow-list and user additions."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from aoi.gate.allowlist import AllowRule, PolicyError, default_rules, rules_from_list
+from aoi.gate.lexer import LexError, split_pipeline
+
+_KEYS = frozenset(
+    {"namespaces", "default_namespace", "read_commands", "write_commands", "executor_allow"}
+)
+# A user entry naming only one of these would allow arbitrary programs.
+_TOO_BROAD = frozenset(
+    [
+        "sh",
+        "bash",
+        "ash",
+        "dash",
+        "zsh",
+        "ksh",
+        "busybox",
+        "python",
+        "python3",
+        "perl",
+        "node",
+        "ruby",
+        "php",
+        "env",
+        "xargs",
+        "sudo",
+        "su",
+        "nohup",
+        "timeout",
+        "eval",
+        "exec",
+        "source",
+        "awk",
+        "gawk",
+    ]
+)
+_GRAMMAR_TOOLS = frozenset({"kubectl", "helm", "mongo", "mongosh"})
+
+
+@dataclass(slots=True, frozen=True)
+class Policy:
+    """What a run may do: defaults plus an optional user file.
+
+    `namespaces` confines every namespaced command (None: no confinement);
+    `default_namespace` is where a command without -n lands. `read_commands`
+    and `write_commands` are extra programs, as argv prefixes, classified READ
+    or WRITE (writes still need the Executor and approval). `executor_allow` is
+    the built-in allow-list followed by the user's rules.
+    """
+
+    namespaces: frozenset[str] | None = None
+    default_namespace: str = "default"
+    read_commands: tuple[tuple[str, ...], ...] = ()
+    write_commands: tuple[tuple[str, ...], ...] = ()
+    executor_allow: tuple[AllowRule, ...] = ()
+
+    @classmethod
+    def default(cls) -> Policy:
+        """The built-in policy: no namespace scope, the shipped allow-list."""
+        return _default()
+
+    @classmethod
+    def load(
+        cls,
+        path: str | Path | None = None,
+        *,
+        namespaces: Iterable[str] | None = None,
+        default_namespace: str | None = None,
+    ) -> Policy:
+        """Defaults plus the user's YAML file; keyword arguments override the file.
+
+        Raises PolicyError with one line naming the problem.
+        """
+        policy = _default()
+        if path is not None:
+            policy = policy.merged(_read(Path(path)), str(path))
+        if namespaces is not None:
+            policy = policy.scoped(namespaces)
+        if default_namespace is not None:
+            policy = replace(policy, default_namespace=default_namespace)
+        return policy
+
+    def scoped(self, namespaces: Iterable[str]) -> Policy:
+        """The same policy confined to the given namespaces."""
+        scope = frozenset(namespaces)
+        if not scope:
+            raise PolicyError("a namespace scope needs at least one namespace")
+        return replace(self, namespaces=scope)
+
+    def merged(self, data: Any, where: str = "policy") -> Policy:
+        """This policy extended by a user mapping (the parsed policy file)."""
+        if data is None:
+            return self
+        if not isinstance(data, dict):
+            raise PolicyError(f"{where}: the policy file must be a mapping")
+        unknown = set(data) - _KEYS
+        if unknown:
+            raise PolicyError(f"{where}: unknown keys {sorted(unknown)}; known: {sorted(_KEYS)}")
+        policy = self
+        if data.get("namespaces") is not None:
+            value = data["namespaces"]
+            if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+                raise PolicyError(f"{where}: namespaces must be a list of names")
+            policy = policy.scoped(value)
+        if data.get("default_namespace") is not None:
+            if not isinstance(data["default_namespace"], str):
+                raise PolicyError(f"{where}: default_namespace must be a name")
+            policy = replace(policy, default_namespace=data["default_namespace"])
+        reads = _prefixes(data.get("read_commands"), f"{where} read_commands")
+        writes = _prefixes(data.get("write_commands"), f"{where} write_commands")
+        rules = rules_from_list(data.get("executor_allow"), f"{where} executor_allow")
+        names = {r.name for r in policy.executor_allow}
+        for rule in rules:
+            if rule.name in names:
+                raise PolicyError(f"{where}: rule name {rule.name!r} is already in the allow-list")
+        return replace(
+            policy,
+            read_commands=policy.read_commands + reads,
+            write_commands=policy.write_commands + writes,
+            executor_allow=policy.executor_allow + rules,
+        )
+
+
+@functools.cache
+def _default() -> Policy:
+    return Policy(executor_allow=default_rules())
+
+
+def _read(path: Path) -> Any:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as err:
+        raise PolicyError(f"cannot read policy file {path}: {err.strerror}") from None
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as err:
+        raise PolicyError(f"policy file {path} is not valid YAML: {err}") from None
+
+
+def _prefixes(value: Any, where: str) -> tuple[tuple[str, ...], ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        raise PolicyError(f"{where}: expected a list of commands")
+    out: list[tuple[str, ...]] = []
+    for item in value:
+        if not isinstance(item, str):
+            raise PolicyError(f"{where}: each entry is one command as a string")
+        try:
+            stages = split_pipeline(item)
+        except LexError as err:
+            raise PolicyError(f"{where}: {item!r}: {err.reason}") from None
+        if len(stages) != 1:
+            raise PolicyError(f"{where}: {item!r}: one command per entry, without pipes")
+        tokens = tuple(stages[0])
+        program = tokens[0]
+        if program in _GRAMMAR_TOOLS:
+            raise PolicyError(
+                f"{where}: {item!r}: {program} is classified by the gate's grammar; "
+                "add an executor_allow rule instead"
+            )
+        if "/" in program or program in _TOO_BROAD or program == "*":
+            raise PolicyError(f"{where}: {item!r} would allow arbitrary programs")
+        out.append(tokens)
+    return tuple(out)

@@ -1,0 +1,38 @@
+"""The gate's vocabulary: roles, verdict kinds and verdicts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    """Who is asking: the Probe may only read; the Executor may also write."""
+
+    PROBE = "probe"
+    EXECUTOR = "executor"
+
+
+class VerdictKind(StrEnum):
+    """What a command does to the cluster, independent of who asks."""
+
+    READ = "read"
+    WRITE = "write"
+    FORBIDDEN = "forbidden"
+
+
+@dataclass(slots=True, frozen=True)
+class Verdict:
+    """The gate's decision on one command for one role.
+
+    `argv` holds the pipeline stages as token lists (empty when the command did
+    not parse). `allowed` already accounts for the role and, for the Executor,
+    the allow-list; approval is decided later, at run time. `rule` names the
+    allow-list entry a permitted WRITE matched.
+    """
+
+    kind: VerdictKind
+    argv: list[list[str]]
+    reason: str
+    allowed: bool
+    rule: str | None = field(default=None)

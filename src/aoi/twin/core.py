@@ -1,0 +1,168 @@
+"""The Twin: one simulated cluster with its applications, clock, controllers and world state."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from aoi.twin.apps import app_key, load_app, load_cluster
+from aoi.twin.build import build_app, build_cluster
+from aoi.twin.clock import EPOCH, SimClock, rfc3339
+from aoi.twin.controller import Controller
+from aoi.twin.mongo_state import MongoState
+from aoi.twin.network import Chaos, Oracle
+from aoi.twin.spec import App, Cluster, Component, image_repository
+from aoi.twin.store import Obj, Store
+
+# How long before "now" the kind cluster and the application came up.
+CLUSTER_AGE = timedelta(hours=2, minutes=13)
+APP_AGE_RANGE = (420, 720)  # seconds
+
+
+@dataclass(frozen=True, slots=True)
+class CommandResult:
+    """What a command printed and how it exited, as a terminal would show it."""
+
+    stdout: str
+    stderr: str = ""
+    exit_code: int = 0
+
+    @property
+    def output(self) -> str:
+        """stdout and stderr together, the way an agent's exec_shell sees them."""
+        if self.stdout and self.stderr:
+            joined = self.stdout if self.stdout.endswith("\n") else self.stdout + "\n"
+            return joined + self.stderr
+        return self.stdout or self.stderr
+
+
+class Twin:
+    """A reproducible cluster twin running one or more AIOpsLab applications."""
+
+    def __init__(
+        self,
+        apps: str | list[str] = "hotel-reservation",
+        seed: int = 0,
+        *,
+        cluster: Cluster | None = None,
+        start: datetime = EPOCH,
+        step_seconds: tuple[float, float] = (1.0, 3.0),
+    ) -> None:
+        names = [apps] if isinstance(apps, str) else list(apps)
+        self.seed = seed
+        self.clock = SimClock(start)
+        self.store = Store(self.clock, seed)
+        self.cluster = cluster or load_cluster()
+        self.apps: dict[str, App] = {}
+        for name in names:
+            app = load_app(app_key(name))
+            self.apps[app.namespace] = app
+        self.mongo: dict[tuple[str, str], MongoState] = {}
+        self.chaos: list[Chaos] = []
+        self.step_seconds = step_seconds
+        self._infra: dict[tuple[str, str], Component] = {
+            (ns, comp.name): comp for ns, comp in self.cluster.components()
+        }
+        self._repos = self._known_repos()
+        self._uid_index: dict[str, Obj] = {}
+        self.oracle = Oracle(self)
+        self.controller = Controller(self)
+        # imported here: logs and effects read the twin, the twin owns them
+        from aoi.twin.effects import Effects
+        from aoi.twin.logs import LogWriter
+
+        self.logs = LogWriter(self)
+        self.effects = Effects(self)
+        self.history: list[str] = []
+        self._bring_up(start)
+
+    # --- construction --------------------------------------------------------------
+    def _bring_up(self, now: datetime) -> None:
+        rng = self.store.rng
+        cluster_created = now - CLUSTER_AGE - timedelta(seconds=rng.randrange(600))
+        self.clock._now = cluster_created
+        build_cluster(self.store, self.cluster, created=rfc3339(cluster_created))
+        self.controller.reconcile(cluster_created)
+        app_created = now - timedelta(seconds=rng.randrange(*APP_AGE_RANGE))
+        self.clock._now = app_created
+        for app in self.apps.values():
+            build_app(self.store, app, created=rfc3339(app_created))
+            for comp in app.components:
+                if comp.database is not None:
+                    self.mongo[(app.namespace, comp.name)] = MongoState.from_spec(comp.database)
+        self.controller.reconcile(app_created)
+        self.clock._now = now
+        self.controller.refresh(now)
+
+    def _known_repos(self) -> dict[str, set[str]]:
+        repos: dict[str, set[str]] = {}
+        comps = [c for _, c in self.cluster.components()]
+        for app in self.apps.values():
+            comps.extend(app.components)
+            for image in app.bad_images:
+                repos.setdefault(image_repository(image), set()).add(_tag(image))
+        for comp in comps:
+            images = [comp.image, *(s.image for s in comp.sidecars), *(s.image for s in comp.init_containers)]
+            for image in images:
+                repos.setdefault(image_repository(image), set()).add(_tag(image))
+        return repos
+
+    # --- lookups the controller and the oracle use ------------------------------------
+    def app_for(self, namespace: str) -> App | None:
+        return self.apps.get(namespace)
+
+    def infra_component(self, namespace: str, owner: str | None, container: str) -> Component | None:
+        if owner is None:
+            return None
+        return self._infra.get((namespace, owner))
+
+    def known_repo(self, repo: str) -> bool:
+        return repo in self._repos
+
+    def image_exists(self, image: str) -> bool:
+        """Whether the registry has this image: known repositories with a known tag (or latest)."""
+        repo = image_repository(image)
+        if repo not in self._repos:
+            # Images the twin has never heard of are assumed to exist (a user's own image).
+            return True
+        tag = _tag(image)
+        return tag in self._repos[repo] or tag == "latest"
+
+    def pod_by_uid(self, uid: str) -> Obj | None:
+        for pod in self.store.list("Pod"):
+            if pod["metadata"]["uid"] == uid:
+                return pod
+        return None
+
+    def effects_for(self, namespace: str, service: str, at: datetime) -> dict[str, Any]:
+        return self.effects.for_service(namespace, service, at)
+
+    # --- time ----------------------------------------------------------------------
+    def tick(self, seconds: float | None = None) -> None:
+        """Let time pass (by default the few seconds a person takes between commands)."""
+        if seconds is None:
+            low, high = self.step_seconds
+            seconds = low + self.store.rng.random() * (high - low)
+        self.clock.advance(seconds)
+        self.controller.refresh()
+
+    def changed(self) -> None:
+        """Call after writing declared objects: controllers react at once."""
+        self.oracle.invalidate()
+        self.controller.reconcile()
+
+    # --- commands ------------------------------------------------------------------
+    def run(self, command: str) -> CommandResult:
+        """Run one command line (kubectl, helm, and filters after pipes); never raises."""
+        from aoi.twin.shell import run_command_line
+
+        self.tick()
+        self.history.append(command)
+        return run_command_line(self, command)
+
+
+def _tag(image: str) -> str:
+    ref = image.split("@", 1)[0]
+    slash, colon = ref.rfind("/"), ref.rfind(":")
+    return ref[colon + 1 :] if colon > slash else "latest"

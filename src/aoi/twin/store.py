@@ -1,0 +1,170 @@
+"""Kubernetes-shaped object store: plain JSON dicts keyed by kind, namespace and name.
+
+Objects are kept exactly as the API server would return them for `-o json`, so
+printing, patching and deserialising with the official client all read the same
+data. The store knows nothing of behaviour; the controller derives that.
+"""
+
+from __future__ import annotations
+
+import copy
+import random
+import uuid
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from aoi.twin.clock import SimClock, rfc3339
+
+Obj = dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class KindInfo:
+    kind: str
+    api_version: str
+    plural: str
+    namespaced: bool
+
+
+KINDS: dict[str, KindInfo] = {
+    info.kind: info
+    for info in (
+        KindInfo("Namespace", "v1", "namespaces", False),
+        KindInfo("Node", "v1", "nodes", False),
+        KindInfo("PersistentVolume", "v1", "persistentvolumes", False),
+        KindInfo("Pod", "v1", "pods", True),
+        KindInfo("Service", "v1", "services", True),
+        KindInfo("Endpoints", "v1", "endpoints", True),
+        KindInfo("ConfigMap", "v1", "configmaps", True),
+        KindInfo("Secret", "v1", "secrets", True),
+        KindInfo("PersistentVolumeClaim", "v1", "persistentvolumeclaims", True),
+        KindInfo("Event", "v1", "events", True),
+        KindInfo("ServiceAccount", "v1", "serviceaccounts", True),
+        KindInfo("Deployment", "apps/v1", "deployments", True),
+        KindInfo("ReplicaSet", "apps/v1", "replicasets", True),
+        KindInfo("StatefulSet", "apps/v1", "statefulsets", True),
+        KindInfo("DaemonSet", "apps/v1", "daemonsets", True),
+        KindInfo("Job", "batch/v1", "jobs", True),
+        KindInfo("StorageClass", "storage.k8s.io/v1", "storageclasses", False),
+    )
+}
+
+# Name suffixes of generated objects use the same alphabet as Kubernetes' rand.String.
+SAFE_ALPHABET = "bcdfghjklmnpqrstvwxz2456789"
+
+
+def match_labels(labels: dict[str, str] | None, selector: dict[str, str] | None) -> bool:
+    """True when every selector pair is present in labels (an empty selector matches all)."""
+    if not selector:
+        return True
+    if not labels:
+        return False
+    return all(labels.get(key) == value for key, value in selector.items())
+
+
+class Store:
+    """All objects of one twin, with deterministic uids, names and resource versions."""
+
+    def __init__(self, clock: SimClock, seed: int) -> None:
+        self.clock = clock
+        self.rng = random.Random(seed)
+        self._objects: dict[str, dict[tuple[str, str], Obj]] = {kind: {} for kind in KINDS}
+        self._version = 1000 + self.rng.randrange(100000)
+
+    # --- identity -----------------------------------------------------------------
+    def new_uid(self) -> str:
+        return str(uuid.UUID(int=self.rng.getrandbits(128), version=4))
+
+    def random_suffix(self, length: int = 5) -> str:
+        return "".join(self.rng.choice(SAFE_ALPHABET) for _ in range(length))
+
+    def next_version(self) -> str:
+        self._version += 1 + self.rng.randrange(40)
+        return str(self._version)
+
+    # --- reads --------------------------------------------------------------------
+    def get(self, kind: str, namespace: str | None, name: str) -> Obj | None:
+        return self._objects[kind].get((self._ns(kind, namespace), name))
+
+    def list(
+        self,
+        kind: str,
+        namespace: str | None = None,
+        selector: dict[str, str] | None = None,
+    ) -> list[Obj]:
+        """Objects of a kind, sorted as the API server lists them (namespace, then name)."""
+        table = self._objects[kind]
+        out = [
+            obj
+            for (ns, _name), obj in table.items()
+            if (namespace is None or ns == namespace)
+            and match_labels(obj["metadata"].get("labels"), selector)
+        ]
+        out.sort(key=lambda o: (o["metadata"].get("namespace", ""), o["metadata"]["name"]))
+        return out
+
+    def all(self) -> Iterator[Obj]:
+        for table in self._objects.values():
+            yield from table.values()
+
+    def namespaces(self) -> list[str]:
+        return [o["metadata"]["name"] for o in self.list("Namespace")]
+
+    # --- writes -------------------------------------------------------------------
+    def add(self, obj: Obj, *, created: str | None = None) -> Obj:
+        """Insert a new object, filling the metadata the API server would fill."""
+        kind = obj["kind"]
+        info = KINDS[kind]
+        obj.setdefault("apiVersion", info.api_version)
+        meta = obj.setdefault("metadata", {})
+        if info.namespaced:
+            meta.setdefault("namespace", "default")
+        else:
+            meta.pop("namespace", None)
+        meta.setdefault("uid", self.new_uid())
+        meta.setdefault("creationTimestamp", created or rfc3339(self.clock.now()))
+        meta["resourceVersion"] = self.next_version()
+        if kind in ("Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "Job"):
+            meta.setdefault("generation", 1)
+        key = (meta.get("namespace", ""), meta["name"])
+        self._objects[kind][key] = obj
+        return obj
+
+    def touch(self, obj: Obj) -> Obj:
+        """Record a change made in place: bump resourceVersion."""
+        obj["metadata"]["resourceVersion"] = self.next_version()
+        return obj
+
+    def replace(self, obj: Obj) -> Obj:
+        kind = obj["kind"]
+        meta = obj["metadata"]
+        key = (self._ns(kind, meta.get("namespace")), meta["name"])
+        self._objects[kind][key] = obj
+        return self.touch(obj)
+
+    def delete(self, kind: str, namespace: str | None, name: str) -> Obj | None:
+        return self._objects[kind].pop((self._ns(kind, namespace), name), None)
+
+    def delete_many(self, objs: Iterable[Obj]) -> None:
+        for obj in list(objs):
+            meta = obj["metadata"]
+            self.delete(obj["kind"], meta.get("namespace"), meta["name"])
+
+    def snapshot(self) -> dict[str, dict[tuple[str, str], Obj]]:
+        return copy.deepcopy(self._objects)
+
+    @staticmethod
+    def _ns(kind: str, namespace: str | None) -> str:
+        return (namespace or "") if KINDS[kind].namespaced else ""
+
+
+def owner_ref(owner: Obj, *, controller: bool = True) -> dict[str, Any]:
+    return {
+        "apiVersion": owner["apiVersion"],
+        "kind": owner["kind"],
+        "name": owner["metadata"]["name"],
+        "uid": owner["metadata"]["uid"],
+        "controller": controller,
+        "blockOwnerDeletion": True,
+    }
