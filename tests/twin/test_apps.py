@@ -174,13 +174,20 @@ def test_hotel_mongo_users_and_clients() -> None:
     client = app.component("geo").mongo_client
     assert client is not None
     assert (client.service, client.user, client.password) == ("mongodb-geo", "admin", "admin")
-    assert any(c.service == "mongodb-geo" and c.required_at_start for c in app.component("geo").calls)
+    assert any(
+        c.service == "mongodb-geo" and c.required_at_start for c in app.component("geo").calls
+    )
 
 
 def test_hotel_configmaps_volumes_and_bad_image() -> None:
     app = load_app("hotel")
     maps = {cm.name: cm for cm in app.configmaps}
-    assert set(maps) == {"mongo-rate-script", "mongo-geo-script", "failure-admin-rate", "failure-admin-geo"}
+    assert set(maps) == {
+        "mongo-rate-script",
+        "mongo-geo-script",
+        "failure-admin-rate",
+        "failure-admin-geo",
+    }
     assert "db.createUser" in maps["mongo-geo-script"].data["k8s-geo-mongo.sh"]
     assert set(maps["failure-admin-geo"].data) == {
         "revoke-admin-geo-mongo.sh",
@@ -230,7 +237,9 @@ def test_program_for() -> None:
     mongo = app.program_for("mongo:4.4.6", [], ["--auth"], prefer="mongodb-rate")
     assert mongo is not None and mongo.name == "mongodb-rate" and mongo.program == "mongod"
     social = load_app("social")
-    user = social.program_for("docker.io/deathstarbench/social-network-microservices", ["UserService"], [])
+    user = social.program_for(
+        "docker.io/deathstarbench/social-network-microservices", ["UserService"], []
+    )
     assert user is not None and user.name == "user-service"
     redis = social.program_for("redis:6.2.4", [], ["/x/redis.conf"])
     assert redis is not None and redis.program == "redis-server"
@@ -250,7 +259,12 @@ def test_social_components() -> None:
     assert app.helm.values["url-shorten-mongodb"]["tls"]["mode"] == "disabled"
     assert app.log_label == "app" and app.frontend == "nginx-thrift"
     redis = {"home-timeline-redis", "user-timeline-redis", "social-graph-redis"}
-    memcached = {"post-storage-memcached", "url-shorten-memcached", "user-memcached", "media-memcached"}
+    memcached = {
+        "post-storage-memcached",
+        "url-shorten-memcached",
+        "user-memcached",
+        "media-memcached",
+    }
     mongo = {
         "post-storage-mongodb",
         "user-timeline-mongodb",
@@ -259,7 +273,13 @@ def test_social_components() -> None:
         "url-shorten-mongodb",
         "media-mongodb",
     }
-    expected = set(SOCIAL_THRIFT) | redis | memcached | mongo | {"nginx-thrift", "media-frontend", "jaeger"}
+    expected = (
+        set(SOCIAL_THRIFT)
+        | redis
+        | memcached
+        | mongo
+        | {"nginx-thrift", "media-frontend", "jaeger"}
+    )
     assert {c.name for c in app.components} == expected
     for name, binary in SOCIAL_THRIFT.items():
         comp = app.component(name)
@@ -305,7 +325,10 @@ def test_social_config_and_tls() -> None:
     assert set(secret.string_data) == {"tls.pem", "ca.crt"}
     assert secret.string_data["ca.crt"].startswith("-----BEGIN CERTIFICATE-----")
     mounts = app.component("url-shorten-mongodb").volume_mounts
-    assert any(m.source == "secret" and m.ref == "mongodb-tls" and m.mount_path == "/etc/tls" for m in mounts)
+    assert any(
+        m.source == "secret" and m.ref == "mongodb-tls" and m.mount_path == "/etc/tls"
+        for m in mounts
+    )
     # Every configMap a component mounts exists and holds the key it mounts.
     for comp in app.components:
         for m in comp.volume_mounts:
@@ -340,8 +363,16 @@ def test_social_call_graph() -> None:
         "user-service": {"user-mongodb", "user-memcached", "social-graph-service"},
         "social-graph-service": {"social-graph-mongodb", "social-graph-redis", "user-service"},
         "post-storage-service": {"post-storage-mongodb", "post-storage-memcached"},
-        "user-timeline-service": {"user-timeline-mongodb", "user-timeline-redis", "post-storage-service"},
-        "home-timeline-service": {"home-timeline-redis", "post-storage-service", "social-graph-service"},
+        "user-timeline-service": {
+            "user-timeline-mongodb",
+            "user-timeline-redis",
+            "post-storage-service",
+        },
+        "home-timeline-service": {
+            "home-timeline-redis",
+            "post-storage-service",
+            "social-graph-service",
+        },
     }
 
 
@@ -426,16 +457,26 @@ def test_cluster() -> None:
     assert (control.internal_ip, control.pod_cidr) == ("172.18.0.2", "10.244.0.0/24")
     assert (worker.internal_ip, worker.pod_cidr) == ("172.18.0.3", "10.244.1.0/24")
     assert "node-role.kubernetes.io/control-plane" in control.labels
-    assert control.taints == [{"key": "node-role.kubernetes.io/control-plane", "effect": "NoSchedule"}]
+    assert control.taints == [
+        {"key": "node-role.kubernetes.io/control-plane", "effect": "NoSchedule"}
+    ]
     assert control.kubelet_version.startswith("v1.32.")
     assert control.container_runtime.startswith("containerd://")
     names = {ns.name for ns in cluster.namespaces}
-    assert names >= {"kube-system", "kube-public", "kube-node-lease", "default", "local-path-storage", "observe"}
+    assert names >= {
+        "kube-system",
+        "kube-public",
+        "kube-node-lease",
+        "default",
+        "local-path-storage",
+        "observe",
+    }
     system = {c.name: c for c in cluster.namespace("kube-system").components}
     assert system["coredns"].replicas == 2
-    assert {system[n].workload for n in ("etcd", "kube-apiserver", "kube-controller-manager", "kube-scheduler")} == {
-        "StaticPod"
-    }
+    assert {
+        system[n].workload
+        for n in ("etcd", "kube-apiserver", "kube-controller-manager", "kube-scheduler")
+    } == {"StaticPod"}
     assert system["kindnet"].workload == system["kube-proxy"].workload == "DaemonSet"
     observe = {c.name: c for c in cluster.namespace("observe").components}
     server = observe["prometheus-server"].service
@@ -443,5 +484,9 @@ def test_cluster() -> None:
     assert (server.ports[0].port, server.ports[0].node_port) == (80, 32000)
     assert observe["prometheus-prometheus-node-exporter"].workload == "DaemonSet"
     job = cluster.namespace("default").components[0]
-    assert (job.name, job.workload, job.image) == ("wrk2-job", "Job", "deathstarbench/wrk2-client:latest")
+    assert (job.name, job.workload, job.image) == (
+        "wrk2-job",
+        "Job",
+        "deathstarbench/wrk2-client:latest",
+    )
     assert any(cm.name == "wrk2-payload-script" for cm in cluster.namespace("default").configmaps)

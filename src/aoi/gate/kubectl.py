@@ -420,7 +420,8 @@ def classify_kubectl(tokens: list[str]) -> Outcome:
             )
         target = " ".join(resources) if resources else "objects from files"
         return Outcome(WRITE, f"write: kubectl {full_verb} changes {target}", facts)
-    return Outcome(READ, f"read-only: kubectl {full_verb}", facts)
+    what = f" [{', '.join(resources)}]" if resources and verb != "auth" else ""
+    return Outcome(READ, f"read-only: kubectl {full_verb}{what}", facts)
 
 
 def _resources_for(

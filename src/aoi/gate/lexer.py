@@ -133,7 +133,7 @@ def _scan(command: str) -> list[list[str]]:
             continue
         else:
             raise LexError(_bad_reason(text))
-        after_pipe = after_pipe and group == "ws"
+        after_pipe = False
     if in_token:
         stage.append("".join(parts))
     if not stage:

@@ -145,7 +145,10 @@ def _read(path: Path) -> Any:
     try:
         return yaml.safe_load(text)
     except yaml.YAMLError as err:
-        raise PolicyError(f"policy file {path} is not valid YAML: {err}") from None
+        mark = getattr(err, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark is not None else ""
+        problem = getattr(err, "problem", None) or "syntax error"
+        raise PolicyError(f"policy file {path} is not valid YAML: {problem}{where}") from None
 
 
 def _prefixes(value: Any, where: str) -> tuple[tuple[str, ...], ...]:

@@ -16,7 +16,7 @@ MASK = "****"
 
 _SENSITIVE = re.compile(
     r"(?i)(passw(or)?d|passwd|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key"
-    r"|credential|authorization|auth[_-]?key|(^|[._-])key$|^key[._-]|\.pem$)"
+    r"|credential|authorization|auth[_-]?key|[._-]key$|\.pem$)"
 )
 # Names that mention a secret without holding one (secretName, tokenPath, ...).
 _HARMLESS = re.compile(

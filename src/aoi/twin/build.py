@@ -153,7 +153,9 @@ def _namespace(store: Store, name: str, created: str, labels: dict[str, str]) ->
     store.add(obj, created=created)
     ca: Obj = {
         "kind": "ConfigMap",
-        "metadata": _meta("kube-root-ca.crt", name, {}, {"kubernetes.io/description": KUBE_ROOT_CA_DESCRIPTION}),
+        "metadata": _meta(
+            "kube-root-ca.crt", name, {}, {"kubernetes.io/description": KUBE_ROOT_CA_DESCRIPTION}
+        ),
         "data": {"ca.crt": _root_ca()},
     }
     store.add(ca, created=created)
@@ -171,7 +173,12 @@ def _service_account(
 
 def _node(store: Store, node: NodeSpec, created: str) -> Obj:
     conditions = [
-        ("MemoryPressure", "False", "KubeletHasSufficientMemory", "kubelet has sufficient memory available"),
+        (
+            "MemoryPressure",
+            "False",
+            "KubeletHasSufficientMemory",
+            "kubelet has sufficient memory available",
+        ),
         ("DiskPressure", "False", "KubeletHasNoDiskPressure", "kubelet has no disk pressure"),
         ("PIDPressure", "False", "KubeletHasSufficientPID", "kubelet has sufficient PID available"),
         ("Ready", "True", "KubeletReady", "kubelet is posting ready status"),
@@ -240,7 +247,9 @@ def _api_service(store: Store, cluster: Cluster, created: str) -> None:
     port = {"name": "https", "port": 443, "protocol": "TCP", "targetPort": cluster.api_server_port}
     svc: Obj = {
         "kind": "Service",
-        "metadata": _meta("kubernetes", "default", {"component": "apiserver", "provider": "kubernetes"}),
+        "metadata": _meta(
+            "kubernetes", "default", {"component": "apiserver", "provider": "kubernetes"}
+        ),
         "spec": {
             "clusterIP": ip,
             "clusterIPs": [ip],
@@ -256,7 +265,9 @@ def _api_service(store: Store, cluster: Cluster, created: str) -> None:
     store.add(svc, created=created)
     endpoints: Obj = {
         "kind": "Endpoints",
-        "metadata": _meta("kubernetes", "default", {"endpointslice.kubernetes.io/skip-mirror": "true"}),
+        "metadata": _meta(
+            "kubernetes", "default", {"endpointslice.kubernetes.io/skip-mirror": "true"}
+        ),
         "subsets": [
             {
                 "addresses": [{"ip": control.internal_ip}],
@@ -280,7 +291,10 @@ def _infra_namespace(store: Store, cluster: Cluster, ns: InfraNamespace, created
 
 
 def _configmap(cm: ConfigMapSpec, namespace: str, helm: HelmRelease | None) -> Obj:
-    obj: Obj = {"kind": "ConfigMap", "metadata": _meta(cm.name, namespace, cm.labels, cm.annotations)}
+    obj: Obj = {
+        "kind": "ConfigMap",
+        "metadata": _meta(cm.name, namespace, cm.labels, cm.annotations),
+    }
     obj["data"] = dict(cm.data)
     _helm_meta(obj, helm, namespace)
     return obj
@@ -325,7 +339,10 @@ def _bind_volume(store: Store, app: App, pv_name: str, created: str, *, applied:
         "spec": {
             "accessModes": list(vol.access_modes),
             "capacity": {"storage": vol.capacity},
-            "hostPath": {"path": vol.host_path, **({"type": vol.host_path_type} if vol.host_path_type else {})},
+            "hostPath": {
+                "path": vol.host_path,
+                **({"type": vol.host_path_type} if vol.host_path_type else {}),
+            },
             "persistentVolumeReclaimPolicy": vol.reclaim_policy,
             "storageClassName": vol.storage_class,
             "volumeMode": "Filesystem",
@@ -493,7 +510,10 @@ def _workload(
             }
         obj["status"] = {}
     elif kind == "StatefulSet":
-        full["persistentVolumeClaimRetentionPolicy"] = {"whenDeleted": "Retain", "whenScaled": "Retain"}
+        full["persistentVolumeClaimRetentionPolicy"] = {
+            "whenDeleted": "Retain",
+            "whenScaled": "Retain",
+        }
         full["podManagementPolicy"] = "OrderedReady"
         full["revisionHistoryLimit"] = 10
         full["updateStrategy"] = {"rollingUpdate": {"partition": 0}, "type": "RollingUpdate"}
@@ -548,8 +568,18 @@ def _complete_job(store: Store, obj: Obj, comp: Component, created: str) -> None
     obj["status"] = {
         "completionTime": done,
         "conditions": [
-            {**condition, "message": "Reached expected number of succeeded pods", "reason": "CompletionsReached", "type": "SuccessCriteriaMet"},
-            {**condition, "message": "Reached expected number of succeeded pods", "reason": "CompletionsReached", "type": "Complete"},
+            {
+                **condition,
+                "message": "Reached expected number of succeeded pods",
+                "reason": "CompletionsReached",
+                "type": "SuccessCriteriaMet",
+            },
+            {
+                **condition,
+                "message": "Reached expected number of succeeded pods",
+                "reason": "CompletionsReached",
+                "type": "Complete",
+            },
         ],
         "ready": 0,
         "startTime": created,
@@ -778,7 +808,9 @@ def _helm_meta(obj: Obj, helm: HelmRelease | None, namespace: str) -> None:
 def _last_applied(obj: Obj, manifest: Obj) -> None:
     """kubectl apply's record of the manifest it sent (sorted keys, compact, trailing newline)."""
     text = json.dumps(manifest, sort_keys=True, separators=(",", ":")) + "\n"
-    obj["metadata"].setdefault("annotations", {})["kubectl.kubernetes.io/last-applied-configuration"] = text
+    obj["metadata"].setdefault("annotations", {})[
+        "kubectl.kubernetes.io/last-applied-configuration"
+    ] = text
 
 
 def _allocate_cluster_ip(store: Store) -> str:
@@ -792,11 +824,7 @@ def _allocate_cluster_ip(store: Store) -> str:
 
 
 def _allocate_node_port(store: Store) -> int:
-    used = {
-        p.get("nodePort")
-        for s in store.list("Service")
-        for p in s["spec"].get("ports", [])
-    }
+    used = {p.get("nodePort") for s in store.list("Service") for p in s["spec"].get("ports", [])}
     while True:
         port = store.rng.randrange(30000, 32768)
         if port not in used:

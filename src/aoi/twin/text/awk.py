@@ -32,7 +32,9 @@ _STR_ESC = {"n": "\n", "t": "\t", "\\": "\\", '"': '"', "/": "/", "r": "\r"}
 
 
 class AwkSyntaxError(Exception):
-    pass
+    def __init__(self, message: str, line: int = 1) -> None:
+        super().__init__(message)
+        self.line = line
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,6 +128,9 @@ class _Parser:
     def tok(self) -> _Tok:
         return self.toks[self.i]
 
+    def at_op(self, *values: str) -> bool:
+        return self.tok.kind == "op" and self.tok.value in values
+
     def take(self) -> _Tok:
         t = self.toks[self.i]
         self.i += 1
@@ -138,9 +143,9 @@ class _Parser:
         return AwkSyntaxError(f"syntax error at or near {t.value}")
 
     def expect(self, value: str) -> None:
-        if self.tok.value != value:
+        if not self.at_op(value):
             if self.tok.kind == "eof" and value == "}":
-                raise AwkSyntaxError("missing } near end of file")
+                raise AwkSyntaxError("missing } near end of file", line=2)
             if value == ")":
                 raise AwkSyntaxError(f"missing ) near {self.tok.value or 'end of file'}")
             raise self.error()
@@ -161,27 +166,27 @@ class _Parser:
     def rule(self) -> _Rule:
         if self.tok.kind == "name" and self.tok.value in ("BEGIN", "END"):
             kind = self.take().value
-            if self.tok.value != "{":
+            if not self.at_op("{"):
                 raise self.error()
             return _Rule(kind, None, self.block())
-        pattern = None if self.tok.value == "{" else self.expr()
-        action = self.block() if self.tok.value == "{" else None
+        pattern = None if self.at_op("{") else self.expr()
+        action = self.block() if self.at_op("{") else None
         return _Rule("main", pattern, action)
 
     def block(self) -> list[tuple[str, list[Expr]]]:
         self.expect("{")
         stmts: list[tuple[str, list[Expr]]] = []
         self.skip_nl()
-        while self.tok.value != "}":
+        while not self.at_op("}"):
             if self.tok.kind == "eof":
-                raise AwkSyntaxError("missing } near end of file")
+                raise AwkSyntaxError("missing } near end of file", line=2)
             word = self.tok.value if self.tok.kind == "name" else ""
             if word == "print":
                 self.take()
                 args: list[Expr] = []
-                if self.tok.value not in ("}", ";") and self.tok.kind not in ("nl", "eof"):
+                if not self.at_op("}") and self.tok.kind not in ("nl", "eof"):
                     args.append(self.concat())
-                    while self.tok.value == ",":
+                    while self.at_op(","):
                         self.take()
                         args.append(self.concat())
                 stmts.append(("print", args))
@@ -192,34 +197,36 @@ class _Parser:
                 raise self.error()
             if self.tok.kind == "nl":
                 self.skip_nl()
-            elif self.tok.value != "}":
+            elif self.tok.kind == "eof":
+                raise AwkSyntaxError("missing } near end of file", line=2)
+            elif not self.at_op("}"):
                 raise self.error()
         self.take()
         return stmts
 
     def expr(self) -> Expr:
         left = self.and_()
-        while self.tok.value == "||":
+        while self.at_op("||"):
             self.take()
             lhs, rhs = left, self.and_()
-            left = lambda r, a=lhs, b=rhs: int(bool(_truth(a(r)) or _truth(b(r))))  # noqa: E731
+            left = _logic("||", lhs, rhs)
         return left
 
     def and_(self) -> Expr:
         left = self.match()
-        while self.tok.value == "&&":
+        while self.at_op("&&"):
             self.take()
             lhs, rhs = left, self.match()
-            left = lambda r, a=lhs, b=rhs: int(bool(_truth(a(r)) and _truth(b(r))))  # noqa: E731
+            left = _logic("&&", lhs, rhs)
         return left
 
     def match(self) -> Expr:
         left = self.comparison()
-        while self.tok.value in ("~", "!~"):
+        while self.at_op("~", "!~"):
             negate = self.take().value == "!~"
             rx = self.regex_operand()
             lhs = left
-            left = lambda r, a=lhs, x=rx, neg=negate: int((x.search(_fmt(a(r))) is not None) != neg)  # noqa: E731
+            left = _matcher(lhs, rx, negate)
         return left
 
     def regex_operand(self) -> re.Pattern[str]:
@@ -230,15 +237,15 @@ class _Parser:
 
     def comparison(self) -> Expr:
         left = self.concat()
-        if self.tok.value in ("==", "!=", "<", "<=", ">", ">="):
+        if self.at_op("==", "!=", "<", "<=", ">", ">="):
             op = self.take().value
             lhs, rhs = left, self.concat()
-            left = lambda r, a=lhs, b=rhs, o=op: _compare(o, a(r), b(r))  # noqa: E731
+            left = _binary(_compare, op, lhs, rhs)
         return left
 
     def concat(self) -> Expr:
         parts = [self.additive()]
-        while self.tok.kind in ("num", "str", "name") or self.tok.value in ("$", "("):
+        while self.tok.kind in ("num", "str", "name") or self.at_op("$", "("):
             if self.tok.kind == "name" and self.tok.value not in ("NR", "NF", "FNR"):
                 break
             parts.append(self.additive())
@@ -248,10 +255,10 @@ class _Parser:
 
     def additive(self) -> Expr:
         left = self.unary()
-        while self.tok.value in ("+", "-", "*", "/", "%"):
+        while self.at_op("+", "-", "*", "/", "%"):
             op = self.take().value
             lhs, rhs = left, self.unary()
-            left = lambda r, a=lhs, b=rhs, o=op: _arith(o, a(r), b(r))  # noqa: E731
+            left = _binary(_arith, op, lhs, rhs)
         return left
 
     def unary(self) -> Expr:
@@ -294,6 +301,20 @@ class _Parser:
             return lambda r: _field(r, index(r))
         self.i -= 1
         raise self.error()
+
+
+def _logic(op: str, a: Expr, b: Expr) -> Expr:
+    if op == "&&":
+        return lambda r: int(_truth(a(r)) and _truth(b(r)))
+    return lambda r: int(_truth(a(r)) or _truth(b(r)))
+
+
+def _matcher(a: Expr, rx: re.Pattern[str], negate: bool) -> Expr:
+    return lambda r: int((rx.search(_fmt(a(r))) is not None) != negate)
+
+
+def _binary(fn: Callable[[str, Any, Any], Any], op: str, a: Expr, b: Expr) -> Expr:
+    return lambda r: fn(op, a(r), b(r))
 
 
 class _RunError(Exception):
@@ -397,7 +418,7 @@ def run_awk(args: list[str], stdin: str) -> FilterResult:
     try:
         rules = _parse(program)
     except AwkSyntaxError as err:
-        return FilterResult("", f"awk: line 1: {err}\n", 2)
+        return FilterResult("", f"awk: line {err.line}: {err}\n", 2)
     if operands:
         return FilterResult("", f"awk: cannot open {operands[0]} (No such file or directory)\n", 2)
     split = _splitter(fs)

@@ -81,14 +81,10 @@ def _head_tail(prog: str, args: list[str], stdin: str) -> FilterResult:
             count, unit = value, "bytes"
     m = re.fullmatch(r"([+-]?)(\d+)", count)
     if m is None:
-        return FilterResult("", f"{prog}: invalid number of {unit}: ‘{count}’\n", 1)
+        return FilterResult("", f"{prog}: invalid number of {unit}: '{count}'\n", 1)
     sign, n = m.group(1), int(m.group(2))
     errors = _missing_files(
-        prog,
-        operands,
-        "{prog}: cannot open '{name}' for reading: No such file or directory\n"
-        if prog == "head"
-        else "{prog}: cannot open '{name}' for reading: No such file or directory\n",
+        prog, operands, "{prog}: cannot open '{name}' for reading: No such file or directory\n"
     )
     if errors and "-" not in operands:
         return FilterResult("", errors, 1)
@@ -98,7 +94,7 @@ def _head_tail(prog: str, args: list[str], stdin: str) -> FilterResult:
     elif sign == "+":
         chosen = items[max(n - 1, 0) :]
     else:
-        chosen = items[len(items) - n :] if n else items[:0]
+        chosen = items[max(len(items) - n, 0) :] if n else items[:0]
     text = "".join(chosen) if isinstance(chosen, list) else chosen
     return FilterResult(text, errors, 1 if errors else 0)
 
@@ -198,11 +194,11 @@ class _Key:
         if m is None:
             bad = re.match(r"\d*", spec)
             raise UsageError(
-                f"sort: invalid number at field start: invalid count at start of ‘{spec[bad.end() if bad else 0 :]}’"
+                f"sort: invalid number at field start: invalid count at start of '{spec[bad.end() if bad else 0 :]}'"
             )
         start = int(m.group(1))
         if start == 0:
-            raise UsageError(f"sort: field number is zero: invalid field specification ‘{spec}’")
+            raise UsageError(f"sort: field number is zero: invalid field specification '{spec}'")
         self.start, self.start_char = start, int(m.group(2) or 1)
         self.end = int(m.group(4)) if m.group(4) else None
         self.end_char = int(m.group(5)) if m.group(5) else 0
@@ -272,7 +268,7 @@ def sort(args: list[str], stdin: str) -> FilterResult:
                     elif not v:
                         raise UsageError("sort: empty tab")
                     else:
-                        raise UsageError(f"sort: multi-character tab ‘{v}’")
+                        raise UsageError(f"sort: multi-character tab '{v}'")
                 sep = v
         keys = [_Key(v, flags.replace("u", "").replace("s", "")) for k, v in opts if k == "k"]
     except UsageError as err:
@@ -388,7 +384,7 @@ def _ranges(spec: str, what: str) -> list[tuple[int, int]]:
     for part in spec.split(","):
         m = re.fullmatch(r"(\d*)(-?)(\d*)", part)
         if m is None or not part:
-            raise UsageError(f"cut: invalid {what} value ‘{part}’")
+            raise UsageError(f"cut: invalid {what} value '{part}'")
         lo_s, dash, hi_s = m.groups()
         if not dash:
             lo = hi = int(lo_s)
@@ -473,7 +469,7 @@ def _tr_set(spec: str) -> str:
         m = re.match(r"\[:(\w+):\]", spec[i:])
         if m:
             if m.group(1) not in _TR_CLASSES:
-                raise UsageError(f"tr: invalid character class ‘{m.group(1)}’")
+                raise UsageError(f"tr: invalid character class '{m.group(1)}'")
             chars.extend(_TR_CLASSES[m.group(1)])
             i += m.end()
             continue
@@ -494,7 +490,7 @@ def _tr_set(spec: str) -> str:
                 i += 1
             if ord(hi) < ord(ch):
                 raise UsageError(
-                    f"tr: range-endpoints of ‘{ch}-{hi}’ are in reverse collating sequence order"
+                    f"tr: range-endpoints of '{ch}-{hi}' are in reverse collating sequence order"
                 )
             chars.extend(chr(c) for c in range(ord(ch), ord(hi) + 1))
             i += 2
@@ -515,7 +511,7 @@ def tr(args: list[str], stdin: str) -> FilterResult:
             raise UsageError("tr: missing operand")
         if len(operands) < need:
             raise UsageError(
-                f"tr: missing operand after ‘{operands[-1]}’\nTwo strings must be given when translating."
+                f"tr: missing operand after '{operands[-1]}'\nTwo strings must be given when translating."
             )
         if len(operands) > need:
             extra = (
@@ -523,7 +519,7 @@ def tr(args: list[str], stdin: str) -> FilterResult:
                 if delete and not squeeze
                 else ""
             )
-            raise UsageError(f"tr: extra operand ‘{operands[need]}’{extra}")
+            raise UsageError(f"tr: extra operand '{operands[need]}'{extra}")
         set1 = _tr_set(operands[0])
         set2 = _tr_set(operands[1]) if len(operands) > 1 else ""
     except UsageError as err:

@@ -74,6 +74,8 @@ class RegexError(Exception):
 def _bracket(p: str, i: int) -> tuple[str, int]:
     """Translate a POSIX bracket expression starting at p[i] == '['."""
     j = i + 1
+    if j >= len(p):
+        raise RegexError("Invalid regular expression")
     out = ["["]
     if j < len(p) and p[j] == "^":
         out.append("^")
@@ -350,12 +352,11 @@ def _select(
     pending_after = 0
     for idx, line in enumerate(lines):
         if max_count is not None and selected >= max_count:
-            if pending_after and not quiet:
-                if (rx.search(line) is not None) == invert:
-                    out.append(f"{ctx_prefix}{idx + 1}-{line}" if numbered else ctx_prefix + line)
-                    last_printed = idx
-                    pending_after -= 1
-                    continue
+            if pending_after and not quiet and (rx.search(line) is not None) == invert:
+                out.append(f"{ctx_prefix}{idx + 1}-{line}" if numbered else ctx_prefix + line)
+                last_printed = idx
+                pending_after -= 1
+                continue
             break
         hit = (rx.search(line) is not None) != invert
         if not hit:

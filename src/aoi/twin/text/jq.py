@@ -226,8 +226,6 @@ def _json_error(text: str, pos: int) -> str:
         return _at(what, text, end + 1)
     if ch in "]}":
         return _at(f"Unmatched '{ch}'", text, pos + 1)
-    if ch == "}":
-        return _at("Expected another key-value pair", text, pos + 1)
     return _at("Expected separator between values", text, pos + 1)
 
 
@@ -252,7 +250,7 @@ def _inputs(text: str) -> Iterator[tuple[Any, int] | str]:
             if "property name" in err.msg and text[err.pos : err.pos + 1] == "}":
                 yield _at("Expected another key-value pair", text, err.pos + 1)
             else:
-                yield _json_error(text, err.pos if err.msg == "Expecting value" else err.pos)
+                yield _json_error(text, err.pos)
             return
         except RecursionError:
             yield "jq: parse error: Exceeds depth limit for parsing\n"
@@ -288,7 +286,7 @@ def run_jq(args: list[str], stdin: str) -> FilterResult:
     last: list[Any] = []
 
     def emit(value: Any) -> None:
-        if opts.raw and isinstance(value, str):
+        if (opts.raw or opts.join) and isinstance(value, str):
             text = value
         else:
             text = dump_json(

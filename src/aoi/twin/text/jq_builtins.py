@@ -193,6 +193,38 @@ def _all_f(v: Any, args: list[Fn], env: dict[str, Any]) -> Iterator[Any]:
     yield all(truthy(y) for x in iterate(v) for y in args[0](x, env))
 
 
+@_gen("any", 2)
+def _any_gen(v: Any, args: list[Fn], env: dict[str, Any]) -> Iterator[Any]:
+    yield any(truthy(y) for x in args[0](v, env) for y in args[1](x, env))
+
+
+@_gen("all", 2)
+def _all_gen(v: Any, args: list[Fn], env: dict[str, Any]) -> Iterator[Any]:
+    yield all(truthy(y) for x in args[0](v, env) for y in args[1](x, env))
+
+
+@_gen("IN", 1)
+def _in_stream(v: Any, args: list[Fn], env: dict[str, Any]) -> Iterator[Any]:
+    yield any(equal(x, v) for x in args[0](v, env))
+
+
+@_gen("IN", 2)
+def _in_stream2(v: Any, args: list[Fn], env: dict[str, Any]) -> Iterator[Any]:
+    wanted = list(args[1](v, env))
+    yield any(equal(x, w) for x in args[0](v, env) for w in wanted)
+
+
+@_gen("splits", 1)
+def _splits(v: Any, args: list[Fn], env: dict[str, Any]) -> Iterator[Any]:
+    for pattern in args[0](v, env):
+        yield from _regex(pattern, "").split(_match_input(v, pattern))
+
+
+@_gen("debug")
+def _debug(v: Any, args: list[Fn], env: dict[str, Any]) -> Iterator[Any]:
+    yield v
+
+
 @_gen("with_entries", 1)
 def _with_entries(v: Any, args: list[Fn], env: dict[str, Any]) -> Iterator[Any]:
     entries = [y for e in _to_entries(v) for y in args[0](e, env)]
@@ -634,6 +666,35 @@ def _ascii(v: Any) -> Any:
     return chr(int(v))
 
 
+@_val("explode")
+def _explode(v: Any) -> Any:
+    if not isinstance(v, str):
+        raise JqRuntimeError(f"{brief(v)} cannot be exploded")
+    return [ord(c) for c in v]
+
+
+@_val("implode")
+def _implode(v: Any) -> Any:
+    try:
+        return "".join(chr(int(c)) for c in _need_array(v, "imploded"))
+    except (TypeError, ValueError, OverflowError):
+        raise JqRuntimeError("Implode input must be an array of codepoints") from None
+
+
+def _trimmer(name: str, fn: Callable[[str], str]) -> None:
+    def run(v: Any) -> Any:
+        if not isinstance(v, str):
+            raise JqRuntimeError(f"{brief(v)} cannot be trimmed")
+        return fn(v)
+
+    _val(name)(run)
+
+
+_trimmer("trim", str.strip)
+_trimmer("ltrim", str.lstrip)
+_trimmer("rtrim", str.rstrip)
+
+
 @_val("index", 1)
 def _index(v: Any, s: Any) -> Any:
     if v is None:
@@ -650,25 +711,28 @@ def _index(v: Any, s: Any) -> Any:
     raise JqRuntimeError(f"Cannot determine the index of {brief(s)} in {brief(v)}")
 
 
-for _math in ("floor", "ceil", "round", "sqrt", "fabs"):
+_MATH: dict[str, Callable[[float], float]] = {
+    "floor": math.floor,
+    "ceil": math.ceil,
+    "round": round,
+    "sqrt": math.sqrt,
+    "fabs": abs,
+}
 
-    def _mk(name: str) -> None:
-        fn = {
-            "floor": math.floor,
-            "ceil": math.ceil,
-            "round": round,
-            "sqrt": math.sqrt,
-            "fabs": abs,
-        }[name]
 
-        def run(v: Any) -> Any:
-            if not isinstance(v, int | float) or isinstance(v, bool):
-                raise JqRuntimeError(f"{brief(v)} number required")
-            return num(float(fn(v)))
+def _math_builtin(name: str) -> None:
+    fn = _MATH[name]
 
-        _val(name)(run)
+    def run(v: Any) -> Any:
+        if not isinstance(v, int | float) or isinstance(v, bool):
+            raise JqRuntimeError(f"{brief(v)} number required")
+        return num(float(fn(v)))
 
-    _mk(_math)
+    _val(name)(run)
+
+
+for _name in _MATH:
+    _math_builtin(_name)
 
 
 def _kind_filter(name: str, pred: Callable[[Any], bool]) -> None:

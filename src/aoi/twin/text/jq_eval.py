@@ -290,10 +290,8 @@ def _reduce(node: Node) -> Fn:
     def run(v: Any, env: Env) -> Iterator[Any]:
         for acc in init(v, env):
             for x in source(v, env):
-                out = None
-                for out in update(acc, {**env, name: x}):
-                    pass
-                acc = out
+                outs = list(update(acc, {**env, name: x}))
+                acc = outs[-1] if outs else None
             yield acc
 
     return run
@@ -304,16 +302,22 @@ def _call(node: Node) -> Fn:
     impl = BUILTINS.get((name, len(arg_nodes)))
     if impl is None:
         raise JqSyntaxError(f"{name}/{len(arg_nodes)} is not defined", 0)
-    if name in ("path", "paths", "del", "getpath", "to_entries", "delpaths"):
-        if name in ("path", "del"):
-            pf = compile_path(arg_nodes[0])
-            return _path_builtin(name, pf)
+    if name in ("path", "del") and len(arg_nodes) == 1:
+        return _path_builtin(name, compile_path(arg_nodes[0]))
     args = [compile_node(a) for a in arg_nodes]
+    label = f"{name}/{len(arg_nodes)}"
 
     def run(v: Any, env: Env) -> Iterator[Any]:
-        return impl(v, args, env)
+        try:
+            yield from impl(v, args, env)
+        except _HOST_ERRORS:
+            # A builtin fed values jq would reject: report it as jq does, as an error value.
+            raise JqRuntimeError(f"{brief(v)} is not valid input for {label}") from None
 
     return run
+
+
+_HOST_ERRORS = (TypeError, ValueError, OverflowError, ZeroDivisionError, IndexError, KeyError)
 
 
 def _assign(node: Node) -> Fn:
@@ -373,9 +377,13 @@ def _setpath(v: Any, path: list[Any], new: Any) -> Any:
     if v is not None and not isinstance(v, list):
         raise JqRuntimeError(f"Cannot index {brief(v).split(' ')[0]} with number")
     items = list(v or [])
+    if not isinstance(key, int | float) or isinstance(key, bool) or not abs(key) < 10_000_000:
+        raise JqRuntimeError("Array index too large")
     i = int(key)
     if i < 0:
         i += len(items)
+        if i < 0:
+            raise JqRuntimeError("Out of bounds negative array index")
     while len(items) <= i:
         items.append(None)
     items[i] = _setpath(items[i], rest, new)

@@ -34,6 +34,7 @@ KEYWORDS = frozenset(
         "__loc__",
     }
 )
+_LITERALS: dict[str, Any] = {"true": True, "false": False, "null": None}
 _UNSUPPORTED_KEYWORDS = frozenset({"def", "foreach", "label", "import", "include", "__loc__"})
 
 _TOKEN_RE = re.compile(
@@ -347,9 +348,9 @@ class Parser:
         index = self.pipe()
         if self.at("OP", ":"):
             self.take()
-            upper = None if self.at("OP", "]") else self.pipe()
+            upper2 = None if self.at("OP", "]") else self.pipe()
             self.expect("OP", "]")
-            return ("slice", target, index, upper)
+            return ("slice", target, index, upper2)
         self.expect("OP", "]")
         return ("index", target, index)
 
@@ -399,6 +400,9 @@ class Parser:
         if k == "VAR":
             self.take()
             return ("var", t.value)
+        if k == "IDENT" and t.value in _LITERALS and self.toks[self.i + 1].value != "(":
+            self.take()
+            return ("literal", _LITERALS[t.value])
         if k == "IDENT":
             self.take()
             args: list[Node] = []

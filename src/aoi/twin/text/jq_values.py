@@ -144,7 +144,7 @@ def arith(op: str, a: Any, b: Any) -> Any:
             return num(a - b)
         if op == "*":
             return num(a * b)
-        if b == 0:
+        if b == 0 or op == "%" and (not math.isfinite(a) or not math.isfinite(b) or int(b) == 0):
             raise JqRuntimeError(
                 f"{brief(a)} and {brief(b)} cannot be divided because the divisor is zero"
             )
@@ -158,7 +158,11 @@ def arith(op: str, a: Any, b: Any) -> Any:
             return _deep_merge(a, b)
         if (isinstance(a, str) and _is_num(b)) or (isinstance(b, str) and _is_num(a)):
             s, n = (a, b) if isinstance(a, str) else (b, a)
-            return s * int(n) if n > 0 else None
+            if n <= 0:
+                return None
+            if not math.isfinite(n) or len(s) * n > 10_000_000:
+                raise JqRuntimeError("Repeat string result too long")
+            return s * max(int(n), 1)
     if op == "/" and isinstance(a, str) and isinstance(b, str):
         return a.split(b) if a else []
     verb = {"-": "subtracted", "*": "multiplied", "/": "divided", "%": "divided"}[op]
@@ -177,7 +181,7 @@ def index(v: Any, k: Any) -> Any:
         )
     if _is_num(k):
         if isinstance(v, list):
-            i = math.floor(k)
+            i = math.floor(_clamp(k))
             if i < 0:
                 i += len(v)
             return v[i] if 0 <= i < len(v) else None
@@ -197,9 +201,13 @@ def slice_(v: Any, lo: Any, hi: Any) -> Any:
     for bound in (lo, hi):
         if bound is not None and not _is_num(bound):
             raise JqRuntimeError("Start and end indices of an array slice must be numbers")
-    start = None if lo is None else math.floor(lo)
-    stop = None if hi is None else math.ceil(hi)
+    start = None if lo is None else math.floor(_clamp(lo))
+    stop = None if hi is None else math.ceil(_clamp(hi))
     return v[start:stop]
+
+
+def _clamp(x: float) -> float:
+    return max(min(x, 1e18), -1e18) if x == x else 0.0
 
 
 def iterate(v: Any) -> list[Any]:

@@ -33,7 +33,7 @@ class JsonPathError(ValueError):
 
 _DICT_KEY = re.compile(r"^'([^']*)'$")
 _SLICE = re.compile(r"^(-?[0-9]*)(:-?[0-9]*)?(:-?[0-9]*)?$")
-_FILTER = re.compile(r"^([^!<>=]+)([!<>=~]+)(.+?)$", re.DOTALL)
+_FILTER = re.compile(r"^([^!<>=]+)([!<>=]+)(.+?)$", re.DOTALL)
 _TERMINATORS = frozenset(" \t\r\n.,[]$@{}")
 
 
@@ -389,15 +389,6 @@ def _basic_kind(v: Any) -> str:
 
 
 def _compare(op: str, left: Any, right: Any) -> bool:
-    if op == "=~":
-        if not isinstance(left, str) or not isinstance(right, str):
-            raise JsonPathError(
-                f"regexp search only support string now but getting pattern: {go_gostring(right)}, data: {go_gostring(left)}"
-            )
-        try:
-            return re.search(right, left) is not None
-        except re.error as err:
-            raise JsonPathError(f"error parsing regexp: {err.msg}: `{right}`") from None
     kl, kr = _basic_kind(left), _basic_kind(right)
     if kl != kr:
         raise JsonPathError("incompatible types for comparison")

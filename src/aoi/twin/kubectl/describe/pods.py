@@ -341,11 +341,7 @@ def volumes_section(w: Writer, volumes: list[Obj] | None, *, space: str = "") ->
 
 def _volume_source(w: Writer, volume: Obj) -> None:
     if (src := volume.get("hostPath")) is not None:
-        w.write(
-            2,
-            "Type:\tHostPath (bare host directory volume)\n"
-            f"    Path:\t{src.get('path', '')}\n    HostPathType:\t{src.get('type') or '<none>'}\n",
-        )
+        host_path_source(w, src)
     elif (src := volume.get("emptyDir")) is not None:
         limit = src.get("sizeLimit")
         size = quantity(limit) if limit and Quantity.parse(limit).value > 0 else "<unset>"
@@ -389,6 +385,16 @@ def _volume_source(w: Writer, volume: Obj) -> None:
                 )
     else:
         w.write(1, "<unknown>\n")
+
+
+def host_path_source(w: Writer, src: Obj) -> None:
+    # The type is a pointer in Go: unset prints <none>, an empty string prints nothing.
+    kind = "<none>" if src.get("type") is None else src["type"]
+    w.write(
+        2,
+        "Type:\tHostPath (bare host directory volume)\n"
+        f"    Path:\t{src.get('path', '')}\n    HostPathType:\t{kind}\n",
+    )
 
 
 def _projected(w: Writer, src: Obj) -> None:

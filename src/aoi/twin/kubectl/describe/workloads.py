@@ -43,7 +43,9 @@ def _owned(store: Store, kind: str, owner: Obj) -> list[Obj]:
         if not match_labels(meta(obj).get("labels"), selector.get("matchLabels")):
             continue
         found.append(obj)
-    found.sort(key=lambda o: (parse_time(meta(o).get("creationTimestamp")) or _EPOCH, meta(o)["name"]))
+    found.sort(
+        key=lambda o: (parse_time(meta(o).get("creationTimestamp")) or _EPOCH, meta(o)["name"])
+    )
     return found
 
 
@@ -82,7 +84,9 @@ def _split_replicasets(store: Store, deployment: Obj) -> tuple[list[Obj], Obj | 
     )
     if new is None:
         # A twin ReplicaSet may not copy every defaulted field: fall back to the revision.
-        revision = (meta(deployment).get("annotations") or {}).get("deployment.kubernetes.io/revision")
+        revision = (meta(deployment).get("annotations") or {}).get(
+            "deployment.kubernetes.io/revision"
+        )
         new = next(
             (
                 rs
@@ -160,7 +164,9 @@ def describe_replicaset(rs: Obj, store: Store, now: datetime) -> str:
     annotations_multiline(w, "Annotations", m.get("annotations"))
     if owner := controlled_by(rs):
         w.write(0, f"Controlled By:\t{owner}\n")
-    w.write(0, f"Replicas:\t{status.get('replicas', 0)} current / {spec.get('replicas', 1)} desired\n")
+    w.write(
+        0, f"Replicas:\t{status.get('replicas', 0)} current / {spec.get('replicas', 1)} desired\n"
+    )
     w.write(0, "Pods Status:\t")
     w.write(0, _pods_status(store, rs) + "\n")
     pod_template_section(w, spec.get("template"))
@@ -176,7 +182,9 @@ def describe_statefulset(sts: Obj, store: Store, now: datetime) -> str:
     w.write(0, f"Selector:\t{selector_string(spec.get('selector'))}\n")
     labels_multiline(w, "Labels", m.get("labels"))
     annotations_multiline(w, "Annotations", m.get("annotations"))
-    w.write(0, f"Replicas:\t{spec.get('replicas', 1)} desired | {status.get('replicas', 0)} total\n")
+    w.write(
+        0, f"Replicas:\t{spec.get('replicas', 1)} desired | {status.get('replicas', 0)} total\n"
+    )
     strategy = spec.get("updateStrategy") or {}
     w.write(0, f"Update Strategy:\t{strategy.get('type', 'RollingUpdate')}\n")
     rolling = strategy.get("rollingUpdate")

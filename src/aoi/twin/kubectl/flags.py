@@ -1,0 +1,456 @@
+"""kubectl's command line, parsed the way cobra and pflag parse it.
+
+Flags may come anywhere among the arguments, `--` ends them, long flags take
+`--name value` or `--name=value`, short flags take `-n value`, `-nvalue` or
+`-n=value`, and short booleans combine (`-it`). Errors carry kubectl's wording.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+# A flag's kind: b = boolean, s = string, i = integer, a = repeatable string.
+FlagTable = dict[str, tuple[str, str]]  # long name -> (short letter or "", kind)
+
+GLOBAL_FLAGS: FlagTable = {
+    "namespace": ("n", "s"),
+    "context": ("", "s"),
+    "cluster": ("", "s"),
+    "kubeconfig": ("", "s"),
+    "user": ("", "s"),
+    "server": ("s", "s"),
+    "token": ("", "s"),
+    "as": ("", "s"),
+    "as-group": ("", "a"),
+    "request-timeout": ("", "s"),
+    "v": ("v", "s"),
+    "insecure-skip-tls-verify": ("", "b"),
+    "match-server-version": ("", "b"),
+    "warnings-as-errors": ("", "b"),
+}
+
+_OUTPUT: FlagTable = {"output": ("o", "s")}
+_FILES: FlagTable = {"filename": ("f", "a"), "recursive": ("R", "b"), "kustomize": ("k", "s")}
+_SELECT: FlagTable = {"selector": ("l", "s"), "field-selector": ("", "s")}
+_DRY: FlagTable = {"dry-run": ("", "s"), "field-manager": ("", "s")}
+
+VERB_FLAGS: dict[str, FlagTable] = {
+    "get": {
+        **_OUTPUT,
+        **_FILES,
+        **_SELECT,
+        "all-namespaces": ("A", "b"),
+        "show-labels": ("", "b"),
+        "no-headers": ("", "b"),
+        "watch": ("w", "b"),
+        "watch-only": ("", "b"),
+        "sort-by": ("", "s"),
+        "label-columns": ("L", "a"),
+        "show-kind": ("", "b"),
+        "chunk-size": ("", "i"),
+        "ignore-not-found": ("", "b"),
+        "raw": ("", "s"),
+        "template": ("", "s"),
+        "show-managed-fields": ("", "b"),
+        "subresource": ("", "s"),
+        "allow-missing-template-keys": ("", "b"),
+        "output-watch-events": ("", "b"),
+    },
+    "describe": {
+        **_FILES,
+        **_SELECT,
+        "all-namespaces": ("A", "b"),
+        "show-events": ("", "b"),
+        "chunk-size": ("", "i"),
+    },
+    "logs": {
+        "container": ("c", "s"),
+        "tail": ("", "i"),
+        "previous": ("p", "b"),
+        "since": ("", "s"),
+        "since-time": ("", "s"),
+        "timestamps": ("", "b"),
+        "selector": ("l", "s"),
+        "follow": ("f", "b"),
+        "all-containers": ("", "b"),
+        "all-pods": ("", "b"),
+        "prefix": ("", "b"),
+        "limit-bytes": ("", "i"),
+        "max-log-requests": ("", "i"),
+        "ignore-errors": ("", "b"),
+        "pod-running-timeout": ("", "s"),
+        "insecure-skip-tls-verify-backend": ("", "b"),
+    },
+    "top pod": {
+        **_SELECT,
+        "all-namespaces": ("A", "b"),
+        "containers": ("", "b"),
+        "no-headers": ("", "b"),
+        "sort-by": ("", "s"),
+        "sum": ("", "b"),
+        "use-protocol-buffers": ("", "b"),
+    },
+    "top node": {
+        "selector": ("l", "s"),
+        "no-headers": ("", "b"),
+        "sort-by": ("", "s"),
+        "show-capacity": ("", "b"),
+        "use-protocol-buffers": ("", "b"),
+    },
+    "exec": {
+        "container": ("c", "s"),
+        "stdin": ("i", "b"),
+        "tty": ("t", "b"),
+        "quiet": ("q", "b"),
+        "filename": ("f", "a"),
+        "pod-running-timeout": ("", "s"),
+    },
+    "rollout": {
+        "watch": ("w", "b"),
+        "timeout": ("", "s"),
+        "revision": ("", "i"),
+        "to-revision": ("", "i"),
+        **_OUTPUT,
+        **_FILES,
+        **_SELECT,
+        **_DRY,
+    },
+    "patch": {
+        "patch": ("p", "s"),
+        "type": ("", "s"),
+        "patch-file": ("", "s"),
+        "local": ("", "b"),
+        "subresource": ("", "s"),
+        **_OUTPUT,
+        **_FILES,
+        **_DRY,
+    },
+    "scale": {
+        "replicas": ("", "i"),
+        "current-replicas": ("", "i"),
+        "all": ("", "b"),
+        "timeout": ("", "s"),
+        "resource-version": ("", "s"),
+        **_OUTPUT,
+        **_FILES,
+        **_SELECT,
+        **_DRY,
+    },
+    "set": {
+        "all": ("", "b"),
+        "local": ("", "b"),
+        "env": ("e", "a"),
+        "from": ("", "s"),
+        "keys": ("", "a"),
+        "list": ("", "b"),
+        "overwrite": ("", "b"),
+        "containers": ("c", "s"),
+        "resolve": ("", "b"),
+        "prefix": ("", "s"),
+        "limits": ("", "s"),
+        "requests": ("", "s"),
+        **_OUTPUT,
+        **_FILES,
+        **_SELECT,
+        **_DRY,
+    },
+    "delete": {
+        **_FILES,
+        **_SELECT,
+        "all": ("", "b"),
+        "all-namespaces": ("A", "b"),
+        "force": ("", "b"),
+        "grace-period": ("", "i"),
+        "now": ("", "b"),
+        "wait": ("", "b"),
+        "cascade": ("", "s"),
+        "ignore-not-found": ("", "b"),
+        "timeout": ("", "s"),
+        "raw": ("", "s"),
+        "interactive": ("i", "b"),
+        **_OUTPUT,
+        **_DRY,
+    },
+    "apply": {
+        **_FILES,
+        **_OUTPUT,
+        **_DRY,
+        "selector": ("l", "s"),
+        "server-side": ("", "b"),
+        "force": ("", "b"),
+        "force-conflicts": ("", "b"),
+        "prune": ("", "b"),
+        "validate": ("", "s"),
+        "overwrite": ("", "b"),
+        "wait": ("", "b"),
+    },
+    "label": {
+        "overwrite": ("", "b"),
+        "list": ("", "b"),
+        "all": ("", "b"),
+        "local": ("", "b"),
+        "resource-version": ("", "s"),
+        "all-namespaces": ("A", "b"),
+        **_OUTPUT,
+        **_FILES,
+        **_SELECT,
+        **_DRY,
+    },
+    "create": {
+        **_FILES,
+        **_OUTPUT,
+        **_DRY,
+        "save-config": ("", "b"),
+        "validate": ("", "s"),
+        "edit": ("", "b"),
+        "selector": ("l", "s"),
+        "image": ("", "a"),
+        "replicas": ("r", "i"),
+        "port": ("", "i"),
+        "from-literal": ("", "a"),
+        "from-file": ("", "a"),
+        "from-env-file": ("", "a"),
+        "tcp": ("", "a"),
+        "type": ("", "s"),
+        "from": ("", "s"),
+        "append-hash": ("", "b"),
+    },
+    "cordon": {**_DRY, "selector": ("l", "s")},
+    "drain": {
+        **_DRY,
+        "selector": ("l", "s"),
+        "ignore-daemonsets": ("", "b"),
+        "delete-emptydir-data": ("", "b"),
+        "force": ("", "b"),
+        "grace-period": ("", "i"),
+        "timeout": ("", "s"),
+        "disable-eviction": ("", "b"),
+        "pod-selector": ("", "s"),
+    },
+    "taint": {**_DRY, **_OUTPUT, "selector": ("l", "s"), "overwrite": ("", "b"), "all": ("", "b")},
+    "events": {
+        **_OUTPUT,
+        "all-namespaces": ("A", "b"),
+        "for": ("", "s"),
+        "types": ("", "a"),
+        "watch": ("w", "b"),
+        "no-headers": ("", "b"),
+        "chunk-size": ("", "i"),
+    },
+    "explain": {"recursive": ("", "b"), "api-version": ("", "s"), "output": ("o", "s")},
+    "api-resources": {
+        "namespaced": ("", "b"),
+        "api-group": ("", "s"),
+        "verbs": ("", "a"),
+        "no-headers": ("", "b"),
+        "sort-by": ("", "s"),
+        "cached": ("", "b"),
+        **_OUTPUT,
+    },
+    "api-versions": {},
+    "version": {"client": ("", "b"), "output": ("o", "s")},
+    "cluster-info": {},
+    "config": {"minify": ("", "b"), "raw": ("", "b"), **_OUTPUT},
+    "auth": {"all-namespaces": ("A", "b"), "list": ("", "b"), "quiet": ("q", "b")},
+}
+VERB_FLAGS["annotate"] = VERB_FLAGS["label"]
+VERB_FLAGS["uncordon"] = VERB_FLAGS["cordon"]
+VERB_FLAGS["replace"] = {**_FILES, **_OUTPUT, **_DRY, "force": ("", "b")}
+VERB_FLAGS["autoscale"] = {
+    **_FILES,
+    **_OUTPUT,
+    **_DRY,
+    "min": ("", "i"),
+    "max": ("", "i"),
+    "cpu-percent": ("", "i"),
+    "name": ("", "s"),
+}
+VERB_FLAGS["expose"] = {
+    **_FILES,
+    **_OUTPUT,
+    **_DRY,
+    "port": ("", "s"),
+    "target-port": ("", "s"),
+    "type": ("", "s"),
+    "name": ("", "s"),
+    "protocol": ("", "s"),
+    "selector": ("", "s"),
+}
+
+VERBS = (
+    "get",
+    "describe",
+    "logs",
+    "top",
+    "exec",
+    "rollout",
+    "patch",
+    "scale",
+    "set",
+    "delete",
+    "apply",
+    "label",
+    "annotate",
+    "create",
+    "cordon",
+    "uncordon",
+    "drain",
+    "taint",
+    "events",
+    "explain",
+    "api-resources",
+    "api-versions",
+    "version",
+    "cluster-info",
+    "config",
+    "auth",
+    "edit",
+    "port-forward",
+    "proxy",
+    "attach",
+    "cp",
+    "debug",
+    "run",
+    "expose",
+    "autoscale",
+    "replace",
+    "wait",
+    "diff",
+    "kustomize",
+    "certificate",
+    "plugin",
+    "completion",
+    "alpha",
+)
+
+
+class FlagError(Exception):
+    """A command line kubectl itself would reject; the message is kubectl's."""
+
+
+@dataclass(slots=True)
+class Parsed:
+    args: list[str] = field(default_factory=list)
+    flags: dict[str, str | bool | int | list[str]] = field(default_factory=dict)
+    after_dash: list[str] = field(default_factory=list)
+    dash_at: int | None = None
+
+    def get_str(self, name: str, default: str | None = None) -> str | None:
+        value = self.flags.get(name)
+        return value if isinstance(value, str) else default
+
+    def get_bool(self, name: str) -> bool:
+        return self.flags.get(name) is True
+
+    def get_int(self, name: str) -> int | None:
+        value = self.flags.get(name)
+        return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+    def get_list(self, name: str) -> list[str]:
+        value = self.flags.get(name)
+        return list(value) if isinstance(value, list) else []
+
+
+def parse_flags(argv: list[str], table: FlagTable, help_name: str) -> Parsed:
+    """Split argv into positional arguments and flags, as pflag does for one command."""
+    full = {**GLOBAL_FLAGS, **table}
+    shorts = {short: name for name, (short, _kind) in full.items() if short}
+    out = Parsed()
+    i = 0
+    while i < len(argv):
+        arg = argv[i]
+        i += 1
+        if arg == "--":
+            out.dash_at = len(out.args)
+            out.after_dash = argv[i:]
+            break
+        if arg.startswith("--") and len(arg) > 2:
+            name, eq, value = arg[2:].partition("=")
+            if name not in full:
+                raise FlagError(
+                    f"Error: unknown flag: --{name}\nSee 'kubectl {help_name} --help' for usage."
+                )
+            kind = full[name][1]
+            if kind == "b":
+                out.flags[name] = _bool(value, name, help_name) if eq else True
+                continue
+            if not eq:
+                if i >= len(argv):
+                    raise FlagError(
+                        f"Error: flag needs an argument: --{name}\n"
+                        f"See 'kubectl {help_name} --help' for usage."
+                    )
+                value = argv[i]
+                i += 1
+            _store(out, name, kind, value, help_name)
+            continue
+        if arg.startswith("-") and len(arg) > 1 and not _is_number(arg):
+            letters = arg[1:]
+            j = 0
+            while j < len(letters):
+                letter = letters[j]
+                name_or_none = shorts.get(letter)
+                if name_or_none is None:
+                    raise FlagError(
+                        f"Error: unknown shorthand flag: '{letter}' in {arg}\n"
+                        f"See 'kubectl {help_name} --help' for usage."
+                    )
+                name = name_or_none
+                kind = full[name][1]
+                if kind == "b":
+                    rest = letters[j + 1 :]
+                    if rest.startswith("="):
+                        out.flags[name] = _bool(rest[1:], name, help_name)
+                        break
+                    out.flags[name] = True
+                    j += 1
+                    continue
+                value = letters[j + 1 :]
+                if value.startswith("="):
+                    value = value[1:]
+                if not value:
+                    if i >= len(argv):
+                        raise FlagError(
+                            f"Error: flag needs an argument: '{letter}' in {arg}\n"
+                            f"See 'kubectl {help_name} --help' for usage."
+                        )
+                    value = argv[i]
+                    i += 1
+                _store(out, name, kind, value, help_name)
+                break
+            continue
+        out.args.append(arg)
+    return out
+
+
+def _store(out: Parsed, name: str, kind: str, value: str, help_name: str) -> None:
+    if kind == "i":
+        try:
+            out.flags[name] = int(value)
+        except ValueError:
+            raise FlagError(
+                f'Error: invalid argument "{value}" for "--{name}" flag: strconv.ParseInt: '
+                f"parsing \"{value}\": invalid syntax\nSee 'kubectl {help_name} --help' for usage."
+            ) from None
+    elif kind == "a":
+        current = out.flags.setdefault(name, [])
+        assert isinstance(current, list)
+        current.extend(value.split(",") if name in ("label-columns",) else [value])
+    else:
+        out.flags[name] = value
+
+
+def _bool(value: str, name: str, help_name: str) -> bool:
+    lowered = value.lower()
+    if lowered in ("true", "1", "t"):
+        return True
+    if lowered in ("false", "0", "f"):
+        return False
+    raise FlagError(
+        f'Error: invalid argument "{value}" for "--{name}" flag: strconv.ParseBool: '
+        f"parsing \"{value}\": invalid syntax\nSee 'kubectl {help_name} --help' for usage."
+    )
+
+
+def _is_number(text: str) -> bool:
+    return text[1:].isdigit()
