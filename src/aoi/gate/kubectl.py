@@ -266,6 +266,7 @@ _SUBVERBS: dict[str, dict[str, str]] = {
     "cluster-info": {"dump": "read"},
 }
 _OUTPUT_FROM_FILE = ("jsonpath-file", "go-template-file", "custom-columns-file", "template-file")
+_MANIFEST_SUFFIXES = (".yaml", ".yml", ".json", "/")
 _NON_RESOURCE_RAW = ("/healthz", "/livez", "/readyz", "/version", "/metrics", "/openapi")
 
 
@@ -340,7 +341,8 @@ def classify_kubectl(tokens: list[str]) -> Outcome:
     if problem is not None:
         return forbid(problem)
 
-    positionals = args.positionals
+    # Words after `--` are still objects to kubectl, so they are matched too.
+    positionals = args.positionals + (args.rest or [])
     full_verb = verb
     kind = READ if verb in _READ_VERBS else WRITE
     subs = _SUBVERBS.get(verb)
@@ -475,6 +477,8 @@ def _flag_problem(verb: str, args: Args) -> str | None:
             return "-f - reads stdin, which is not available; pass a file path"
         if "://" in value:
             return "manifests must be local files, not URLs"
+        if not value.endswith(_MANIFEST_SUFFIXES):
+            return "-f takes a manifest: a .yaml, .yml or .json file, or a directory ending in /"
     for value in flags.get("output", ()):
         if value.startswith(_OUTPUT_FROM_FILE):
             return f"-o {value.split('=', 1)[0]} reads a template file; put the template inline"

@@ -55,7 +55,8 @@ _FORBIDDEN_CALLS = words(
     """
     load run runProgram runMongoProgram _runMongoProgram startMongoProgram
     startMongoProgramNoConnect eval Function require cat ls pwd cd listFiles mkdir
-    removeFile copyFile writeFile md5sumFile fuzzFile watch
+    removeFile copyFile writeFile md5sumFile fuzzFile watch constructor prototype __proto__
+    call apply bind setTimeout
     """
 )
 _READ_COMMANDS = words(
@@ -85,6 +86,9 @@ _CALL = re.compile(r"([A-Za-z_$][\w$]*)\s*\(")
 _COMMAND_DOC = re.compile(
     r"\b(?:runCommand|adminCommand)\s*\(\s*(?:\{\s*(?:([A-Za-z_]\w*)|(['\"])(\w+)\2)|(['\"])(\w+)\4)"
 )
+_BRACKET = re.compile(r"\[\s*(['\"])(?:([A-Za-z_$][\w$]*)|[^'\"]*)\1\s*\]")
+_INDIRECT_CALL = re.compile(r"[\])]\s*\(")
+_MEMBER = re.compile(r"\.\s*([A-Za-z_$][\w$]*)")
 _SHOW = re.compile(r"^\s*show\s+(\w+)\s*;?\s*$")
 _USE = re.compile(r"\buse\s+\w+\s*;?")
 _SERVER_JS = re.compile(r"\$(where|function|accumulator)\b")
@@ -135,7 +139,18 @@ def classify_eval(expr: str) -> Outcome:
         return forbid(f"unknown mongo shell command `show {show.group(1)}`")
     if _SERVER_JS.search(expr):
         return forbid("server-side JavaScript ($where, $function, $accumulator) is not allowed")
+    if "`" in expr:
+        return forbid("template literals (backticks) are not available in --eval; use quotes")
     writes: set[str] = set()
+    # obj["name"] reaches a function by a string; judge the name like a call.
+    for m in _BRACKET.finditer(expr):
+        name = m.group(2)
+        if name is None:
+            return forbid("obj['...'] is only available with a plain name inside the quotes")
+        if name in _WRITE_CALLS:
+            writes.add(name)
+        elif name in _FORBIDDEN_CALLS:
+            return forbid(f"mongo shell function {name} runs programs, JavaScript or file access")
     for m in _COMMAND_DOC.finditer(expr):
         key = m.group(1) or m.group(3) or m.group(5)
         if key in _WRITE_COMMANDS:
@@ -145,6 +160,16 @@ def classify_eval(expr: str) -> Outcome:
         if key == "aggregate" and _AGG_WRITE.search(expr):
             writes.add("aggregate")
     code = _USE.sub(" ", _STRING.sub('""', expr))
+    if "\\" in code:
+        return forbid("escapes outside strings are not available in --eval")
+    if _INDIRECT_CALL.search(code):
+        return forbid("indirect calls such as (f)() or obj[x]() are not available; call functions by name")
+    # A write method passed by reference (forEach(db.c.remove)) still writes.
+    for name in _MEMBER.findall(code):
+        if name in _WRITE_CALLS:
+            writes.add(name)
+        elif name in _FORBIDDEN_CALLS:
+            return forbid(f"mongo shell function {name} runs programs, JavaScript or file access")
     for name in _CALL.findall(code):
         if name in _READ_CALLS or name in _NEUTRAL_CALLS:
             continue

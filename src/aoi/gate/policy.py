@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -64,6 +64,19 @@ class Policy:
     read_commands: tuple[tuple[str, ...], ...] = ()
     write_commands: tuple[tuple[str, ...], ...] = ()
     executor_allow: tuple[AllowRule, ...] = ()
+    _by_verb: dict[tuple[str, str], tuple[AllowRule, ...]] = field(
+        init=False, repr=False, compare=False, default_factory=dict
+    )
+
+    def __post_init__(self) -> None:
+        index: dict[tuple[str, str], list[AllowRule]] = {}
+        for rule in self.executor_allow:
+            index.setdefault((rule.tool, rule.verb), []).append(rule)
+        object.__setattr__(self, "_by_verb", {k: tuple(v) for k, v in index.items()})
+
+    def rules_for(self, tool: str, verb: str) -> tuple[AllowRule, ...]:
+        """The allow-list rules for one tool and verb, in file order."""
+        return self._by_verb.get((tool, verb), ())
 
     @classmethod
     def default(cls) -> Policy:

@@ -69,10 +69,13 @@ def redact(text: str, argv: list[list[str]] | None = None) -> tuple[str, bool]:
     """
     if not text:
         return text, False
+    # NUL-separated dumps (/proc/*/environ) become lines so env rules apply.
+    source = text
+    text = text.replace("\x00", "\n")
     mode = _command_mode(argv)
     if mode == "all":
         masked = _BASE64_RUN.sub(MASK, text)
-        return masked, masked != text
+        return masked, masked != source
     out = text
     stripped = out.lstrip()
     if stripped[:1] in ("{", "["):
@@ -89,7 +92,7 @@ def redact(text: str, argv: list[list[str]] | None = None) -> tuple[str, bool]:
         out = _BEARER.sub(lambda m: f"{m.group(1)}{m.group(2)}{MASK}", out)
         out = _QUERY.sub(lambda m: f"{m.group(1)}{MASK}", out)
         out = _FLAG.sub(lambda m: f"{m.group(1)}{MASK}", out)
-    return out, out != text
+    return out, out != source
 
 
 def redact_command(command: str) -> str:

@@ -49,6 +49,24 @@ class Controller:
         self.events = EventRecorder(twin.store)
         self.runtimes: dict[str, dict[str, ContainerRuntime]] = {}
         self._ip_next: dict[str, int] = {}
+        self._jobs_started: set[str] = set()
+        self._hashes: dict[tuple[str, str], str] = {}
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {
+            "runtimes": self.runtimes,
+            "ip_next": self._ip_next,
+            "jobs_started": self._jobs_started,
+            "hashes": self._hashes,
+            "event_index": self.events._index,
+        }
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.runtimes = state["runtimes"]
+        self._ip_next = state["ip_next"]
+        self._jobs_started = state["jobs_started"]
+        self._hashes = state["hashes"]
+        self.events._index = state["event_index"]
 
     # --- entry points -------------------------------------------------------------
     def reconcile(self, at: datetime | None = None) -> None:
@@ -67,6 +85,8 @@ class Controller:
         self._garbage_collect()
         self._schedule_pending(at)
         self.refresh(at, force=True)
+        self._endpoints()
+        self._workload_status(at)
 
     def refresh(self, at: datetime | None = None, *, force: bool = False) -> None:
         """Advance every container to `at`, in time order, and rewrite what changed.
@@ -104,22 +124,34 @@ class Controller:
         self.events.expire(at - EVENT_TTL)
 
     def _publish(self, pods: dict[str, Obj], dirty: set[str], at: datetime) -> None:
+        """Write the status of changed pods and of what depends on them."""
         if not dirty:
             return
+        namespaces: set[str] = set()
+        owners: set[str] = set()
         for uid in dirty:
             pod = pods.get(uid)
-            if pod is not None:
-                self._write_pod_status(pod, at)
+            if pod is None:
+                continue
+            self._write_pod_status(pod, at)
+            namespaces.add(pod["metadata"]["namespace"])
+            owners.update(r["uid"] for r in pod["metadata"].get("ownerReferences", []))
         self.twin.oracle.invalidate()
-        self._endpoints()
-        self._workload_status(at)
+        changed = [pods[uid] for uid in dirty if uid in pods]
+        for ns in namespaces:
+            for svc in self.store.list("Service", ns):
+                selector = svc["spec"].get("selector")
+                if selector and any(
+                    match_labels(p["metadata"].get("labels"), selector) for p in changed
+                ):
+                    self._endpoints_for(svc)
+        self._workload_status(at, owners)
 
     # --- workloads ----------------------------------------------------------------
     def _deployment(self, dep: Obj, at: datetime) -> None:
         meta, spec = dep["metadata"], dep["spec"]
         ns = meta["namespace"]
-        template = spec["template"]
-        phash = template_hash(template)
+        phash = self.template_hash(dep)
         owned = [rs for rs in self.store.list("ReplicaSet", ns) if _owned_by(rs, dep)]
         current = next(
             (
@@ -282,9 +314,11 @@ class Controller:
 
     def _job(self, job: Obj, at: datetime) -> None:
         ns = job["metadata"]["namespace"]
-        if any(_owned_by(p, job) for p in self.store.list("Pod", ns)):
+        uid = job["metadata"]["uid"]
+        if uid in self._jobs_started:
             return
-        if job.get("status", {}).get("succeeded"):
+        self._jobs_started.add(uid)
+        if any(_owned_by(p, job) for p in self.store.list("Pod", ns)):
             return
         name = f"{job['metadata']['name']}-{self.store.random_suffix()}"
         self._create_pod(job, name, job["spec"]["template"], at)
@@ -339,6 +373,28 @@ class Controller:
         self.store.add(pod, created=rfc3339(at))
         self.runtimes[pod["metadata"]["uid"]] = {}
         self._schedule(pod, at)
+        return pod
+
+    def create_static_pod(self, node_name: str, name: str, template: dict[str, Any], namespace: str, at: datetime) -> Obj:
+        """A kubelet's mirror pod for a static manifest (etcd, kube-apiserver, ...)."""
+        node = self.store.get("Node", None, node_name)
+        assert node is not None, node_name
+        owner = {**node, "metadata": {**node["metadata"], "namespace": namespace}}
+        template = copy.deepcopy(template)
+        digest = hashlib.md5(json.dumps(template, sort_keys=True).encode()).hexdigest()
+        template.setdefault("metadata", {}).setdefault("annotations", {}).update(
+            {
+                "kubernetes.io/config.hash": digest,
+                "kubernetes.io/config.mirror": digest,
+                "kubernetes.io/config.seen": rfc3339(at).replace("Z", ".000000000Z"),
+                "kubernetes.io/config.source": "file",
+            }
+        )
+        template["spec"]["priorityClassName"] = "system-node-critical"
+        template["spec"]["priority"] = 2000001000
+        template["spec"]["hostNetwork"] = True
+        pod = self._create_pod(owner, name, template, at, node=node_name)
+        pod["metadata"]["ownerReferences"][0]["controller"] = True
         return pod
 
     def delete_pod(self, pod: Obj, at: datetime, *, reason: str = "Killing") -> None:
@@ -625,7 +681,7 @@ class Controller:
                 ports.append(port)
             if not ports:
                 continue
-            key = json.dumps(ports, sort_keys=True)
+            key = repr(ports)
             subset = by_ports.setdefault(key, {"ports": ports})
             address = {
                 "ip": pod["status"]["podIP"],
@@ -662,8 +718,14 @@ class Controller:
                 ep.pop("subsets", None)
             self.store.touch(ep)
 
-    def _workload_status(self, at: datetime) -> None:
+    def _workload_status(self, at: datetime, owners: set[str] | None = None) -> None:
+        """Status of workloads; with `owners`, only of those (and their Deployments)."""
+        deployments: set[str] | None = None if owners is None else set()
         for rs in self.store.list("ReplicaSet"):
+            if owners is not None and rs["metadata"]["uid"] not in owners:
+                continue
+            if deployments is not None:
+                deployments.update(r["uid"] for r in rs["metadata"].get("ownerReferences", []))
             pods = [
                 p for p in self.store.list("Pod", rs["metadata"]["namespace"]) if _owned_by(p, rs)
             ]
@@ -679,12 +741,16 @@ class Controller:
                 status["availableReplicas"] = ready
             rs["status"] = status
         for dep in self.store.list("Deployment"):
-            self._deployment_status(dep, at)
+            if deployments is None or dep["metadata"]["uid"] in deployments:
+                self._deployment_status(dep, at)
         for sts in self.store.list("StatefulSet"):
+            if owners is not None and sts["metadata"]["uid"] not in owners:
+                continue
             pods = [
                 p for p in self.store.list("Pod", sts["metadata"]["namespace"]) if _owned_by(p, sts)
             ]
             ready = sum(1 for p in pods if _is_ready(p))
+            revision = f"{sts['metadata']['name']}-{self.template_hash(sts)}"
             sts["status"] = {
                 "replicas": len(pods),
                 "readyReplicas": ready,
@@ -693,10 +759,12 @@ class Controller:
                 "updatedReplicas": len(pods),
                 "observedGeneration": sts["metadata"].get("generation", 1),
                 "collisionCount": 0,
-                "currentRevision": f"{sts['metadata']['name']}-{template_hash(sts['spec']['template'])}",
-                "updateRevision": f"{sts['metadata']['name']}-{template_hash(sts['spec']['template'])}",
+                "currentRevision": revision,
+                "updateRevision": revision,
             }
         for ds in self.store.list("DaemonSet"):
+            if owners is not None and ds["metadata"]["uid"] not in owners:
+                continue
             pods = [
                 p for p in self.store.list("Pod", ds["metadata"]["namespace"]) if _owned_by(p, ds)
             ]
@@ -711,12 +779,23 @@ class Controller:
                 "updatedNumberScheduled": len(pods),
             }
         for job in self.store.list("Job"):
-            self._job_status(job, at)
+            if owners is None or job["metadata"]["uid"] in owners:
+                self._job_status(job, at)
+
+    def template_hash(self, workload: Obj) -> str:
+        """The pod-template-hash of a workload's current template (cached per resourceVersion)."""
+        meta = workload["metadata"]
+        key = (meta["uid"], meta.get("resourceVersion", ""))
+        cached = self._hashes.get(key)
+        if cached is None:
+            cached = template_hash(workload["spec"]["template"])
+            self._hashes[key] = cached
+        return cached
 
     def _deployment_status(self, dep: Obj, at: datetime) -> None:
         ns = dep["metadata"]["namespace"]
         owned = [rs for rs in self.store.list("ReplicaSet", ns) if _owned_by(rs, dep)]
-        phash = template_hash(dep["spec"]["template"])
+        phash = self.template_hash(dep)
         replicas = sum(rs["status"].get("replicas", 0) for rs in owned)
         updated = sum(
             rs["status"].get("replicas", 0)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import pickle
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from aoi.twin.apps import app_key, load_app, load_cluster
+from aoi.twin.build import _pod_template as pod_template
 from aoi.twin.build import build_app, build_cluster
 from aoi.twin.clock import EPOCH, SimClock, rfc3339
 from aoi.twin.controller import Controller
@@ -14,6 +16,10 @@ from aoi.twin.mongo_state import MongoState
 from aoi.twin.network import Chaos, Oracle
 from aoi.twin.spec import App, Cluster, Component, image_repository
 from aoi.twin.store import Obj, Store
+
+_DERIVED = frozenset({"apps", "cluster", "_infra", "_repos", "oracle", "controller", "logs", "effects"})
+_PROTOTYPES: dict[tuple[tuple[str, ...], int], bytes] = {}
+_PROTOTYPE_CACHE = 64
 
 # How long before "now" the kind cluster and the application came up.
 CLUSTER_AGE = timedelta(hours=2, minutes=13)
@@ -66,16 +72,61 @@ class Twin:
         }
         self._repos = self._known_repos()
         self._uid_index: dict[str, Obj] = {}
-        self.oracle = Oracle(self)
-        self.controller = Controller(self)
-        # imported here: logs and effects read the twin, the twin owns them
+        self._attach()
+        self.history: list[str] = []
+        # Exceptions caught at the command boundary: always empty unless the twin has a bug.
+        self.internal_errors: list[str] = []
+        self._bring_up(start)
+
+    # --- fast copies ---------------------------------------------------------------
+    @classmethod
+    def fresh(cls, apps: str | list[str] = "hotel-reservation", seed: int = 0) -> Twin:
+        """A new twin, as `Twin(apps, seed)` would build it, cloned from a cached prototype.
+
+        Building runs every controller from the cluster's creation to now; cloning the
+        result is several times faster, and the clone shares nothing mutable with it.
+        """
+        names = (apps,) if isinstance(apps, str) else tuple(apps)
+        key = (tuple(app_key(n) for n in names), seed)
+        blob = _PROTOTYPES.get(key)
+        if blob is None:
+            blob = pickle.dumps(cls(list(key[0]), seed), protocol=pickle.HIGHEST_PROTOCOL)
+            if len(_PROTOTYPES) >= _PROTOTYPE_CACHE:
+                _PROTOTYPES.pop(next(iter(_PROTOTYPES)))
+            _PROTOTYPES[key] = blob
+        twin: Twin = pickle.loads(blob)
+        return twin
+
+    def __getstate__(self) -> dict[str, Any]:
+        # Application specs are immutable and cached by the loader: pickle their keys only.
+        state = {k: v for k, v in self.__dict__.items() if k not in _DERIVED}
+        state["apps"] = [app.key for app in self.apps.values()]
+        state["controller"] = self.controller.__getstate__()
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        controller_state = state.pop("controller")
+        keys = state.pop("apps")
+        self.__dict__.update(state)
+        self.apps = {}
+        for key in keys:
+            app = load_app(key)
+            self.apps[app.namespace] = app
+        self.cluster = load_cluster()
+        self._infra = {(ns, comp.name): comp for ns, comp in self.cluster.components()}
+        self._repos = self._known_repos()
+        self._attach(controller_state)
+
+    def _attach(self, controller_state: dict[str, Any] | None = None) -> None:
         from aoi.twin.effects import Effects
         from aoi.twin.logs import LogWriter
 
+        self.oracle = Oracle(self)
+        self.controller = Controller(self)
+        if controller_state is not None:
+            self.controller.__setstate__(controller_state)
         self.logs = LogWriter(self)
         self.effects = Effects(self)
-        self.history: list[str] = []
-        self._bring_up(start)
 
     # --- construction --------------------------------------------------------------
     def _bring_up(self, now: datetime) -> None:
@@ -83,6 +134,11 @@ class Twin:
         cluster_created = now - CLUSTER_AGE - timedelta(seconds=rng.randrange(600))
         self.clock._now = cluster_created
         build_cluster(self.store, self.cluster, created=rfc3339(cluster_created))
+        for ns, comp in self.cluster.components():
+            if comp.workload == "StaticPod" and comp.node:
+                self.controller.create_static_pod(
+                    comp.node, f"{comp.name}-{comp.node}", pod_template(comp), ns, cluster_created
+                )
         self.controller.reconcile(cluster_created)
         app_created = now - timedelta(seconds=rng.randrange(*APP_AGE_RANGE))
         self.clock._now = app_created
@@ -159,7 +215,11 @@ class Twin:
 
         self.tick()
         self.history.append(command)
-        return run_command_line(self, command)
+        try:
+            return run_command_line(self, command)
+        except Exception as exc:  # noqa: BLE001 - the last line of defence: never a traceback
+            self.internal_errors.append(f"{command!r}: {type(exc).__name__}: {exc}")
+            return CommandResult("", f"error: the twin failed to run this command ({type(exc).__name__})\n", 1)
 
 
 def _tag(image: str) -> str:

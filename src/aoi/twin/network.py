@@ -124,7 +124,13 @@ class Oracle:
                     f"{ref}: not found"
                 ),
             )
+        refs = pod["metadata"].get("ownerReferences", [])
+        if refs and refs[0].get("kind") == "Job":
+            # a batch program runs its course and exits cleanly
+            return StartResult(ok=False, run_seconds=12.0, exit_code=0, terminated_reason="Completed")
         program = self.program_of(pod, spec)
+        if program is None and self._declared_sidecar(pod, spec):
+            return StartResult(ok=True)
         if program is None:
             binary = (spec.get("command") or spec.get("args") or ["?"])[0]
             if app is None or not self.twin.known_repo(repo):
@@ -155,6 +161,23 @@ class Oracle:
                     log=tuple(self.twin.logs.crash_lines(program, dep, edge, at)),
                 )
         return StartResult(ok=True, ready=self._ready(pod, program, at))
+
+    def _declared_sidecar(self, pod: Obj, container: dict[str, Any]) -> bool:
+        """A sidecar running the image and command its component declares (flagd-ui, ...)."""
+        app = self.twin.app_for(pod["metadata"]["namespace"])
+        owner = _owner_component(pod)
+        if app is None or owner is None:
+            return False
+        try:
+            comp = app.component(owner)
+        except KeyError:
+            return False
+        return any(
+            s.name == container["name"]
+            and s.image == container["image"]
+            and list(s.command) == list(container.get("command", []))
+            for s in comp.sidecars
+        )
 
     def _ready(self, pod: Obj, program: Component, at: datetime) -> bool:
         if program.readiness_probe is None:

@@ -69,7 +69,8 @@ class Store:
     def __init__(self, clock: SimClock, seed: int) -> None:
         self.clock = clock
         self.rng = random.Random(seed)
-        self._objects: dict[str, dict[tuple[str, str], Obj]] = {kind: {} for kind in KINDS}
+        # kind -> namespace ("" for cluster-scoped) -> name -> object
+        self._objects: dict[str, dict[str, dict[str, Obj]]] = {kind: {} for kind in KINDS}
         self._version = 1000 + self.rng.randrange(100000)
 
     # --- identity -----------------------------------------------------------------
@@ -85,7 +86,8 @@ class Store:
 
     # --- reads --------------------------------------------------------------------
     def get(self, kind: str, namespace: str | None, name: str) -> Obj | None:
-        return self._objects[kind].get((self._ns(kind, namespace), name))
+        table = self._objects[kind].get(self._ns(kind, namespace))
+        return None if table is None else table.get(name)
 
     def list(
         self,
@@ -94,19 +96,25 @@ class Store:
         selector: dict[str, str] | None = None,
     ) -> list[Obj]:
         """Objects of a kind, sorted as the API server lists them (namespace, then name)."""
-        table = self._objects[kind]
-        out = [
-            obj
-            for (ns, _name), obj in table.items()
-            if (namespace is None or ns == namespace)
-            and match_labels(obj["metadata"].get("labels"), selector)
-        ]
-        out.sort(key=lambda o: (o["metadata"].get("namespace", ""), o["metadata"]["name"]))
+        by_ns = self._objects[kind]
+        if namespace is not None and KINDS[kind].namespaced:
+            tables = [by_ns.get(namespace, {})]
+            names = [namespace]
+        else:
+            names = sorted(by_ns)
+            tables = [by_ns[n] for n in names]
+        out: list[Obj] = []
+        for table in tables:
+            objs = [table[name] for name in sorted(table)]
+            if selector:
+                objs = [o for o in objs if match_labels(o["metadata"].get("labels"), selector)]
+            out.extend(objs)
         return out
 
     def all(self) -> Iterator[Obj]:
-        for table in self._objects.values():
-            yield from table.values()
+        for by_ns in self._objects.values():
+            for table in by_ns.values():
+                yield from table.values()
 
     def namespaces(self) -> list[str]:
         return [o["metadata"]["name"] for o in self.list("Namespace")]
@@ -127,8 +135,7 @@ class Store:
         meta["resourceVersion"] = self.next_version()
         if kind in ("Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "Job"):
             meta.setdefault("generation", 1)
-        key = (meta.get("namespace", ""), meta["name"])
-        self._objects[kind][key] = obj
+        self._objects[kind].setdefault(meta.get("namespace", ""), {})[meta["name"]] = obj
         return obj
 
     def touch(self, obj: Obj) -> Obj:
@@ -139,19 +146,19 @@ class Store:
     def replace(self, obj: Obj) -> Obj:
         kind = obj["kind"]
         meta = obj["metadata"]
-        key = (self._ns(kind, meta.get("namespace")), meta["name"])
-        self._objects[kind][key] = obj
+        self._objects[kind].setdefault(self._ns(kind, meta.get("namespace")), {})[meta["name"]] = obj
         return self.touch(obj)
 
     def delete(self, kind: str, namespace: str | None, name: str) -> Obj | None:
-        return self._objects[kind].pop((self._ns(kind, namespace), name), None)
+        table = self._objects[kind].get(self._ns(kind, namespace))
+        return None if table is None else table.pop(name, None)
 
     def delete_many(self, objs: Iterable[Obj]) -> None:
         for obj in list(objs):
             meta = obj["metadata"]
             self.delete(obj["kind"], meta.get("namespace"), meta["name"])
 
-    def snapshot(self) -> dict[str, dict[tuple[str, str], Obj]]:
+    def snapshot(self) -> dict[str, dict[str, dict[str, Obj]]]:
         return copy.deepcopy(self._objects)
 
     @staticmethod

@@ -8,6 +8,7 @@ the tabwriter, the timestamp and the quantity helpers defined here.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections.abc import Callable, Iterable, Mapping
@@ -84,16 +85,19 @@ def parse_time(text: Any) -> datetime | None:
     """An RFC 3339 timestamp (with or without fractions); None for missing or malformed."""
     if not isinstance(text, str):
         return None
+    return _parse_time(text)
+
+
+@functools.lru_cache(maxsize=4096)
+def _parse_time(text: str) -> datetime | None:
+    # Tables parse the same few timestamps over and over: cache them.
     match = _TIME.match(text)
     if match is None:
         return None
     base, fraction, zone = match.groups()
-    moment = datetime.strptime(base, "%Y-%m-%dT%H:%M:%S")
-    if fraction:
-        moment = moment.replace(microsecond=int((fraction[1:] + "000000")[:6]))
-    if zone == "Z":
-        return moment.replace(tzinfo=UTC)
-    return datetime.fromisoformat(base + zone).replace(microsecond=moment.microsecond)
+    micro = int((fraction[1:] + "000000")[:6]) if fraction else 0
+    offset = "+00:00" if zone == "Z" else zone
+    return datetime.fromisoformat(base + offset).replace(microsecond=micro)
 
 
 def since(text: Any, now: datetime) -> str:
@@ -821,10 +825,13 @@ def _headers(kind: str, wide: bool) -> list[str]:
     return [*columns, *(wide_columns if wide else ())]
 
 
+_BREAK = re.compile(r"[\n\r\f]")
+
+
 def _cell(value: str) -> str:
     # Table cells end at the first line break, which kubectl marks with "...".
-    cut = min((i for i in (value.find(c) for c in "\n\r\f") if i >= 0), default=-1)
-    return value if cut < 0 else value[:cut] + "..."
+    match = _BREAK.search(value)
+    return value if match is None else value[: match.start()] + "..."
 
 
 def print_table(

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from aoi.twin.text.jq_eval import Fn, compile_node
+from aoi.twin.text.jq_eval import Fn, check_variables, compile_node
 from aoi.twin.text.jq_parser import JqSyntaxError, parse
 from aoi.twin.text.jq_values import JqRuntimeError, dump_compact, normalize, truthy
 from aoi.twin.text.result import FilterResult
@@ -66,9 +66,14 @@ def _compile_error_text(program: str, err: JqSyntaxError) -> str:
 
 
 @lru_cache(maxsize=512)
-def compile_jq(program: str) -> JqProgram:
-    """Parse and compile `program`; raises JqSyntaxError (jq's exit 3) when it does not parse."""
-    return JqProgram(program, compile_node(parse(program)))
+def compile_jq(program: str, variables: frozenset[str] = frozenset()) -> JqProgram:
+    """Parse and compile `program`; raises JqSyntaxError (jq's exit 3) when it does not parse.
+
+    `variables` names the `$vars` the caller will bind (`--arg`); others are compile errors.
+    """
+    tree = parse(program)
+    check_variables(tree, variables)
+    return JqProgram(program, compile_node(tree))
 
 
 def jq(program: str, value: Any) -> list[Any]:
@@ -272,7 +277,7 @@ def run_jq(args: list[str], stdin: str) -> FilterResult:
             EXIT_USAGE,
         )
     try:
-        compiled = compile_jq(program)
+        compiled = compile_jq(program, frozenset(opts.variables))
     except JqSyntaxError as err:
         return FilterResult("", _compile_error_text(program, err), EXIT_COMPILE)
     except RecursionError:

@@ -23,6 +23,27 @@ Env = dict[str, Any]
 PathFn = Callable[[Any, Env], Iterator[tuple[list[Any], Any]]]
 
 
+def check_variables(node: Any, bound: frozenset[str]) -> None:
+    """Reject `$name` used outside any binding, at compile time as jq does."""
+    if not isinstance(node, tuple | list):
+        return
+    if isinstance(node, tuple) and node:
+        kind = node[0]
+        if kind == "var" and node[1] not in bound and node[1] != "ENV":
+            raise JqSyntaxError(f"${node[1]} is not defined", 0)
+        if kind == "bind":
+            check_variables(node[1], bound)
+            check_variables(node[3], bound | {node[2]})
+            return
+        if kind == "reduce":
+            check_variables(node[1], bound)
+            check_variables(node[3], bound)
+            check_variables(node[4], bound | {node[2]})
+            return
+    for child in node:
+        check_variables(child, bound)
+
+
 def compile_node(node: Node) -> Fn:
     kind = node[0]
     return _COMPILERS[kind](node)

@@ -144,7 +144,7 @@ def arith(op: str, a: Any, b: Any) -> Any:
             return num(a - b)
         if op == "*":
             return num(a * b)
-        if b == 0 or op == "%" and (not math.isfinite(a) or not math.isfinite(b) or int(b) == 0):
+        if b == 0 or (op == "%" and (not math.isfinite(a) or not math.isfinite(b) or int(b) == 0)):
             raise JqRuntimeError(
                 f"{brief(a)} and {brief(b)} cannot be divided because the divisor is zero"
             )

@@ -1,0 +1,25 @@
+"""The `aoi` command: one entry point, a sub-command per concept."""
+
+from __future__ import annotations
+
+import typer
+
+from aoi.cli import gate, twin
+
+app = typer.Typer(
+    name="aoi",
+    help=(
+        "AOI: language-model agents that diagnose and repair Kubernetes faults, "
+        "with an embedded cluster twin of the AIOpsLab applications."
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+app.add_typer(twin.app, name="twin")
+app.add_typer(gate.app, name="gate")
+
+
+def main() -> None:
+    """Console entry point."""
+    app()
