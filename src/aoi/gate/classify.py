@@ -45,7 +45,7 @@ def classify(command: str, role: Role, policy: Policy | None = None) -> Verdict:
         return Verdict(READ, stages, outcome.reason, True)
     if kind is FORBIDDEN:
         return Verdict(FORBIDDEN, stages, outcome.reason, False)
-    if False:
+    if role is Role.PROBE:
         return Verdict(
             WRITE,
             stages,
