@@ -67,7 +67,7 @@ def main() -> None:
             try:
                 split_pipeline(command)
             except LexError:
-                pass
+                continue
         return len(commands)
 
     print(f"gate benchmark: {len(commands)} distinct commands from tests/gate/cases.txt")
@@ -90,9 +90,7 @@ def main() -> None:
     for name, value in results.items():
         print(f"  {name:<{width}}  {value:>10,.0f} commands/s  ({value / base:4.2f}x probe table)")
 
-    secret = (
-        "apiVersion: v1\ndata:\n  password: aHVudGVyMg==\nkind: Secret\nmetadata:\n  name: s\n"
-    )
+    secret = "apiVersion: v1\ndata:\n  password: aHVudGVyMg==\nkind: Secret\nmetadata:\n  name: s\n"
     log = "2024/05/01 GET /api 200 12ms user=alice mongodb://admin:s3cr3t@db:27017\n" * 200
     argv = split_pipeline("kubectl get secret s -n x -o yaml")
     logs_argv = split_pipeline("kubectl logs geo-1 -n x")

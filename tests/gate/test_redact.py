@@ -154,6 +154,17 @@ def test_env_in_json_pod_spec_is_masked() -> None:
     assert "hunter2" not in out and '"geo"' in out
 
 
+def test_one_line_json_is_masked() -> None:
+    jsonpath = '[{"name":"MONGO_PASSWORD","value":"hunter2"},{"name":"MONGO_HOST","value":"db"}]'
+    out, changed = run(
+        jsonpath, "kubectl get pods -n x -o jsonpath='{.items[*].spec.containers[*].env}'"
+    )
+    assert changed and "hunter2" not in out and '"db"' in out
+    log = '{"level":"info","msg":"login","password":"hunter2","user":"alice"}'
+    out, _ = run(log, "kubectl logs geo-1 -n x")
+    assert "hunter2" not in out and "alice" in out
+
+
 def test_describe_env_is_masked() -> None:
     text = "    Environment:\n      MONGO_PASSWORD:  hunter2\n      MONGO_HOST:      mongodb-geo\n"
     out, _ = run(text, "kubectl describe pod geo-1 -n x")

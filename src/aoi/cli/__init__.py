@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from aoi.cli import gate, twin
+from aoi.cli import gate, tasks, twin
 
 app = typer.Typer(
     name="aoi",
@@ -17,6 +17,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.add_typer(twin.app, name="twin")
+app.add_typer(tasks.app, name="tasks")
 app.add_typer(gate.app, name="gate")
 
 

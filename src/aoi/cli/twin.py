@@ -15,13 +15,6 @@ app = typer.Typer(
     no_args_is_help=True,
 )
 
-AppOption = Annotated[
-    str,
-    typer.Option(
-        "--app",
-        help="Application to run: hotel-reservation, social-network or astronomy-shop.",
-    ),
-]
 SeedOption = Annotated[int, typer.Option("--seed", help="Seed: the same seed gives the same cluster.")]
 
 
@@ -42,14 +35,38 @@ def _build(app_name: str, seed: int):  # type: ignore[no-untyped-def]
     return Twin(key, seed=seed)
 
 
+TaskOption = Annotated[
+    str | None,
+    typer.Option("--task", help="Run on the twin of this task, with its fault injected."),
+]
+
+
+def _twin_for(app_name: str | None, task_id: str | None, seed: int):  # type: ignore[no-untyped-def]
+    if task_id is None:
+        return _build(app_name or "hotel-reservation", seed)
+    from aoi.catalog import UnknownTaskError, get_task
+    from aoi.cli.tasks import unknown_task
+    from aoi.envs.twin import TwinEnvironment
+
+    try:
+        get_task(task_id)
+    except UnknownTaskError as exc:
+        raise unknown_task(exc) from None
+    env = TwinEnvironment(step_seconds=0)
+    env.reset(task_id, seed)
+    assert env.twin is not None
+    return env.twin
+
+
 @app.command("exec")
 def exec_(
     command: Annotated[str, typer.Argument(help="The command line, e.g. 'kubectl get pods -A'.")],
-    app_name: AppOption = "hotel-reservation",
+    app_name: Annotated[str | None, typer.Option("--app", help="Application: hotel-reservation, social-network or astronomy-shop.")] = None,
+    task_id: TaskOption = None,
     seed: SeedOption = 0,
 ) -> None:
-    """Run one command on a fresh twin and print exactly what it prints."""
-    twin = _build(app_name, seed)
+    """Run one command on a fresh twin (or a task's twin) and print exactly what it prints."""
+    twin = _twin_for(app_name, task_id, seed)
     result = twin.run(command)
     sys.stdout.write(result.stdout)
     sys.stderr.write(result.stderr)
@@ -57,9 +74,13 @@ def exec_(
 
 
 @app.command("shell")
-def shell(app_name: AppOption = "hotel-reservation", seed: SeedOption = 0) -> None:
+def shell(
+    app_name: Annotated[str | None, typer.Option("--app", help="Application: hotel-reservation, social-network or astronomy-shop.")] = None,
+    task_id: TaskOption = None,
+    seed: SeedOption = 0,
+) -> None:
     """An interactive prompt on one twin; the cluster keeps its state between commands."""
-    twin = _build(app_name, seed)
+    twin = _twin_for(app_name, task_id, seed)
     try:
         import readline
 

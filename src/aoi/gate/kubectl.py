@@ -3,138 +3,41 @@
 from __future__ import annotations
 
 from aoi.gate.facts import FORBIDDEN, READ, WRITE, Facts, Outcome, forbid
-from aoi.gate.flags import Args, FlagError, FlagSpec, parse
+from aoi.gate.flags import Args, FlagError, FlagSpec, parse, words
 from aoi.gate.inner import classify_inner
 from aoi.gate.resources import CLUSTER_SCOPED, canonical
 
 # Flags that change who kubectl is or which cluster it talks to.
-IDENTITY_FLAGS = frozenset(
-    {
-        "kubeconfig",
-        "context",
-        "cluster",
-        "server",
-        "token",
-        "as",
-        "as-group",
-        "as-uid",
-        "user",
-        "username",
-        "password",
-        "insecure-skip-tls-verify",
-        "certificate-authority",
-        "client-certificate",
-        "client-key",
-        "tls-server-name",
-        "cache-dir",
-        "kuberc",
-    }
+IDENTITY_FLAGS = words(
+    """
+    kubeconfig context cluster server token as as-group as-uid user username password
+    insecure-skip-tls-verify certificate-authority client-certificate client-key
+    tls-server-name cache-dir kuberc
+    """
 )
 
-_GLOBAL_VALUE = frozenset(
-    {
-        "namespace",
-        "kubeconfig",
-        "context",
-        "cluster",
-        "server",
-        "token",
-        "as",
-        "as-group",
-        "as-uid",
-        "user",
-        "username",
-        "password",
-        "certificate-authority",
-        "client-certificate",
-        "client-key",
-        "tls-server-name",
-        "cache-dir",
-        "request-timeout",
-        "v",
-        "vmodule",
-        "log-dir",
-        "log-file",
-        "log-file-max-size",
-        "log-flush-frequency",
-        "profile",
-        "profile-output",
-        "kuberc",
-        "log-backtrace-at",
-        "stderrthreshold",
-    }
+_GLOBAL_VALUE = words(
+    """
+    namespace kubeconfig context cluster server token as as-group as-uid user username
+    password certificate-authority client-certificate client-key tls-server-name cache-dir
+    request-timeout v vmodule log-dir log-file log-file-max-size log-flush-frequency
+    profile profile-output kuberc log-backtrace-at stderrthreshold
+    """
 )
 _GLOBAL_SHORT_VALUE = frozenset("nsv")
 
-_LONG_VALUE = _GLOBAL_VALUE | frozenset(
-    {
-        "output",
-        "selector",
-        "field-selector",
-        "filename",
-        "kustomize",
-        "container",
-        "containers",
-        "patch",
-        "patch-file",
-        "type",
-        "template",
-        "sort-by",
-        "label-columns",
-        "chunk-size",
-        "since",
-        "since-time",
-        "tail",
-        "limit-bytes",
-        "max-log-requests",
-        "pod-running-timeout",
-        "replicas",
-        "current-replicas",
-        "resource-version",
-        "timeout",
-        "grace-period",
-        "image",
-        "port",
-        "target-port",
-        "protocol",
-        "name",
-        "env",
-        "requests",
-        "limits",
-        "overrides",
-        "field-manager",
-        "subresource",
-        "to-revision",
-        "revision",
-        "raw",
-        "for",
-        "types",
-        "min",
-        "max",
-        "cpu-percent",
-        "pod-selector",
-        "from",
-        "from-literal",
-        "from-file",
-        "from-env-file",
-        "keys",
-        "external-ip",
-        "load-balancer-ip",
-        "session-affinity",
-        "cluster-ip",
-        "labels",
-        "restart",
-        "image-pull-policy",
-        "serviceaccount",
-        "schedule",
-        "output-directory",
-        "namespaces",
-        "prune-allowlist",
-        "selector-label",
-        "resource",
-        "cert",
-        "key",
-    }
+_LONG_VALUE = _GLOBAL_VALUE | words(
+    """
+    output selector field-selector filename kustomize container containers patch
+    patch-file type template sort-by label-columns chunk-size since since-time tail
+    limit-bytes max-log-requests pod-running-timeout replicas current-replicas
+    resource-version timeout grace-period image port target-port protocol name env
+    requests limits overrides field-manager subresource to-revision revision raw for types
+    min max cpu-percent pod-selector from from-literal from-file from-env-file keys
+    external-ip load-balancer-ip session-affinity cluster-ip labels restart
+    image-pull-policy serviceaccount schedule output-directory namespaces prune-allowlist
+    selector-label resource cert key
+    """
 )
 _OPTIONAL = frozenset({"dry-run", "validate", "cascade"})
 
@@ -170,43 +73,17 @@ _TOP_SPEC = FlagSpec(_SHORT, _LONG_VALUE - {"containers"}, _OPTIONAL)
 _SET_SPEC = FlagSpec({**_SHORT, "c": ("containers", True)}, _LONG_VALUE | {"prefix"}, _OPTIONAL)
 _SPECS = {"logs": _LOGS_SPEC, "top": _TOP_SPEC, "set": _SET_SPEC}
 
-_READ_VERBS = frozenset(
-    {
-        "get",
-        "describe",
-        "logs",
-        "top",
-        "explain",
-        "api-resources",
-        "api-versions",
-        "version",
-        "events",
-        "diff",
-        "wait",
-        "kustomize",
-        "completion",
-        "options",
-        "help",
-    }
+_READ_VERBS = words(
+    """
+    get describe logs top explain api-resources api-versions version events diff wait
+    kustomize completion options help
+    """
 )
-_WRITE_VERBS = frozenset(
-    {
-        "apply",
-        "patch",
-        "scale",
-        "delete",
-        "create",
-        "label",
-        "annotate",
-        "taint",
-        "cordon",
-        "uncordon",
-        "drain",
-        "replace",
-        "autoscale",
-        "expose",
-        "run",
-    }
+_WRITE_VERBS = words(
+    """
+    apply patch scale delete create label annotate taint cordon uncordon drain replace
+    autoscale expose run
+    """
 )
 _FORBIDDEN_VERBS = {
     "edit": "kubectl edit opens an editor; use kubectl patch or kubectl apply instead",
@@ -218,23 +95,11 @@ _FORBIDDEN_VERBS = {
     "alpha": "kubectl alpha commands are not available",
     "certificate": "kubectl certificate approves credentials; that is for a person to do",
 }
-_NO_NAMESPACE_VERBS = frozenset(
-    {
-        "explain",
-        "api-resources",
-        "api-versions",
-        "version",
-        "cluster-info",
-        "config",
-        "completion",
-        "options",
-        "help",
-        "plugin",
-        "kustomize",
-        "cordon",
-        "uncordon",
-        "drain",
-    }
+_NO_NAMESPACE_VERBS = words(
+    """
+    explain api-resources api-versions version cluster-info config completion options help
+    plugin kustomize cordon uncordon drain
+    """
 )
 _SUBVERBS: dict[str, dict[str, str]] = {
     "rollout": {

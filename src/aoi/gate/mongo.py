@@ -163,7 +163,9 @@ def classify_eval(expr: str) -> Outcome:
     if "\\" in code:
         return forbid("escapes outside strings are not available in --eval")
     if _INDIRECT_CALL.search(code):
-        return forbid("indirect calls such as (f)() or obj[x]() are not available; call functions by name")
+        return forbid(
+            "indirect calls such as (f)() or obj[x]() are not available; call functions by name"
+        )
     # A write method passed by reference (forEach(db.c.remove)) still writes.
     for name in _MEMBER.findall(code):
         if name in _WRITE_CALLS:

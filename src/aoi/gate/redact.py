@@ -46,6 +46,8 @@ _FLAG = re.compile(
 _MONGO_P = re.compile(r"(\bmongo(?:sh)?\b[^\n]*?\s-p\s+)(\S+)")
 _EMBEDDED_DATA = re.compile(r'("(?:data|stringData)"\s*:\s*\{)([^{}]*)(\})')
 _EMBEDDED_PAIR = re.compile(r'("[^"]*"\s*:\s*)"[^"]*"')
+_JSON_ENV = re.compile(r'("name"\s*:\s*"([^"]+)"\s*,\s*"value"\s*:\s*")((?:[^"\\]|\\.)*)(")')
+_JSON_PAIR = re.compile(r'("([A-Za-z_][\w.-]*)"\s*:\s*")((?:[^"\\]|\\.)*)(")')
 _BASE64_RUN = re.compile(r"[A-Za-z0-9+/]{4,}={0,2}")
 _SECRET_PATH = re.compile(
     r"(?i)(secret|token|passw|credential|\.key$|\.pem$|/keys?/|serviceaccount)"
@@ -84,6 +86,9 @@ def redact(text: str, argv: list[list[str]] | None = None) -> tuple[str, bool]:
         out = _redact_secret_yaml(out, aggressive=mode == "secret" and "kind: Secret" not in out)
     if _QUICK.search(out) is not None:
         out = _redact_lines(out)
+        # One-line JSON (jsonpath output, structured logs) has no lines to go by.
+        out = _JSON_ENV.sub(_mask_json_value, out)
+        out = _JSON_PAIR.sub(_mask_json_value, out)
         out = _PEM.sub(
             lambda m: f"-----BEGIN {m.group(1)}-----\n{MASK}\n-----END {m.group(1)}-----", out
         )
@@ -143,6 +148,18 @@ def _command_mode(argv: list[list[str]] | None) -> str:
         if value is not None and value.startswith(_TEMPLATE_OUTPUTS):
             return "all"
     return "secret"
+
+
+def _mask_json_value(m: re.Match[str]) -> str:
+    value = m.group(3)
+    if (
+        not value
+        or value == MASK
+        or value.lower() in _NOT_SECRET_VALUES
+        or not _is_sensitive(m.group(2))
+    ):
+        return m.group(0)
+    return f"{m.group(1)}{MASK}{m.group(4)}"
 
 
 def _mask_embedded(m: re.Match[str]) -> str:

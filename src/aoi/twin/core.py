@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pickle
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -14,7 +15,7 @@ from aoi.twin.clock import EPOCH, SimClock, rfc3339
 from aoi.twin.controller import Controller
 from aoi.twin.mongo_state import MongoState
 from aoi.twin.network import Chaos, Oracle
-from aoi.twin.spec import App, Cluster, Component, image_repository
+from aoi.twin.spec import App, BadImage, Cluster, Component, image_repository
 from aoi.twin.store import Obj, Store
 
 _DERIVED = frozenset({"apps", "cluster", "_infra", "_repos", "oracle", "controller", "logs", "effects"})
@@ -65,6 +66,11 @@ class Twin:
             app = load_app(app_key(name))
             self.apps[app.namespace] = app
         self.mongo: dict[tuple[str, str], MongoState] = {}
+        self.bad_images: dict[str, BadImage] = {
+            image: bad for app in self.apps.values() for image, bad in app.bad_images.items()
+        }
+        # (due time, function, args): delayed world changes, such as a chaos experiment ending
+        self.timers: list[tuple[datetime, Callable[..., None], tuple[Any, ...]]] = []
         self.chaos: list[Chaos] = []
         self.step_seconds = step_seconds
         self._infra: dict[tuple[str, str], Component] = {
@@ -200,8 +206,47 @@ class Twin:
         if seconds is None:
             low, high = self.step_seconds
             seconds = low + self.store.rng.random() * (high - low)
-        self.clock.advance(seconds)
+        target = self.clock.now() + timedelta(seconds=seconds)
+        while self.timers:
+            self.timers.sort(key=lambda t: t[0])
+            due, fn, args = self.timers[0]
+            if due > target:
+                break
+            self.timers.pop(0)
+            if due > self.clock.now():
+                self.clock._now = due
+                self.controller.refresh()
+            fn(self, *args)
+            self.changed()
+        self.clock._now = target
         self.controller.refresh()
+
+    def schedule(self, start: datetime, delay_s: float, fn: Callable[..., None], *args: Any) -> None:
+        """Run `fn(twin, *args)` when the clock reaches start + delay_s."""
+        self.timers.append((start + timedelta(seconds=delay_s), fn, args))
+
+    def register_bad_image(self, image: str, *, like: str, service: str) -> None:
+        """Make `image` a broken build that behaves like the known broken build `like`."""
+        model = self.bad_images.get(like)
+        if model is None or image in self.bad_images:
+            return
+        log = [line.replace("geo", service) for line in model.log]
+        self.bad_images[image] = BadImage(exit_code=model.exit_code, reason=model.reason, log=log)
+        self._repos.setdefault(image_repository(image), set()).add(_tag(image))
+
+    def delete_namespace(self, namespace: str) -> None:
+        """Delete a namespace and everything in it (cluster-scoped objects such as PVs stay)."""
+        from aoi.twin.store import KINDS
+
+        now = self.clock.now()
+        for pod in self.store.list("Pod", namespace):
+            self.controller.delete_pod(pod, now)
+        for kind, info in KINDS.items():
+            if info.namespaced:
+                self.store.delete_many(self.store.list(kind, namespace))
+        self.store.delete("Namespace", None, namespace)
+        self.chaos = [c for c in self.chaos if c.namespace != namespace]
+        self.changed()
 
     def changed(self) -> None:
         """Call after writing declared objects: controllers react at once."""

@@ -104,8 +104,8 @@ class Oracle:
         repo = image_repository(image)
         if repo in PAUSE_IMAGES:
             return StartResult(ok=True)
-        if app is not None and image in app.bad_images:
-            bad = app.bad_images[image]
+        bad = self.twin.bad_images.get(image)
+        if bad is not None:
             return StartResult(
                 ok=False,
                 run_seconds=3.0,

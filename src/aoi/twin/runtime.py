@@ -131,7 +131,7 @@ class ContainerRuntime:
         self.next_start = None
         self.events.append(("Created", f"Created container {self.name}", "Normal", at))
         self.events.append(("Started", f"Started container {self.name}", "Normal", at))
-        self.ready = result.ok and result.ready
+        self.ready = result.ready
         self.crash_at = None if result.ok else at + timedelta(seconds=result.run_seconds)
 
     def _exit(self, at: datetime, immediate_restart: bool = False) -> None:

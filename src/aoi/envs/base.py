@@ -1,0 +1,137 @@
+"""The Environment contract: what every place an agent can work in offers.
+
+Gymnasium-like and synchronous: `reset(task_id, seed) -> Problem`, `act(call) ->
+Observation`, `evaluate() -> Outcome`, `close()`. A call is one AIOpsLab API call,
+given either as the agent's raw answer (a fenced block holding one call, parsed by
+AIOpsLab's rules) or as an already parsed `Action`. The same agent code runs on
+the twin, on a live cluster and inside AIOpsLab.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from aoi.catalog import ParsedAction, Problem, parse_action
+
+APIS = (
+    "exec_shell",
+    "get_logs",
+    "get_metrics",
+    "read_metrics",
+    "get_traces",
+    "read_traces",
+    "submit",
+)
+READ_APIS = frozenset(APIS) - {"exec_shell", "submit"}
+
+
+class Action(BaseModel):
+    """One API call: the name and its positional arguments."""
+
+    model_config = ConfigDict(frozen=True)
+
+    api: str
+    args: tuple[Any, ...] = ()
+
+    @classmethod
+    def exec_shell(cls, command: str) -> Action:
+        return cls(api="exec_shell", args=(command,))
+
+    @classmethod
+    def submit(cls, *args: Any) -> Action:
+        return cls(api="submit", args=args)
+
+    def render(self) -> str:
+        """The call as an agent would write it, inside one fenced block."""
+        inner = ", ".join(repr(a) for a in self.args)
+        return f"```\n{self.api}({inner})\n```"
+
+
+class Observation(BaseModel):
+    """What an API call returned: the text the agent reads, and facts about it."""
+
+    text: str
+    api: str = ""
+    exit_code: int = 0
+    truncated: bool = False
+    done: bool = False
+    verdict: Literal["ok", "error", "refused", "invalid"] = "ok"
+
+
+class Outcome(BaseModel):
+    """How a run ended: AIOpsLab's fields (results, TTx, steps, tokens) and ours."""
+
+    task: str
+    task_type: str
+    success: bool
+    results: dict[str, Any] = Field(default_factory=dict)
+    reason: str = ""
+    submitted: bool = False
+    submission: Any = None
+    strict_success: bool | None = None
+    steps: int = 0
+    in_tokens: int = 0
+    out_tokens: int = 0
+    seconds_to_submit: float | None = None  # simulated (twin) or wall (live) seconds
+    wall_seconds: float = 0.0
+    problems: list[str] = Field(default_factory=list)
+
+
+class EnvironmentStateError(RuntimeError):
+    """An environment used out of order (act before reset, ...)."""
+
+
+def to_action(call: str | Action | ParsedAction) -> tuple[Action | None, str]:
+    """An Action from raw agent text or a parsed call, or None and AIOpsLab's error text."""
+    if isinstance(call, Action):
+        return call, ""
+    parsed = parse_action(call) if isinstance(call, str) else call
+    if not parsed.ok:
+        return None, parsed.error or "Error parsing the action."
+    return Action(api=parsed.api, args=tuple(parsed.args)), ""
+
+
+class Environment(ABC):
+    """Where an agent works: a twin, a live cluster, or AIOpsLab itself."""
+
+    max_observation_chars: int = 20_000
+
+    @abstractmethod
+    def reset(self, task_id: str, seed: int = 0) -> Problem:
+        """Start a task: build or select the cluster, inject the fault, return the problem."""
+
+    @abstractmethod
+    def act(self, call: str | Action | ParsedAction) -> Observation:
+        """Run one API call and return what it printed."""
+
+    @abstractmethod
+    def evaluate(self) -> Outcome:
+        """Score the run (the submission if any, the cluster's state for mitigation)."""
+
+    def run_command(self, command: str) -> tuple[str, int]:
+        """One shell command as the gate's runner sees it: (output, exit status)."""
+        obs = self.act(Action.exec_shell(command))
+        return obs.text, obs.exit_code
+
+    def record_tokens(self, in_tokens: int, out_tokens: int) -> None:
+        """Agents report the tokens their models used; the outcome carries the totals."""
+
+    def close(self) -> None:
+        """Release what the environment holds."""
+
+    def __enter__(self) -> Environment:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _truncate(self, text: str) -> tuple[str, bool]:
+        limit = self.max_observation_chars
+        if len(text) <= limit:
+            return text, False
+        head = text[: limit - 200]
+        dropped = len(text) - len(head)
+        return head + f"\n... [output truncated: {dropped} more characters]\n", True

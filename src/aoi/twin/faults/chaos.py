@@ -1,0 +1,104 @@
+"""Chaos-Mesh-like faults: container kill, pod failure, network loss and delay, with durations.
+
+The experiments live on the twin's clock: a 200 s network loss ends 200 s after it
+began, as on a real cluster, and the symptoms go with it.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from aoi.twin.faults import injector
+from aoi.twin.network import Chaos, PAUSE_IMAGES
+
+if TYPE_CHECKING:
+    from aoi.twin.core import Twin
+
+PAUSE_IMAGE = "gcr.io/google-containers/pause:latest"
+assert PAUSE_IMAGE.rsplit(":", 1)[0] in PAUSE_IMAGES
+
+
+def _selector(twin: Twin, ns: str, target: str) -> dict[str, str]:
+    app = twin.app_for(ns)
+    return {(app.log_label if app else "app"): target}
+
+
+def _experiment(twin: Twin, action: str, ns: str, target: str, params: dict[str, Any]) -> Chaos:
+    chaos = Chaos(
+        name=f"{action}-{twin.store.random_suffix(8)}",
+        action=action,
+        namespace=ns,
+        selector=_selector(twin, ns, target),
+        start=twin.clock.now(),
+        duration_s=float(params.get("duration_s", 200)),
+        params=params,
+    )
+    twin.chaos.append(chaos)
+    return chaos
+
+
+@injector("container_kill")
+def container_kill(twin: Twin, ns: str, target: str | None, params: dict[str, Any]) -> None:
+    """Kill the service's container once; the kubelet restarts it."""
+    assert target is not None
+    _experiment(twin, "container-kill", ns, target, params)
+    container = str(params.get("container", f"hotel-reserv-{target}")).replace("{target}", target)
+    for pod in twin.store.list("Pod", ns, _selector(twin, ns, target)):
+        rt = twin.controller.runtimes.get(pod["metadata"]["uid"], {}).get(container)
+        if rt is not None:
+            rt.kill(twin.clock.now(), exit_code=137, reason="Error")
+    twin.controller.refresh(force=True)
+
+
+@injector("pod_failure_hotel_res", "pod_kill_hotel_res")
+def pod_failure(twin: Twin, ns: str, target: str | None, params: dict[str, Any]) -> None:
+    """Chaos Mesh pod-failure: containers swapped for the pause image until the experiment ends."""
+    assert target is not None
+    chaos = _experiment(twin, "pod-failure", ns, target, params)
+    for pod in twin.store.list("Pod", ns, _selector(twin, ns, target)):
+        originals = {}
+        annotations = pod["metadata"].setdefault("annotations", {})
+        for index, container in enumerate(pod["spec"]["containers"]):
+            originals[container["name"]] = container["image"]
+            annotations[f"chaos-mesh.org/{chaos.name}-{index}"] = container["image"]
+            container["image"] = PAUSE_IMAGE
+            rt = twin.controller.runtimes.get(pod["metadata"]["uid"], {}).get(container["name"])
+            if rt is not None:
+                rt.kill(twin.clock.now(), exit_code=137, reason="Error")
+        twin.store.touch(pod)
+        twin.schedule(chaos.start, chaos.duration_s, _restore_images, pod["metadata"]["uid"], originals)
+    twin.controller.refresh(force=True)
+
+
+def _restore_images(twin: Twin, pod_uid: str, originals: dict[str, str]) -> None:
+    pod = twin.pod_by_uid(pod_uid)
+    if pod is None:
+        return
+    for container in pod["spec"]["containers"]:
+        image = originals.get(container["name"])
+        if image and container["image"] != image:
+            container["image"] = image
+            rt = twin.controller.runtimes.get(pod_uid, {}).get(container["name"])
+            if rt is not None:
+                rt.kill(twin.clock.now(), exit_code=137, reason="Error")
+    annotations = pod["metadata"].get("annotations", {})
+    for key in [k for k in annotations if k.startswith("chaos-mesh.org/")]:
+        del annotations[key]
+    twin.store.touch(pod)
+
+
+@injector("network_loss_hotel_res")
+def network_loss(twin: Twin, ns: str, target: str | None, params: dict[str, Any]) -> None:
+    assert target is not None
+    _experiment(twin, "network-loss", ns, target, {"loss": params.get("loss_percent", 99), **params})
+
+
+@injector("network_delay_hotel_res")
+def network_delay(twin: Twin, ns: str, target: str | None, params: dict[str, Any]) -> None:
+    assert target is not None
+    _experiment(twin, "network-delay", ns, target, params)
+
+
+@injector("noop")
+def noop(twin: Twin, ns: str, target: str | None, params: dict[str, Any]) -> None:
+    """Nothing is injected."""
