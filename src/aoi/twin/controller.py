@@ -907,6 +907,14 @@ class Controller:
         status["uncountedTerminatedPods"] = {}
 
     def _garbage_collect(self) -> None:
+        """Delete objects whose owners are gone, cascading (Deployment -> ReplicaSet -> Pod)."""
+        for _ in range(4):
+            before = sum(1 for _obj in self.store.all())
+            self._collect_once()
+            if sum(1 for _obj in self.store.all()) == before:
+                break
+
+    def _collect_once(self) -> None:
         uids = {o["metadata"]["uid"] for o in self.store.all()}
         for kind in ("ReplicaSet", "Pod", "Endpoints"):
             for obj in self.store.list(kind):
