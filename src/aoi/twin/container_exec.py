@@ -31,8 +31,27 @@ if TYPE_CHECKING:
 CLUSTER_DNS = "10.96.0.10"
 CLUSTER_DOMAIN = "cluster.local"
 _PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
-_COMMON = {"sh", "cat", "ls", "env", "printenv", "hostname", "date", "echo", "id", "whoami",
-           "pwd", "uname", "head", "tail", "grep", "true", "false", "sleep", "test"}  # fmt: skip
+_COMMON = {
+    "sh",
+    "cat",
+    "ls",
+    "env",
+    "printenv",
+    "hostname",
+    "date",
+    "echo",
+    "id",
+    "whoami",
+    "pwd",
+    "uname",
+    "head",
+    "tail",
+    "grep",
+    "true",
+    "false",
+    "sleep",
+    "test",
+}
 _GLIBC = _COMMON | {"bash", "getent"}
 _BUSYBOX = _COMMON | {"ps", "nslookup", "wget", "nc", "ping", "netstat"}
 
@@ -81,8 +100,31 @@ _HOTEL_CONFIG = """{
 }
 """
 _HOTEL_DIR = "/go/src/github.com/harlow/go-micro-services"
-_MONGO_BINS = {"mongo", "mongod", "mongos", "mongodump", "mongorestore", "mongoexport",
-               "mongoimport", "mongostat", "mongotop", "mongofiles", "bsondump", "jq", "gosu"}  # fmt: skip
+_HOTEL_FILES = (
+    (f"{_HOTEL_DIR}/config.json", _HOTEL_CONFIG),
+    (f"{_HOTEL_DIR}/Dockerfile", "FROM golang:1.21.3\n\nRUN git config --global http.sslverify false\n"
+     "COPY . /go/src/github.com/harlow/go-micro-services\nWORKDIR /go/src/github.com/harlow/go-micro-services\n"
+     "RUN go mod download\nRUN go install -ldflags=\"-s -w\" ./cmd/...\n"),
+    (f"{_HOTEL_DIR}/go.mod", "module github.com/harlow/go-micro-services\n\ngo 1.21\n"),
+)
+_HOTEL_DIRS = tuple(
+    f"{_HOTEL_DIR}/{d}" for d in ("cmd", "data", "dialer", "registry", "services", "tls", "tracing", "tune")
+)
+_MONGO_BINS = {
+    "mongo",
+    "mongod",
+    "mongos",
+    "mongodump",
+    "mongorestore",
+    "mongoexport",
+    "mongoimport",
+    "mongostat",
+    "mongotop",
+    "mongofiles",
+    "bsondump",
+    "jq",
+    "gosu",
+}
 _HOTEL_BINS = {
     "frontend",
     "geo",
@@ -93,9 +135,22 @@ _HOTEL_BINS = {
     "search",
     "user",
 }
-_SOCIAL_BINS = {f"{n}Service" for n in (
-    "ComposePost", "HomeTimeline", "UserTimeline", "PostStorage", "SocialGraph", "User",
-    "UserMention", "Text", "UrlShorten", "UniqueId", "Media")}  # fmt: skip
+_SOCIAL_BINS = {
+    f"{n}Service"
+    for n in (
+        "ComposePost",
+        "HomeTimeline",
+        "UserTimeline",
+        "PostStorage",
+        "SocialGraph",
+        "User",
+        "UserMention",
+        "Text",
+        "UrlShorten",
+        "UniqueId",
+        "Media",
+    )
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,38 +173,92 @@ _IMAGES: dict[str, Image] = {
         "focal",
         frozenset(_GLIBC | _MONGO_BINS),
         ("mongod",),
-        (("GOSU_VERSION", "1.12"), ("JSYAML_VERSION", "3.13.1"), ("MONGO_PACKAGE", "mongodb-org"),
-         ("MONGO_REPO", "repo.mongodb.org"), ("MONGO_MAJOR", "4.4"), ("MONGO_VERSION", "4.4.6")),
+        (
+            ("GOSU_VERSION", "1.12"),
+            ("JSYAML_VERSION", "3.13.1"),
+            ("MONGO_PACKAGE", "mongodb-org"),
+            ("MONGO_REPO", "repo.mongodb.org"),
+            ("MONGO_MAJOR", "4.4"),
+            ("MONGO_VERSION", "4.4.6"),
+        ),
         process_user="mongodb",
         extra_dirs=("/data/db", "/data/configdb", "/docker-entrypoint-initdb.d"),
-    ),  # fmt: skip
+    ),
     "yinfangchen/hotelreservation": Image(
         "bookworm",
         frozenset(_GLIBC | _HOTEL_BINS | {"ps", "go", "git"}),
         env=(("GOLANG_VERSION", "1.21.3"), ("GOPATH", "/go")),
         workdir=_HOTEL_DIR,
-        files=((f"{_HOTEL_DIR}/config.json", _HOTEL_CONFIG),),
+        files=_HOTEL_FILES,
+        extra_dirs=_HOTEL_DIRS,
     ),
     "yinfangchen/geo": Image(
         "bookworm",
         frozenset(_GLIBC | _HOTEL_BINS | {"ps", "go", "git"}),
         env=(("GOLANG_VERSION", "1.21.3"), ("GOPATH", "/go")),
         workdir=_HOTEL_DIR,
-        files=((f"{_HOTEL_DIR}/config.json", _HOTEL_CONFIG.replace("mongodb-geo:27017", "mongodb-geo:27777")),),
+        files=(
+            (
+                f"{_HOTEL_DIR}/config.json",
+                _HOTEL_CONFIG.replace("mongodb-geo:27017", "mongodb-geo:27777"),
+            ),
+        ),
     ),
     "deathstarbench/social-network-microservices": Image(
         "xenial", frozenset(_GLIBC | _SOCIAL_BINS | {"ps"}), workdir="/social-network-microservices"
     ),
-    "yg397/openresty-thrift": Image("xenial", frozenset(_GLIBC | {"ps", "openresty", "nginx"}), ("/usr/local/openresty/bin/openresty", "-g", "daemon off;")),
-    "yg397/media-frontend": Image("xenial", frozenset(_GLIBC | {"ps", "openresty", "nginx"}), ("/usr/local/openresty/bin/openresty", "-g", "daemon off;")),
-    "memcached": Image("bullseye", frozenset(_GLIBC | {"memcached"}), ("memcached",), process_user="memcache", exec_user="memcache"),
-    "redis": Image("bullseye", frozenset(_GLIBC | {"redis-server", "redis-cli", "redis-benchmark"}), ("redis-server",), process_user="redis"),
-    "hashicorp/consul": Image("alpine", frozenset(_BUSYBOX | {"consul"}), ("consul", "agent", "-dev", "-client", "0.0.0.0")),
+    "yg397/openresty-thrift": Image(
+        "xenial",
+        frozenset(_GLIBC | {"ps", "openresty", "nginx"}),
+        ("/usr/local/openresty/bin/openresty", "-g", "daemon off;"),
+    ),
+    "yg397/media-frontend": Image(
+        "xenial",
+        frozenset(_GLIBC | {"ps", "openresty", "nginx"}),
+        ("/usr/local/openresty/bin/openresty", "-g", "daemon off;"),
+    ),
+    "memcached": Image(
+        "bullseye",
+        frozenset(_GLIBC | {"memcached"}),
+        ("memcached",),
+        process_user="memcache",
+        exec_user="memcache",
+    ),
+    "redis": Image(
+        "bullseye",
+        frozenset(_GLIBC | {"redis-server", "redis-cli", "redis-benchmark"}),
+        ("redis-server",),
+        process_user="redis",
+    ),
+    "hashicorp/consul": Image(
+        "alpine",
+        frozenset(_BUSYBOX | {"consul"}),
+        ("consul", "agent", "-dev", "-client", "0.0.0.0"),
+    ),
     "jaegertracing/all-in-one": Image("alpine", frozenset(_BUSYBOX), ("/go/bin/all-in-one-linux",)),
-}  # fmt: skip
+}
 _DEFAULT_IMAGE = Image("bookworm", frozenset(_COMMON))
-_FS_ROOT = ["bin", "boot", "dev", "etc", "home", "lib", "lib64", "media", "mnt", "opt", "proc",
-            "root", "run", "sbin", "srv", "sys", "tmp", "usr", "var"]  # fmt: skip
+_FS_ROOT = [
+    "bin",
+    "boot",
+    "dev",
+    "etc",
+    "home",
+    "lib",
+    "lib64",
+    "media",
+    "mnt",
+    "opt",
+    "proc",
+    "root",
+    "run",
+    "sbin",
+    "srv",
+    "sys",
+    "tmp",
+    "usr",
+    "var",
+]
 
 
 def image_of(image: str) -> Image:
@@ -231,8 +340,11 @@ class Box:
         created = self.pod["metadata"].get("creationTimestamp", "")
         services = []
         if self.pod["spec"].get("enableServiceLinks", True):
-            services = [s for s in self.twin.store.list("Service", self.ns)
-                        if s["metadata"].get("creationTimestamp", "") <= created]  # fmt: skip
+            services = [
+                s
+                for s in self.twin.store.list("Service", self.ns)
+                if s["metadata"].get("creationTimestamp", "") <= created
+            ]
         master = self.twin.store.get("Service", "default", "kubernetes")
         if master is not None and all(s["metadata"]["name"] != "kubernetes" for s in services):
             services.append(master)
@@ -255,8 +367,12 @@ class Box:
                 if i == 0:
                     out.append((f"{prefix}_PORT", url))
                 base = f"{prefix}_PORT_{port['port']}_{proto.upper()}"
-                out += [(base, url), (f"{base}_PROTO", proto.lower()),
-                        (f"{base}_PORT", str(port["port"])), (f"{base}_ADDR", ip)]  # fmt: skip
+                out += [
+                    (base, url),
+                    (f"{base}_PROTO", proto.lower()),
+                    (f"{base}_PORT", str(port["port"])),
+                    (f"{base}_ADDR", ip),
+                ]
         return out
 
     # --- files ----------------------------------------------------------------------
@@ -613,28 +729,36 @@ def _ps(box: Box, args: list[str]) -> CommandResult:
     cpu_seconds = ran // 150
     self_cmd = " ".join(["ps", *args])
     if box.image.os == "alpine":
-        lines = ["PID   USER     TIME  COMMAND",
-                 f"    1 {box.image.process_user:<8} {cpu_seconds // 60:>2}:{cpu_seconds % 60:02d} {main}",
-                 f"   {40 + ran % 50:>2} {box.image.exec_user:<8}  0:00 {self_cmd}"]  # fmt: skip
+        lines = [
+            "PID   USER     TIME  COMMAND",
+            f"    1 {box.image.process_user:<8} {cpu_seconds // 60:>2}:{cpu_seconds % 60:02d} {main}",
+            f"   {40 + ran % 50:>2} {box.image.exec_user:<8}  0:00 {self_cmd}",
+        ]
         return CommandResult("\n".join(lines) + "\n")
     me = 40 + ran % 50
     start = started.strftime("%H:%M")
     flags = "".join(args).lstrip("-")
     if "u" in flags or "aux" in flags:
         head = "USER         PID %CPU %MEM    VSZ   RSS TTY      STAT START   TIME COMMAND"
-        lines = [head,
-                 f"{box.image.process_user:<8} {1:>7}  0.4  0.2 1243520 45312 ?       Ssl  {start}   {cpu_seconds // 60}:{cpu_seconds % 60:02d} {main}",
-                 f"{box.image.exec_user:<8} {me:>7}  0.0  0.0   8088  3968 ?        Rs   {now.strftime('%H:%M')}   0:00 {self_cmd}"]  # fmt: skip
+        lines = [
+            head,
+            f"{box.image.process_user:<8} {1:>7}  0.4  0.2 1243520 45312 ?       Ssl  {start}   {cpu_seconds // 60}:{cpu_seconds % 60:02d} {main}",
+            f"{box.image.exec_user:<8} {me:>7}  0.0  0.0   8088  3968 ?        Rs   {now.strftime('%H:%M')}   0:00 {self_cmd}",
+        ]
     elif "e" in flags or "f" in flags:
         head = "UID          PID    PPID  C STIME TTY          TIME CMD"
-        lines = [head,
-                 f"{box.image.process_user:<8} {1:>7} {0:>7}  0 {start} ?        00:{cpu_seconds // 60:02d}:{cpu_seconds % 60:02d} {main}",
-                 f"{box.image.exec_user:<8} {me:>7} {0:>7}  0 {now.strftime('%H:%M')} ?        00:00:00 {self_cmd}"]  # fmt: skip
+        lines = [
+            head,
+            f"{box.image.process_user:<8} {1:>7} {0:>7}  0 {start} ?        00:{cpu_seconds // 60:02d}:{cpu_seconds % 60:02d} {main}",
+            f"{box.image.exec_user:<8} {me:>7} {0:>7}  0 {now.strftime('%H:%M')} ?        00:00:00 {self_cmd}",
+        ]
     else:
         program = box.main_command()[0].rsplit("/", 1)[-1][:15]
-        lines = ["    PID TTY          TIME CMD",
-                 f"      1 ?        00:{cpu_seconds // 60:02d}:{cpu_seconds % 60:02d} {program}",
-                 f"{me:>7} ?        00:00:00 ps"]  # fmt: skip
+        lines = [
+            "    PID TTY          TIME CMD",
+            f"      1 ?        00:{cpu_seconds // 60:02d}:{cpu_seconds % 60:02d} {program}",
+            f"{me:>7} ?        00:00:00 ps",
+        ]
     return CommandResult("\n".join(lines) + "\n")
 
 

@@ -124,7 +124,7 @@ class Style:
         if self.escape == "json":
             msg = json.dumps(msg)[1:-1]
             where = json.dumps(where)[1:-1]
-        values = _LineValues(ctx, ts=stamp(self.stamp, at), lvl=word, where=where, msg=msg)
+        values = _LineValues(ctx, ts=stamp(self.stamp, at), lvl=word, where=where, msg=msg, _at=at)
         values["lvl0"] = word.strip()[:1]
         return self.line.format_map(values).split("\n")
 
@@ -139,6 +139,9 @@ class _LineValues(dict[str, Any]):
     def __missing__(self, key: str) -> Any:
         if key in self._ctx:
             return self._ctx[key]
+        at = self.get("_at")
+        if key in FIELDS and isinstance(at, datetime):
+            return FIELDS[key](Rand(stable_seed(key, at.timestamp())), self._ctx, at)
         return "{" + key + "}"
 
 
@@ -167,7 +170,7 @@ def styles() -> dict[str, Style]:
             key=key,
             stamp=raw["stamp"],
             line=raw["line"],
-            levels=raw.get("levels") or {},
+            levels={k: str(v) for k, v in (raw.get("levels") or {}).items()},
             escape=raw.get("escape", ""),
             gap=float(raw.get("gap", 0.002)),
             header=tuple(raw.get("header", ())),
@@ -310,6 +313,7 @@ FIELDS: dict[str, FieldFn] = {
     "method": lambda r, c, t: c.get("method", "GET"),
     "path": lambda r, c, t: c.get("path", "/"),
     "agent": lambda r, c, t: c.get("agent", "-"),
+    "upstream_addr": lambda r, c, t: c.get("upstream_addr") or f"10.244.1.{2 + r.below(40)}:8080",
 }
 
 

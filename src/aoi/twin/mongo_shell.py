@@ -31,13 +31,27 @@ EVAL_FAILED = 252  # the shell's -4 as an exit status
 _URI_TAIL = "compressors=disabled&gssapiServiceName=mongodb"
 _CONNECT_FRAMES = "connect@src/mongo/shell/mongo.js:374:17\n@(connect):2:6\n"
 _BUILTIN_ROLES = {
-    "read", "readWrite", "dbAdmin", "dbOwner", "userAdmin", "enableSharding",
-}  # fmt: skip
+    "read",
+    "readWrite",
+    "dbAdmin",
+    "dbOwner",
+    "userAdmin",
+    "enableSharding",
+}
 _ADMIN_ONLY_ROLES = {
-    "clusterAdmin", "clusterManager", "clusterMonitor", "hostManager", "backup", "restore",
-    "readAnyDatabase", "readWriteAnyDatabase", "userAdminAnyDatabase", "dbAdminAnyDatabase",
-    "root", "__system",
-}  # fmt: skip
+    "clusterAdmin",
+    "clusterManager",
+    "clusterMonitor",
+    "hostManager",
+    "backup",
+    "restore",
+    "readAnyDatabase",
+    "readWriteAnyDatabase",
+    "userAdminAnyDatabase",
+    "dbAdminAnyDatabase",
+    "root",
+    "__system",
+}
 _USER_ADMIN = {"userAdminAnyDatabase", "root", "__system"}
 _PUBLIC_COMMANDS = {"ping", "ismaster", "hello", "buildinfo", "getlasterror", "whatsmyuri"}
 # (helper, frame) lines the shell prints under an uncaught helper error
@@ -839,27 +853,52 @@ def _hotel(i: int) -> dict[str, Any]:
     name, phone, number, street, code, lat, lon = _HOTELS[i % len(_HOTELS)]
     lat, lon = _point(i)
     address = {
-        "streetNumber": number, "streetName": street, "city": "San Francisco", "state": "CA",
-        "country": "United States", "postalCode": code, "lat": lat, "lon": lon,
-    }  # fmt: skip
-    return {"id": str(i + 1), "name": name, "phoneNumber": phone,
-            "description": "A 6-minute walk from Union Square and 4 minutes from a Muni Metro station.",
-            "address": address}  # fmt: skip
+        "streetNumber": number,
+        "streetName": street,
+        "city": "San Francisco",
+        "state": "CA",
+        "country": "United States",
+        "postalCode": code,
+        "lat": lat,
+        "lon": lon,
+    }
+    return {
+        "id": str(i + 1),
+        "name": name,
+        "phoneNumber": phone,
+        "description": "A 6-minute walk from Union Square and 4 minutes from a Muni Metro station.",
+        "address": address,
+    }
 
 
 def _rate(i: int) -> dict[str, Any]:
     price = [109.0, 139.0, 109.0][i % 3]
-    room = {"bookableRate": price, "totalRate": price, "totalRateInclusive": round(price * 1.13, 2),
-            "code": ["KNG", "QN", "KNG"][i % 3], "currency": "USD",
-            "roomDescription": ["King sized bed", "Queen sized bed", "King sized bed"][i % 3]}  # fmt: skip
-    return {"hotelId": str(i + 1), "code": "RACK", "inDate": "2015-04-09",
-            "outDate": "2015-04-10", "roomType": room}  # fmt: skip
+    room = {
+        "bookableRate": price,
+        "totalRate": price,
+        "totalRateInclusive": round(price * 1.13, 2),
+        "code": ["KNG", "QN", "KNG"][i % 3],
+        "currency": "USD",
+        "roomDescription": ["King sized bed", "Queen sized bed", "King sized bed"][i % 3],
+    }
+    return {
+        "hotelId": str(i + 1),
+        "code": "RACK",
+        "inDate": "2015-04-09",
+        "outDate": "2015-04-10",
+        "roomType": room,
+    }
 
 
 def _recommendation(i: int) -> dict[str, Any]:
     lat, lon = _point(i)
-    return {"hotelId": str(i + 1), "lat": lat, "lon": lon,
-            "rate": [109.0, 139.0, 109.0][i % 3], "price": [150.0, 120.0, 190.0][i % 3]}  # fmt: skip
+    return {
+        "hotelId": str(i + 1),
+        "lat": lat,
+        "lon": lon,
+        "rate": [109.0, 139.0, 109.0][i % 3],
+        "price": [150.0, 120.0, 190.0][i % 3],
+    }
 
 
 def _user(i: int) -> dict[str, Any]:
@@ -869,9 +908,14 @@ def _user(i: int) -> dict[str, Any]:
 
 def _social_user(i: int) -> dict[str, Any]:
     salt = hashlib.md5(f"salt{i}".encode()).hexdigest()[:32]
-    return {"user_id": Special(f"NumberLong({i})"), "first_name": f"first_name_{i}",
-            "last_name": f"last_name_{i}", "salt": salt, "username": f"username_{i}",
-            "password": hashlib.sha256(f"password_{i}{salt}".encode()).hexdigest()}  # fmt: skip
+    return {
+        "user_id": Special(f"NumberLong({i})"),
+        "first_name": f"first_name_{i}",
+        "last_name": f"last_name_{i}",
+        "salt": salt,
+        "username": f"username_{i}",
+        "password": hashlib.sha256(f"password_{i}{salt}".encode()).hexdigest(),
+    }
 
 
 def _graph(i: int) -> dict[str, Any]:
@@ -938,11 +982,29 @@ def seeded_collections(
 # --- the interpreter -----------------------------------------------------------------------
 
 _DB_METHODS = {
-    "getName", "getSiblingDB", "getCollection", "getCollectionNames", "getUsers", "getUser",
-    "createUser", "dropUser", "updateUser", "grantRolesToUser", "revokeRolesFromUser", "getRoles",
-    "getRole", "auth", "logout", "runCommand", "adminCommand", "serverStatus", "version",
-    "isMaster", "hello", "toString",
-}  # fmt: skip
+    "getName",
+    "getSiblingDB",
+    "getCollection",
+    "getCollectionNames",
+    "getUsers",
+    "getUser",
+    "createUser",
+    "dropUser",
+    "updateUser",
+    "grantRolesToUser",
+    "revokeRolesFromUser",
+    "getRoles",
+    "getRole",
+    "auth",
+    "logout",
+    "runCommand",
+    "adminCommand",
+    "serverStatus",
+    "version",
+    "isMaster",
+    "hello",
+    "toString",
+}
 _COLL_METHODS = {
     "find",
     "findOne",
@@ -954,8 +1016,20 @@ _COLL_METHODS = {
 }
 _CURSOR_METHODS = {"limit", "skip", "pretty", "count", "size", "itcount", "toArray", "sort"}
 _RS_METHODS = {"status", "conf", "config", "isMaster", "hello"}
-_GLOBALS = {"print", "printjson", "tojson", "version", "NumberLong", "NumberInt", "ObjectId",
-            "ISODate", "UUID", "quit", "exit", "hostname"}  # fmt: skip
+_GLOBALS = {
+    "print",
+    "printjson",
+    "tojson",
+    "version",
+    "NumberLong",
+    "NumberInt",
+    "ObjectId",
+    "ISODate",
+    "UUID",
+    "quit",
+    "exit",
+    "hostname",
+}
 
 
 class _Quit(Exception):
@@ -1206,8 +1280,11 @@ class Interpreter:
                 "admin", {"replSetGetStatus": 1} if name == "status" else {"replSetGetConfig": 1}
             )
             if name != "status" and not reply.get("ok"):
-                raise JsError("Error", "Could not retrieve replica set config: " + tojson(reply),
-                              ("rs.conf@src/mongo/shell/utils.js:1703:11",))  # fmt: skip
+                raise JsError(
+                    "Error",
+                    "Could not retrieve replica set config: " + tojson(reply),
+                    ("rs.conf@src/mongo/shell/utils.js:1703:11",),
+                )
             return reply
         return self.command("admin", {"isMaster": 1})
 
@@ -1305,24 +1382,53 @@ def _operator(op: str, have: Any, arg: Any) -> bool:
     if not comparable:
         return False
     ops: dict[str, Callable[[Any, Any], bool]] = {
-        "$gt": lambda a, b: a > b, "$gte": lambda a, b: a >= b,
-        "$lt": lambda a, b: a < b, "$lte": lambda a, b: a <= b, "$eq": lambda a, b: a == b,
-    }  # fmt: skip
+        "$gt": lambda a, b: a > b,
+        "$gte": lambda a, b: a >= b,
+        "$lt": lambda a, b: a < b,
+        "$lte": lambda a, b: a <= b,
+        "$eq": lambda a, b: a == b,
+    }
     return op in ops and ops[op](have, arg)
 
 
 # --- the command line ----------------------------------------------------------------------
 
 _VALUED = {
-    "--eval", "--username", "-u", "--password", "-p", "--authenticationDatabase", "--host",
-    "--port", "--authenticationMechanism", "--tlsCAFile", "--tlsCertificateKeyFile", "--sslCAFile",
-    "--sslPEMKeyFile", "--gssapiServiceName", "--tlsCertificateKeyFilePassword",
-}  # fmt: skip
+    "--eval",
+    "--username",
+    "-u",
+    "--password",
+    "-p",
+    "--authenticationDatabase",
+    "--host",
+    "--port",
+    "--authenticationMechanism",
+    "--tlsCAFile",
+    "--tlsCertificateKeyFile",
+    "--sslCAFile",
+    "--sslPEMKeyFile",
+    "--gssapiServiceName",
+    "--tlsCertificateKeyFilePassword",
+}
 _FLAGS = {
-    "--quiet", "--nodb", "--norc", "--shell", "--tls", "--ssl", "--tlsAllowInvalidCertificates",
-    "--sslAllowInvalidCertificates", "--tlsAllowInvalidHostnames", "--ipv6", "--verbose", "-v",
-    "--disableImplicitSessions", "--retryWrites", "--help", "-h", "--version",
-}  # fmt: skip
+    "--quiet",
+    "--nodb",
+    "--norc",
+    "--shell",
+    "--tls",
+    "--ssl",
+    "--tlsAllowInvalidCertificates",
+    "--sslAllowInvalidCertificates",
+    "--tlsAllowInvalidHostnames",
+    "--ipv6",
+    "--verbose",
+    "-v",
+    "--disableImplicitSessions",
+    "--retryWrites",
+    "--help",
+    "-h",
+    "--version",
+}
 _ALIASES = {"-u": "--username", "-p": "--password", "-h": "--help", "-v": "--verbose"}
 
 

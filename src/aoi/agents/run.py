@@ -1,0 +1,107 @@
+"""Run one task with one agent on one environment: the unit the CLI and the benchmark share."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from aoi.agents.observer import LLMObserver, Observer
+from aoi.agents.runtime import RunRecord, Runtime, RuntimeConfig, StepCallback
+from aoi.catalog import get_task
+from aoi.envs.base import Environment, Outcome
+
+AGENTS = ("expert", "aoi")
+
+
+class AgentConfigError(ValueError):
+    """An agent asked for without what it needs (a model, an endpoint)."""
+
+
+@dataclass
+class AgentSpec:
+    """Which agent, and for `aoi` which model: `model` and `base_url`, or a `model_spec` for make_model."""
+
+    name: str = "expert"
+    model: str | None = None
+    base_url: str | None = None
+    model_spec: str | None = None
+    temperature: float = 0.7
+
+    def describe(self) -> str:
+        return "expert" if self.name == "expert" else f"aoi:{self.model or self.model_spec}"
+
+
+def build_runtime(spec: AgentSpec, config: RuntimeConfig | None = None) -> Runtime:
+    """The runtime for an agent spec; `aoi` needs a model, the expert needs nothing."""
+    config = config or RuntimeConfig()
+    if spec.name == "expert":
+        from aoi.agents.expert import ExpertObserver
+
+        return Runtime(ExpertObserver(), config=config)
+    if spec.name != "aoi":
+        raise AgentConfigError(f"unknown agent {spec.name!r}; choose one of: {', '.join(AGENTS)}")
+    model = _model(spec)
+    from aoi.llm import extract_json
+
+    observer: Observer = LLMObserver(model, extract_json, temperature=spec.temperature)
+    return Runtime(
+        observer,
+        probe_model=model,
+        executor_model=model,
+        compressor_model=model,
+        parse=extract_json,
+        config=config,
+    )
+
+
+def _model(spec: AgentSpec) -> Any:
+    if not spec.model_spec and (not spec.model or not spec.base_url):
+        raise AgentConfigError(
+            "--agent aoi needs a chat model: pass --model NAME and --base-url URL "
+            "(an OpenAI-compatible endpoint such as vLLM, SGLang or Ollama)"
+        )
+    from aoi.llm import make_model
+
+    if spec.model_spec:
+        return make_model(spec.model_spec)
+    return make_model(f"openai:{spec.model}@{spec.base_url}")
+
+
+@dataclass
+class TaskRun:
+    task: str
+    seed: int
+    agent: str
+    record: RunRecord
+    outcome: Outcome
+    seconds: float
+
+
+def run_task(
+    task_id: str,
+    *,
+    agent: AgentSpec | None = None,
+    seed: int = 0,
+    env: Environment | None = None,
+    config: RuntimeConfig | None = None,
+    on_step: StepCallback | None = None,
+) -> TaskRun:
+    """Reset the environment on the task, run the agent, evaluate. Raises on a bad task id."""
+    spec = agent or AgentSpec()
+    task = get_task(task_id)
+    runtime = build_runtime(spec, config)
+    own_env = env is None
+    if env is None:
+        from aoi.envs.twin import TwinEnvironment
+
+        env = TwinEnvironment()
+    started = time.perf_counter()
+    try:
+        problem = env.reset(task_id, seed)
+        record = runtime.run(env, problem, task_type=task.type.value, namespace=task.namespace, on_step=on_step)
+        outcome = env.evaluate()
+    finally:
+        if own_env:
+            env.close()
+    return TaskRun(task_id, seed, spec.describe(), record, outcome, time.perf_counter() - started)

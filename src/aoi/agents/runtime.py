@@ -1,0 +1,275 @@
+"""The AOI loop: plan the queue, then for t = 1..T the Observer decides, the Probe or the
+Executor acts, the Compressor compresses; it ends at a submission, at the queue's
+Submit, or at the iteration cap, where a submission is forced.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from aoi.agents.acting import CommandRun, DispatchResult, Executor, Probe
+from aoi.agents.compressor import Compressor
+from aoi.agents.memory import AgentRole, Memory
+from aoi.agents.observer import LongTermMemory, Observer, ObserverState
+from aoi.agents.schema import Decision, NextAgent
+from aoi.catalog import Problem, parse_action
+from aoi.envs.base import Action, Environment
+from aoi.gate import Gate, Policy, Role
+
+StepCallback = Callable[[dict[str, Any]], None]
+
+
+@dataclass
+class RuntimeConfig:
+    """Defaults from the paper: 15 iterations, 4,096 tokens of context per iteration, 10 summaries."""
+
+    max_iterations: int = 15
+    context_tokens: int = 4096
+    summaries: int = 10
+    probe_rounds: int = 3
+    probe_retries: int = 3
+    temperature: float = 0.7
+    approval: Any = "auto"
+    audit_path: str | Path | None = None
+    policy: Policy | None = None
+    guidance: str | None = None
+
+
+@dataclass
+class RunRecord:
+    """What the loop did: its steps (also streamed to `on_step`), the submission, and why it ended."""
+
+    steps: list[dict[str, Any]] = field(default_factory=list)
+    submitted: bool = False
+    submission: str = ""
+    ended_by: str = ""
+    error: str | None = None
+    tokens_in: int = 0
+    tokens_out: int = 0
+
+
+class Runtime:
+    """Observer + Probe + Executor + Compressor over one environment, through one gate."""
+
+    def __init__(
+        self,
+        observer: Observer,
+        *,
+        probe_model: Any = None,
+        executor_model: Any = None,
+        compressor_model: Any = None,
+        parse: Callable[[str], dict[str, Any]] | None = None,
+        config: RuntimeConfig | None = None,
+    ) -> None:
+        self.observer = observer
+        self.probe_model = probe_model
+        self.executor_model = executor_model
+        self.compressor_model = compressor_model
+        self.parse = parse
+        self.config = config or RuntimeConfig()
+
+    def run(
+        self,
+        env: Environment,
+        problem: Problem,
+        *,
+        task_type: str,
+        namespace: str,
+        on_step: StepCallback | None = None,
+    ) -> RunRecord:
+        cfg = self.config
+        record = RunRecord()
+        memory = Memory()
+        gate = Gate(env.run_command, policy=cfg.policy, approval=cfg.approval, audit_path=cfg.audit_path)
+        probe = Probe(
+            gate.channel(Role.PROBE),
+            memory.view(AgentRole.PROBE),
+            env.act,
+            model=self.probe_model,
+            parse=self.parse,
+            rounds=cfg.probe_rounds,
+            retries=cfg.probe_retries,
+            temperature=cfg.temperature,
+        )
+        executor = Executor(
+            gate.channel(Role.EXECUTOR),
+            memory.view(AgentRole.EXECUTOR),
+            model=self.executor_model,
+            parse=self.parse,
+            temperature=cfg.temperature,
+        )
+        compressor = Compressor(model=self.compressor_model, budget_tokens=cfg.context_tokens)
+        observer_view = memory.view(AgentRole.OBSERVER)
+        compressor_view = memory.view(AgentRole.COMPRESSOR)
+        long_term = LongTermMemory(limit=cfg.summaries)
+        problem_text = problem.text()
+
+        queue = self.observer.plan(problem_text, task_type, cfg.max_iterations)
+        observer_queue = observer_view.subtasks()
+        observer_queue.items, observer_queue.cursor = queue.items, queue.cursor
+
+        def emit(step: dict[str, Any]) -> None:
+            step["index"] = len(record.steps)
+            record.steps.append(step)
+            if on_step is not None:
+                on_step(step)
+
+        for iteration in range(1, cfg.max_iterations + 1):
+            started = time.perf_counter()
+            # the queue reaching Submit, or the cap, forces a submission
+            must_submit = iteration == cfg.max_iterations or observer_view.subtasks().at_submit()
+            previous = observer_view.read_compressed(iteration - 1)
+            state = ObserverState(
+                iteration=iteration,
+                max_iterations=cfg.max_iterations,
+                problem=problem_text,
+                task_type=task_type,
+                namespace=namespace,
+                queue=observer_view.subtasks().render(),
+                summaries=long_term.before(iteration - 1),
+                previous=previous[-1].text if previous else "",
+                guidance=cfg.guidance,
+                must_submit=must_submit,
+            )
+            tokens_before = (self.observer.tokens_in, self.observer.tokens_out)
+            step: dict[str, Any] = {
+                "iteration": iteration,
+                "agent": "observer",
+                "phase": "",
+                "decision": None,
+                "commands": [],
+                "api_call": None,
+                "observation": "",
+                "error": None,
+                "started_at": datetime.now(UTC).isoformat(),
+            }
+            try:
+                decision = self.observer.decide(state)
+            except Exception as exc:  # noqa: BLE001 - a malformed decision is a failed step
+                decision = None
+                step["error"] = str(exc)[:500]
+            current = observer_view.subtasks().current()
+            if decision is None:
+                # the loop goes on: follow the queue with its own goal
+                agent = current.agent if current else NextAgent.SUBMIT
+                if agent is NextAgent.SUBMIT and not must_submit and iteration < cfg.max_iterations:
+                    agent = NextAgent.PROBE
+                decision = Decision()
+                decision.next_action.agent = agent
+                decision.next_action.instruction = current.goal if current else "investigate the namespace"
+                used_fallback = True
+            else:
+                used_fallback = False
+                step["decision"] = decision.model_dump(mode="json")
+                step["phase"] = decision.phase.value
+                if iteration > 1:
+                    long_term.add(iteration - 1, decision.previous_summary)
+            agent = decision.next_action.agent
+            if must_submit:
+                agent = NextAgent.SUBMIT
+            if agent is NextAgent.SUBMIT and (decision.submission.call or must_submit):
+                call = decision.submission.call or _fallback_call(task_type, observer_view.read_compressed())
+                observation = self._submit(env, call)
+                step["agent"] = "observer"
+                step["api_call"] = call
+                step["observation"] = observation
+                if observation.startswith("Error") or observation.startswith("invalid"):
+                    step["error"] = observation
+                else:
+                    record.submitted, record.submission, record.ended_by = True, call, "submit"
+                    if must_submit and not decision.submission.call:
+                        record.ended_by = "forced submit (fallback answer)"
+                    elif must_submit and not decision.wants_submit:
+                        record.ended_by = "forced submit"
+            elif agent is NextAgent.EXECUTOR:
+                result = executor.dispatch(
+                    iteration,
+                    decision.next_action.instruction,
+                    decision.next_action.executor_context,
+                    probe,
+                    decision.suggested_commands,
+                )
+                self._fill(step, "executor", result)
+            else:
+                if agent is NextAgent.SUBMIT:
+                    step["error"] = (step["error"] or "") + " submit asked without a call; probing instead"
+                result = probe.dispatch(
+                    iteration,
+                    decision.next_action.instruction,
+                    decision.next_action.probe_context,
+                    decision.suggested_commands,
+                )
+                self._fill(step, "probe", result)
+            if not record.submitted:
+                context = compressor.compress_iteration(compressor_view, iteration)
+                step["observation"] = context.text
+            step["fallback_decision"] = used_fallback
+            step["dispatch_tokens_in"] = step.pop("_tin", 0)
+            step["dispatch_tokens_out"] = step.pop("_tout", 0)
+            step["tokens_in"] = self.observer.tokens_in - tokens_before[0] + step["dispatch_tokens_in"]
+            step["tokens_out"] = self.observer.tokens_out - tokens_before[1] + step["dispatch_tokens_out"]
+            step["seconds"] = round(time.perf_counter() - started, 4)
+            observer_queue.advance()
+            emit(step)
+            if record.submitted:
+                break
+        dispatch_in = sum(s.get("dispatch_tokens_in", 0) for s in record.steps)
+        dispatch_out = sum(s.get("dispatch_tokens_out", 0) for s in record.steps)
+        record.tokens_in = self.observer.tokens_in + compressor.tokens_in + dispatch_in
+        record.tokens_out = self.observer.tokens_out + compressor.tokens_out + dispatch_out
+        env.record_tokens(record.tokens_in, record.tokens_out)
+        if not record.submitted:
+            record.ended_by = "iteration cap without a valid submission"
+        return record
+
+    @staticmethod
+    def _fill(step: dict[str, Any], agent: str, result: DispatchResult) -> None:
+        step["agent"] = agent
+        step["commands"] = [_command_dict(r) for r in result.runs]
+        if result.errors:
+            step["error"] = "; ".join(filter(None, [step["error"], *result.errors]))
+        step["_tin"] = result.tokens_in
+        step["_tout"] = result.tokens_out
+
+    @staticmethod
+    def _submit(env: Environment, call: str) -> str:
+        text = call.strip()
+        if not text.startswith("```"):
+            text = f"```\n{text}\n```"
+        parsed = parse_action(text)
+        if not parsed.ok or parsed.api != "submit":
+            return f"Error: the submission {call!r} is not one submit(...) call: {parsed.error or parsed.api}"
+        obs = env.act(Action(api="submit", args=tuple(parsed.args)))
+        return obs.text
+
+
+def _command_dict(run: CommandRun) -> dict[str, Any]:
+    return {
+        "command": run.command,
+        "role": run.role,
+        "verdict": run.verdict,
+        "allowed": run.allowed,
+        "exit_code": run.exit_code,
+        "output_raw": run.output,
+    }
+
+
+_ERRORS = re.compile(r"error|crashloop|backoff|pending|refused|timeout|fail", re.IGNORECASE)
+
+
+def _fallback_call(task_type: str, contexts: list[Any]) -> str:
+    """A valid answer when the Observer could not give one at the cap: grounded in what was seen."""
+    seen_trouble = any(_ERRORS.search(c.text) for c in contexts)
+    if task_type == "detection":
+        return 'submit("Yes")' if seen_trouble else 'submit("No")'
+    if task_type == "localization":
+        return "submit([])"
+    if task_type == "analysis":
+        return 'submit({"system_level": "Application", "fault_type": "Misconfiguration"})'
+    return "submit()"

@@ -1,0 +1,79 @@
+"""`aoi run`: one task, one agent, a live view of the steps, and the outcome."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+
+from aoi.agents import AGENTS, AgentConfigError, AgentSpec, RuntimeConfig, run_task
+from aoi.catalog import UnknownTaskError, get_task
+from aoi.cli.tasks import unknown_task
+
+
+def run(
+    task_id: Annotated[str, typer.Argument(help="Task id, e.g. revoke_auth_mongodb-mitigation-1 or k8s_target_port-misconfig/compose-post-service/localization.")],
+    agent: Annotated[str, typer.Option("--agent", help=f"Which agent: {' or '.join(AGENTS)}.")] = "expert",
+    model: Annotated[str | None, typer.Option("--model", help="Model name at the endpoint (for --agent aoi).")] = None,
+    base_url: Annotated[str | None, typer.Option("--base-url", help="OpenAI-compatible endpoint, e.g. http://localhost:8000/v1.")] = None,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the twin.")] = 0,
+    max_iterations: Annotated[int, typer.Option("--max-iterations", help="Iteration cap of the loop.")] = 15,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object instead of the live view.")] = False,
+) -> None:
+    """Run one task on the twin with an agent and show what it does."""
+    try:
+        get_task(task_id)
+    except UnknownTaskError as exc:
+        raise unknown_task(exc) from None
+    if agent not in AGENTS:
+        typer.echo(f"error: unknown agent {agent!r}; choose one of: {', '.join(AGENTS)}", err=True)
+        raise typer.Exit(2)
+    spec = AgentSpec(name=agent, model=model, base_url=base_url)
+    console = Console(stderr=as_json, highlight=False)
+
+    def show(step: dict[str, Any]) -> None:
+        if as_json:
+            return
+        head = f"[bold]{step['iteration']:>2}[/] {step.get('phase') or '-':<19} {step['agent']:<9}"
+        if step.get("api_call"):
+            console.print(f"{head} {step['api_call']}")
+        for cmd in step.get("commands", []):
+            first = (cmd["output_raw"].strip().splitlines() or [""])[0][:90]
+            verdict = cmd["verdict"] if cmd["allowed"] else f"[red]{cmd['verdict']}[/]"
+            console.print(f"{head} $ {cmd['command'][:110]}  [{verdict}, exit {cmd['exit_code']}]")
+            console.print(f"{'':>33}[dim]{first}[/]", markup=True)
+        if step.get("error"):
+            console.print(f"{head} [yellow]{step['error'][:150]}[/]")
+
+    try:
+        result = run_task(task_id, agent=spec, seed=seed, config=RuntimeConfig(max_iterations=max_iterations), on_step=show)
+    except AgentConfigError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
+    except Exception as exc:  # noqa: BLE001 - a dead endpoint and the like: one clear line
+        typer.echo(f"error: the run failed: {type(exc).__name__}: {exc}", err=True)
+        raise typer.Exit(1) from None
+    outcome = result.outcome
+    if as_json:
+        payload = {
+            "task": task_id,
+            "agent": result.agent,
+            "seed": seed,
+            "success": outcome.success,
+            "scores": outcome.results,
+            "reason": outcome.reason,
+            "submission": result.record.submission,
+            "ended_by": result.record.ended_by,
+            "steps": len(result.record.steps),
+            "tokens": {"in": outcome.in_tokens, "out": outcome.out_tokens},
+            "seconds": round(result.seconds, 4),
+            "trajectory": result.record.steps,
+        }
+        sys.stdout.write(json.dumps(payload, indent=2, default=str) + "\n")
+        return
+    mark = "[green]SUCCESS[/]" if outcome.success else "[red]FAILURE[/]"
+    console.print(f"\n{mark} {task_id}: {outcome.reason}")
+    console.print(f"submitted {result.record.submission or '(nothing)'} ({result.record.ended_by}); {len(result.record.steps)} steps, {result.seconds:.2f} s")

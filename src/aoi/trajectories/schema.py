@@ -1,0 +1,146 @@
+"""The store's tables (SQLAlchemy Core) and how an engine is made for a database URL.
+
+Three tables: `runs` (one per benchmark run), `attempts` (one per task x attempt,
+unique on (run_id, task_id, attempt_index)) and `steps` (one per step, unique on
+(attempt_id, index), the step itself as JSON). JSON columns use SQLAlchemy's
+portable JSON type, so the same schema works on SQLite and PostgreSQL.
+
+SQLite is opened in WAL mode with a busy timeout, and every write transaction
+starts with BEGIN IMMEDIATE: several processes can then write to one file, each
+waiting its turn instead of failing with "database is locked".
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Column,
+    DateTime,
+    Engine,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    PrimaryKeyConstraint,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    create_engine,
+    event,
+)
+from sqlalchemy.engine import URL, Connection, make_url
+from sqlalchemy.pool import StaticPool
+
+#: Execution option that marks a connection whose transaction will write.
+WRITE_OPTION = "aoi_write"
+
+metadata = MetaData()
+
+runs = Table(
+    "runs",
+    metadata,
+    Column("run_id", String(64), primary_key=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("config", JSON(none_as_null=True)),
+    Column("status", String(16), nullable=False),
+    Column("finished_at", DateTime(timezone=True)),
+)
+
+attempts = Table(
+    "attempts",
+    metadata,
+    Column("attempt_id", String(64), primary_key=True),
+    Column("run_id", String(64), ForeignKey("runs.run_id"), nullable=False),
+    Column("task_id", String(255), nullable=False),
+    Column("attempt_index", Integer, nullable=False),
+    Column("seed", BigInteger),
+    Column("agent", String(64), nullable=False),
+    Column("model", String(255)),
+    Column("guidance", Text),
+    Column("status", String(16), nullable=False),
+    Column("started_at", DateTime(timezone=True), nullable=False),
+    Column("finished_at", DateTime(timezone=True)),
+    Column("outcome", JSON(none_as_null=True)),
+    Column("success", Boolean),
+    Column("task_type", String(32)),
+    Column("fault", String(128)),
+    Column("app", String(64)),
+    Column("error", Text),
+    UniqueConstraint("run_id", "task_id", "attempt_index", name="uq_attempts_run_task_index"),
+    Index("ix_attempts_task_id", "task_id"),
+    Index("ix_attempts_agent_model", "agent", "model"),
+)
+
+steps = Table(
+    "steps",
+    metadata,
+    Column(
+        "attempt_id",
+        String(64),
+        ForeignKey("attempts.attempt_id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    Column("index", Integer, nullable=False),
+    Column("payload", JSON, nullable=False),
+    PrimaryKeyConstraint("attempt_id", "index", name="pk_steps"),
+)
+
+
+def is_sqlite(url: URL) -> bool:
+    return url.get_backend_name() == "sqlite"
+
+
+def _sqlite_in_memory(url: URL) -> bool:
+    database = url.database or ""
+    return database in ("", ":memory:") or "mode=memory" in str(url.query.get("mode", ""))
+
+
+def make_engine(url: str | URL, *, busy_timeout: float = 30.0) -> Engine:
+    """An engine for `url`; SQLite files get WAL, a busy timeout and foreign keys.
+
+    The parent folder of a SQLite file is created. An in-memory SQLite URL
+    (`sqlite://`) shares one connection, so the store is usable within one process.
+    """
+    parsed = make_url(url)
+    if not is_sqlite(parsed):
+        return create_engine(parsed, pool_pre_ping=True)
+
+    kwargs: dict[str, Any] = {"connect_args": {"timeout": busy_timeout, "check_same_thread": False}}
+    memory = _sqlite_in_memory(parsed)
+    if memory:
+        kwargs["poolclass"] = StaticPool
+    else:
+        Path(parsed.database or "").expanduser().parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(parsed, **kwargs)
+    timeout_ms = int(busy_timeout * 1000)
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # SQLAlchemy, not the sqlite3 module, decides where transactions begin.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute(f"PRAGMA busy_timeout = {timeout_ms}")
+            if not memory:
+                cursor.execute("PRAGMA journal_mode = WAL")
+                # In WAL mode NORMAL survives a killed process; only power loss can
+                # undo the last commits.
+                cursor.execute("PRAGMA synchronous = NORMAL")
+            cursor.execute("PRAGMA foreign_keys = ON")
+        finally:
+            cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        # A deferred transaction that reads and then writes can fail at once with
+        # SQLITE_BUSY (no wait): writers take the lock up front instead.
+        immediate = conn.get_execution_options().get(WRITE_OPTION, False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+    return engine

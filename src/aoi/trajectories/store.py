@@ -1,0 +1,582 @@
+"""TrajectoryStore: runs, attempts and steps in SQLite (default) or PostgreSQL.
+
+Every write is its own short transaction and commits before the call returns:
+a worker killed with SIGKILL loses at most the step it was writing. An attempt
+is unique per (run_id, task_id, attempt_index); starting it again while it is
+still `running` (its worker died) wipes its steps and reuses its id, and
+starting it once it is finished raises, so a resumed run never holds duplicates.
+
+Use one store per process; a store handed to a forked child reconnects there.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+from sqlalchemy import Select, and_, delete, func, insert, select, update
+from sqlalchemy.engine import Connection, Row, make_url
+from sqlalchemy.exc import IntegrityError
+
+from aoi.catalog import UnknownTaskError, get_task
+from aoi.trajectories.models import TERMINAL_STATUSES, Status, Step, Trajectory, as_utc, utcnow
+from aoi.trajectories.schema import (
+    WRITE_OPTION,
+    attempts,
+    is_sqlite,
+    make_engine,
+    metadata,
+    runs,
+    steps,
+)
+
+DEFAULT_URL = "sqlite:///runs/aoi.db"
+_CHUNK = 500  # ids per IN (...) clause, well under SQLite's bound-parameter limit
+
+
+class StoreError(Exception):
+    """Base of the store's errors."""
+
+
+class UnknownRunError(StoreError, LookupError):
+    """No run has this id."""
+
+    def __init__(self, run_id: str) -> None:
+        super().__init__(f"no run {run_id!r} in this store; list runs with TrajectoryStore.runs()")
+        self.run_id = run_id
+
+
+class UnknownAttemptError(StoreError, LookupError):
+    """No attempt has this id."""
+
+    def __init__(self, attempt_id: str) -> None:
+        super().__init__(f"no attempt {attempt_id!r} in this store; start it with start_attempt()")
+        self.attempt_id = attempt_id
+
+
+class AttemptFinishedError(StoreError):
+    """The attempt (run, task, index) already finished; a resume must skip it."""
+
+    def __init__(self, run_id: str, task_id: str, attempt_index: int, attempt_id: str) -> None:
+        super().__init__(
+            f"attempt {attempt_index} of {task_id!r} in run {run_id!r} already finished "
+            f"(attempt_id {attempt_id}); skip the pairs finished_attempts() returns"
+        )
+        self.attempt_id = attempt_id
+
+
+class RunRecord(BaseModel):
+    """One row of `runs`."""
+
+    model_config = ConfigDict(frozen=True)
+
+    run_id: str
+    created_at: datetime
+    config: dict[str, Any]
+    status: str
+    finished_at: datetime | None = None
+
+
+class OutcomeRow(BaseModel):
+    """One attempt without its steps: what metrics and reports need."""
+
+    model_config = ConfigDict(frozen=True)
+
+    run_id: str
+    attempt_id: str
+    task_id: str
+    attempt_index: int
+    task_type: str | None
+    fault: str | None
+    app: str | None
+    seed: int | None
+    agent: str
+    model: str | None
+    guidance: str | None
+    status: str
+    success: bool | None
+    outcome: dict[str, Any] | None
+    error: str | None
+    started_at: datetime
+    finished_at: datetime | None
+
+
+def _outcome_dict(outcome: Mapping[str, Any] | BaseModel | None) -> dict[str, Any] | None:
+    if outcome is None:
+        return None
+    if isinstance(outcome, BaseModel):
+        return outcome.model_dump(mode="json")
+    return dict(outcome)
+
+
+def _catalog_facts(task_id: str) -> dict[str, str | None]:
+    try:
+        task = get_task(task_id)
+    except UnknownTaskError:
+        return {"task_type": None, "fault": None, "app": None}
+    return {"task_type": str(task.type), "fault": task.fault, "app": str(task.app)}
+
+
+def _check_status(status: str) -> None:
+    if status not in TERMINAL_STATUSES and status != "running":
+        raise ValueError(f"status must be running, finished, failed or killed, not {status!r}")
+
+
+class TrajectoryStore:
+    """Runs, attempts and their steps in one database, given by a SQLAlchemy URL.
+
+    `url` defaults to `sqlite:///runs/aoi.db` (relative to the working folder);
+    `postgresql+psycopg://user@host/db` needs the `postgres` extra. Tables are
+    created when missing. `busy_timeout` is how long a SQLite writer waits for
+    another process's lock before giving up.
+    """
+
+    def __init__(self, url: str = DEFAULT_URL, *, busy_timeout: float = 30.0) -> None:
+        self.url = url
+        self._busy_timeout = busy_timeout
+        self._engine = make_engine(url, busy_timeout=busy_timeout)
+        self._pid = os.getpid()
+        self._create_tables()
+
+    # -- lifecycle -----------------------------------------------------------
+
+    def close(self) -> None:
+        """Close every pooled connection."""
+        self._engine.dispose()
+
+    def __enter__(self) -> TrajectoryStore:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"TrajectoryStore({make_url(self.url).render_as_string(hide_password=True)!r})"
+
+    def _create_tables(self) -> None:
+        try:
+            with self._write() as conn:
+                metadata.create_all(conn, checkfirst=True)
+        except IntegrityError:
+            # Another process created the tables between our check and our CREATE
+            # (PostgreSQL; SQLite serialises this behind BEGIN IMMEDIATE).
+            with self._write() as conn:
+                metadata.create_all(conn, checkfirst=True)
+
+    @contextmanager
+    def _write(self) -> Iterator[Connection]:
+        self._check_fork()
+        with self._engine.connect() as conn:
+            conn.execution_options(**{WRITE_OPTION: True})
+            with conn.begin():
+                yield conn
+
+    @contextmanager
+    def _read(self) -> Iterator[Connection]:
+        self._check_fork()
+        with self._engine.connect() as conn, conn.begin():
+            yield conn
+
+    def _check_fork(self) -> None:
+        # Connections inherited across fork() must not be used by the child.
+        if os.getpid() != self._pid:
+            self._engine.dispose(close=False)
+            self._pid = os.getpid()
+
+    def journal_mode(self) -> str | None:
+        """SQLite's journal mode ("wal" for a file store); None on other databases."""
+        if not is_sqlite(self._engine.url):
+            return None
+        with self._read() as conn:
+            return str(conn.exec_driver_sql("PRAGMA journal_mode").scalar_one())
+
+    # -- runs ----------------------------------------------------------------
+
+    def create_run(
+        self, config: Mapping[str, Any] | None = None, *, run_id: str | None = None
+    ) -> str:
+        """Record a new run with its configuration (JSON-able) and return its id."""
+        run_id = run_id or uuid.uuid4().hex[:12]
+        with self._write() as conn:
+            conn.execute(
+                insert(runs).values(
+                    run_id=run_id, created_at=utcnow(), config=dict(config or {}), status="running"
+                )
+            )
+        return run_id
+
+    def get_run(self, run_id: str) -> RunRecord:
+        """The run with this id; raises UnknownRunError."""
+        with self._read() as conn:
+            row = conn.execute(select(runs).where(runs.c.run_id == run_id)).one_or_none()
+        if row is None:
+            raise UnknownRunError(run_id)
+        return _run_record(row)
+
+    def runs(self, limit: int | None = None) -> list[RunRecord]:
+        """Runs, newest first."""
+        stmt = select(runs).order_by(runs.c.created_at.desc(), runs.c.run_id).limit(limit)
+        with self._read() as conn:
+            return [_run_record(row) for row in conn.execute(stmt)]
+
+    def finish_run(self, run_id: str, status: Status = "finished") -> None:
+        """Mark a run finished (or failed, killed); raises UnknownRunError."""
+        _check_status(status)
+        with self._write() as conn:
+            result = conn.execute(
+                update(runs)
+                .where(runs.c.run_id == run_id)
+                .values(status=status, finished_at=utcnow() if status != "running" else None)
+            )
+        if result.rowcount == 0:
+            raise UnknownRunError(run_id)
+
+    # -- attempts ------------------------------------------------------------
+
+    def start_attempt(
+        self,
+        run_id: str,
+        task_id: str,
+        attempt_index: int = 0,
+        *,
+        agent: str,
+        seed: int | None = None,
+        model: str | None = None,
+        guidance: str | None = None,
+        task_type: str | None = None,
+        fault: str | None = None,
+        app: str | None = None,
+        started_at: datetime | None = None,
+        attempt_id: str | None = None,
+    ) -> str:
+        """Record that an attempt starts and return its attempt_id.
+
+        task_type, fault and app default to the catalog's values for known task
+        ids. If (run_id, task_id, attempt_index) is still `running` (its worker
+        died), its steps are deleted and its id is reused; if it already
+        finished, AttemptFinishedError is raised. Raises UnknownRunError.
+        """
+        facts = _catalog_facts(task_id)
+        values: dict[str, Any] = {
+            "seed": seed,
+            "agent": agent,
+            "model": model,
+            "guidance": guidance,
+            "status": "running",
+            "started_at": as_utc(started_at or utcnow()),
+            "finished_at": None,
+            "outcome": None,
+            "success": None,
+            "task_type": task_type if task_type is not None else facts["task_type"],
+            "fault": fault if fault is not None else facts["fault"],
+            "app": app if app is not None else facts["app"],
+            "error": None,
+        }
+        for _ in range(2):  # a second try only after losing an insert race (PostgreSQL)
+            try:
+                with self._write() as conn:
+                    return self._start(conn, run_id, task_id, attempt_index, attempt_id, values)
+            except IntegrityError:
+                continue
+        raise StoreError(
+            f"could not start attempt {attempt_index} of {task_id!r} in run {run_id!r}"
+        )
+
+    def _start(
+        self,
+        conn: Connection,
+        run_id: str,
+        task_id: str,
+        attempt_index: int,
+        attempt_id: str | None,
+        values: dict[str, Any],
+    ) -> str:
+        if conn.execute(select(runs.c.run_id).where(runs.c.run_id == run_id)).first() is None:
+            raise UnknownRunError(run_id)
+        key = and_(
+            attempts.c.run_id == run_id,
+            attempts.c.task_id == task_id,
+            attempts.c.attempt_index == attempt_index,
+        )
+        existing = conn.execute(select(attempts.c.attempt_id, attempts.c.status).where(key)).first()
+        if existing is None:
+            new_id = attempt_id or uuid.uuid4().hex
+            conn.execute(
+                insert(attempts).values(
+                    attempt_id=new_id,
+                    run_id=run_id,
+                    task_id=task_id,
+                    attempt_index=attempt_index,
+                    **values,
+                )
+            )
+            return new_id
+        if existing.status in TERMINAL_STATUSES:
+            raise AttemptFinishedError(run_id, task_id, attempt_index, existing.attempt_id)
+        conn.execute(delete(steps).where(steps.c.attempt_id == existing.attempt_id))
+        conn.execute(update(attempts).where(key).values(**values))
+        return str(existing.attempt_id)
+
+    def append_step(self, attempt_id: str, step: Step) -> None:
+        """Commit one step of a running attempt; the same index again replaces it.
+
+        Raises UnknownAttemptError.
+        """
+        payload = step.model_dump(mode="json")
+        with self._write() as conn:
+            if conn.execute(_attempt_exists(attempt_id)).first() is None:
+                raise UnknownAttemptError(attempt_id)
+            conn.execute(
+                delete(steps).where(steps.c.attempt_id == attempt_id, steps.c.index == step.index)
+            )
+            conn.execute(
+                insert(steps).values(attempt_id=attempt_id, index=step.index, payload=payload)
+            )
+
+    def finish_attempt(
+        self,
+        attempt_id: str,
+        outcome: Mapping[str, Any] | BaseModel | None,
+        *,
+        status: Status = "finished",
+        error: str | None = None,
+        finished_at: datetime | None = None,
+    ) -> None:
+        """Record how an attempt ended; calling it again overwrites, never adds rows.
+
+        `outcome` is a mapping or a pydantic model (the environment's Outcome);
+        its `success` fills the attempt's success column. Raises UnknownAttemptError.
+        """
+        _check_status(status)
+        data = _outcome_dict(outcome)
+        success = None if data is None or "success" not in data else bool(data["success"])
+        with self._write() as conn:
+            result = conn.execute(
+                update(attempts)
+                .where(attempts.c.attempt_id == attempt_id)
+                .values(
+                    status=status,
+                    outcome=data,
+                    success=success,
+                    error=error,
+                    finished_at=as_utc(finished_at or utcnow()),
+                )
+            )
+        if result.rowcount == 0:
+            raise UnknownAttemptError(attempt_id)
+
+    def finished_attempts(self, run_id: str) -> set[tuple[str, int]]:
+        """(task_id, attempt_index) of the run's attempts that ended (not `running`).
+
+        A resume skips these and runs the rest; an attempt left `running` by a
+        killed worker is not among them.
+        """
+        stmt = select(attempts.c.task_id, attempts.c.attempt_index).where(
+            attempts.c.run_id == run_id, attempts.c.status.in_(sorted(TERMINAL_STATUSES))
+        )
+        with self._read() as conn:
+            return {(row.task_id, row.attempt_index) for row in conn.execute(stmt)}
+
+    def save(self, trajectory: Trajectory) -> str:
+        """Write a whole trajectory (e.g. one read from JSON lines); returns its attempt_id.
+
+        The run is created when missing (with an empty config).
+        """
+        with self._write() as conn:
+            found = conn.execute(select(runs.c.run_id).where(runs.c.run_id == trajectory.run_id))
+            if found.first() is None:
+                conn.execute(
+                    insert(runs).values(
+                        run_id=trajectory.run_id,
+                        created_at=trajectory.started_at,
+                        config={},
+                        status="finished",
+                    )
+                )
+        attempt_id = self.start_attempt(
+            trajectory.run_id,
+            trajectory.task_id,
+            trajectory.attempt_index,
+            agent=trajectory.agent,
+            seed=trajectory.seed,
+            model=trajectory.model,
+            guidance=trajectory.guidance,
+            task_type=trajectory.task_type,
+            fault=trajectory.fault,
+            app=trajectory.app,
+            started_at=trajectory.started_at,
+            attempt_id=trajectory.attempt_id,
+        )
+        for step in trajectory.steps:
+            self.append_step(attempt_id, step)
+        if trajectory.status != "running":
+            self.finish_attempt(
+                attempt_id,
+                trajectory.outcome,
+                status=trajectory.status,
+                error=trajectory.error,
+                finished_at=trajectory.finished_at,
+            )
+        return attempt_id
+
+    # -- reading -------------------------------------------------------------
+
+    def load(self, attempt_id: str) -> Trajectory:
+        """The attempt with all its steps; raises UnknownAttemptError."""
+        with self._read() as conn:
+            row = conn.execute(select(attempts).where(attempts.c.attempt_id == attempt_id)).first()
+            if row is None:
+                raise UnknownAttemptError(attempt_id)
+            found = _steps_of(conn, [attempt_id])
+        return _trajectory(row, found.get(attempt_id, []))
+
+    def query(
+        self,
+        task: str | None = None,
+        agent: str | None = None,
+        model: str | None = None,
+        success: bool | None = None,
+        run_id: str | None = None,
+        task_type: str | None = None,
+        limit: int | None = None,
+        *,
+        status: str | None = None,
+    ) -> list[Trajectory]:
+        """Trajectories matching every filter given, oldest first, with their steps."""
+        stmt = _filtered(task, agent, model, success, run_id, task_type, status, limit)
+        with self._read() as conn:
+            rows = conn.execute(stmt).all()
+            found = _steps_of(conn, [row.attempt_id for row in rows])
+        return [_trajectory(row, found.get(row.attempt_id, [])) for row in rows]
+
+    def query_outcomes(
+        self,
+        task: str | None = None,
+        agent: str | None = None,
+        model: str | None = None,
+        success: bool | None = None,
+        run_id: str | None = None,
+        task_type: str | None = None,
+        limit: int | None = None,
+        *,
+        status: str | None = None,
+    ) -> list[OutcomeRow]:
+        """Like query() but without steps: one cheap row per attempt, for metrics."""
+        stmt = _filtered(task, agent, model, success, run_id, task_type, status, limit)
+        with self._read() as conn:
+            return [_outcome_row(row) for row in conn.execute(stmt)]
+
+    def count_steps(self, attempt_id: str | None = None) -> int:
+        """Stored steps of one attempt, or of the whole store."""
+        stmt = select(func.count()).select_from(steps)
+        if attempt_id is not None:
+            stmt = stmt.where(steps.c.attempt_id == attempt_id)
+        with self._read() as conn:
+            return int(conn.execute(stmt).scalar_one())
+
+
+def _attempt_exists(attempt_id: str) -> Select[tuple[str]]:
+    return select(attempts.c.attempt_id).where(attempts.c.attempt_id == attempt_id)
+
+
+def _filtered(
+    task: str | None,
+    agent: str | None,
+    model: str | None,
+    success: bool | None,
+    run_id: str | None,
+    task_type: str | None,
+    status: str | None,
+    limit: int | None,
+) -> Select[Any]:
+    stmt = select(attempts)
+    for column, value in (
+        (attempts.c.task_id, task),
+        (attempts.c.agent, agent),
+        (attempts.c.model, model),
+        (attempts.c.success, success),
+        (attempts.c.run_id, run_id),
+        (attempts.c.task_type, task_type),
+        (attempts.c.status, status),
+    ):
+        if value is not None:
+            stmt = stmt.where(column == value)
+    order = (attempts.c.started_at, attempts.c.task_id, attempts.c.attempt_index)
+    return stmt.order_by(*order).limit(limit)
+
+
+def _steps_of(conn: Connection, attempt_ids: Sequence[str]) -> dict[str, list[Step]]:
+    found: dict[str, list[Step]] = {}
+    for chunk in _chunks(attempt_ids, _CHUNK):
+        stmt = (
+            select(steps.c.attempt_id, steps.c.payload)
+            .where(steps.c.attempt_id.in_(chunk))
+            .order_by(steps.c.attempt_id, steps.c.index)
+        )
+        for row in conn.execute(stmt):
+            found.setdefault(row.attempt_id, []).append(Step.model_validate(row.payload))
+    return found
+
+
+def _chunks(items: Sequence[str], size: int) -> Iterable[Sequence[str]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _run_record(row: Row[Any]) -> RunRecord:
+    return RunRecord(
+        run_id=row.run_id,
+        created_at=as_utc(row.created_at),
+        config=row.config or {},
+        status=row.status,
+        finished_at=None if row.finished_at is None else as_utc(row.finished_at),
+    )
+
+
+def _outcome_row(row: Row[Any]) -> OutcomeRow:
+    return OutcomeRow(
+        run_id=row.run_id,
+        attempt_id=row.attempt_id,
+        task_id=row.task_id,
+        attempt_index=row.attempt_index,
+        task_type=row.task_type,
+        fault=row.fault,
+        app=row.app,
+        seed=row.seed,
+        agent=row.agent,
+        model=row.model,
+        guidance=row.guidance,
+        status=row.status,
+        success=row.success,
+        outcome=row.outcome,
+        error=row.error,
+        started_at=as_utc(row.started_at),
+        finished_at=None if row.finished_at is None else as_utc(row.finished_at),
+    )
+
+
+def _trajectory(row: Row[Any], found: list[Step]) -> Trajectory:
+    return Trajectory(
+        run_id=row.run_id,
+        attempt_id=row.attempt_id,
+        task_id=row.task_id,
+        attempt_index=row.attempt_index,
+        task_type=row.task_type,
+        fault=row.fault,
+        app=row.app,
+        seed=row.seed,
+        agent=row.agent,
+        model=row.model,
+        guidance=row.guidance,
+        started_at=row.started_at,
+        finished_at=row.finished_at,
+        steps=found,
+        outcome=row.outcome,
+        status=row.status,
+        error=row.error,
+    )

@@ -1,0 +1,62 @@
+"""`kubectl scale`: set the replicas of Deployments, ReplicaSets and StatefulSets."""
+
+from __future__ import annotations
+
+import copy
+from typing import TYPE_CHECKING
+
+from aoi.twin.core import CommandResult
+from aoi.twin.kubectl.common import KubectlError, get_object
+from aoi.twin.kubectl.flags import Parsed
+from aoi.twin.kubectl.writes.base import commit, dry_run, report, targets
+from aoi.twin.store import Obj
+
+if TYPE_CHECKING:
+    from aoi.twin.core import Twin
+
+SCALABLE = ("Deployment", "ReplicaSet", "StatefulSet")
+
+
+def scale(twin: Twin, parsed: Parsed, stdin: str) -> CommandResult:
+    if "replicas" not in parsed.flags:
+        raise KubectlError('error: required flag(s) "replicas" not set')
+    replicas = parsed.get_int("replicas")
+    if replicas is None or replicas < 0:
+        raise KubectlError(
+            "error: The --replicas=COUNT flag is required, and COUNT must be greater than or equal to 0"
+        )
+    current = parsed.get_int("current-replicas")
+    dry = dry_run(parsed)
+    found = targets(twin, parsed, stdin, verb="scale")
+    if not found:
+        ns = parsed.get_str("namespace") or "default"
+        return CommandResult("", f"No resources found in {ns} namespace.\n")
+    done: list[tuple[Obj, str]] = []
+    errors: list[str] = []
+    for info, ns, name in found:
+        try:
+            obj = get_object(twin, info, ns or "", name)
+            if info.kind not in SCALABLE:
+                raise KubectlError(
+                    "Error from server (NotFound): the server could not find the requested resource"
+                )
+            have = int(obj["spec"].get("replicas", 1))
+            if current is not None and current != -1 and current != have:
+                raise KubectlError(f"error: Expected replicas to be {current}, was {have}")
+            if dry:
+                preview = copy.deepcopy(obj)
+                preview["spec"]["replicas"] = replicas
+                done.append((preview, "scaled"))
+                continue
+            if have == replicas:
+                done.append((obj, "scaled"))
+                continue
+            new = copy.deepcopy(obj)
+            new["spec"]["replicas"] = replicas
+            done.append((commit(twin, obj, new), "scaled"))
+        except KubectlError as exc:
+            errors.append(exc.message)
+    result = report(parsed, done, dry)
+    if errors:
+        return CommandResult(result.stdout, "".join(errors), 1)
+    return result
