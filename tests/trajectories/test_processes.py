@@ -111,7 +111,7 @@ def test_writer_killed_mid_attempt_leaves_a_resumable_store(tmp_path: Path) -> N
 @pytest.mark.parametrize("delay", [0.0, 0.003, 0.011])
 def test_writer_killed_at_any_moment_loses_at_most_one_step(tmp_path: Path, delay: float) -> None:
     url = f"sqlite:///{tmp_path}/aoi.db"
-    work = _work(attempts=40)
+    work = _work(attempts=15)
     with TrajectoryStore(url) as store:
         run = store.create_run()
     proc = SPAWN.Process(target=worker, args=(url, run, work, N_STEPS))
@@ -128,7 +128,7 @@ def test_writer_killed_at_any_moment_loses_at_most_one_step(tmp_path: Path, dela
     assert _integrity(url) == "ok"
     with TrajectoryStore(url) as store:
         _assert_consistent(store, run)
-        assert len(store.finished_attempts(run)) >= 3
+        assert 3 <= len(store.finished_attempts(run)) < len(work)
         _resume(store, run, work)
         assert store.finished_attempts(run) == set(work)
         assert len(store.query_outcomes(run_id=run)) == len(work)

@@ -389,7 +389,7 @@ def test_astronomy_components() -> None:
         "frontend", "frontend-proxy", "image-provider", "kafka", "load-generator", "payment",
         "product-catalog", "quote", "recommendation", "shipping", "valkey-cart", "jaeger",
         "otel-collector", "prometheus", "grafana", "opensearch",
-    }  # fmt: skip
+    }
     assert {c.name for c in app.components} == expected
     for service, port in OTEL_PORTS.items():
         assert port in service_ports(app, service), service
@@ -400,7 +400,7 @@ def test_astronomy_components() -> None:
         "accounting", "ad", "cart", "checkout", "currency", "email", "fraud-detection", "frontend",
         "frontend-proxy", "image-provider", "kafka", "load-generator", "payment",
         "product-catalog", "quote", "recommendation", "shipping",
-    }  # fmt: skip
+    }
     for name in demo:
         comp = app.component(name)
         assert comp.image == f"ghcr.io/open-telemetry/demo:2.0.2-{name}"
@@ -420,7 +420,7 @@ def test_astronomy_flags() -> None:
         "adFailure", "adHighCpu", "adManualGc", "cartFailure", "imageSlowLoad",
         "kafkaQueueProblems", "loadGeneratorFloodHomepage", "paymentFailure",
         "paymentUnreachable", "productCatalogFailure", "recommendationCacheFailure",
-    }  # fmt: skip
+    }
     for name, flag in flags.items():
         assert flag["state"] == "ENABLED", name
         assert flag["defaultVariant"] == "off", name
@@ -435,10 +435,10 @@ def test_astronomy_call_graph() -> None:
     assert {"frontend", "image-provider"} <= graph["frontend-proxy"]
     assert graph["frontend"] == {
         "ad", "cart", "checkout", "currency", "product-catalog", "recommendation", "shipping",
-    }  # fmt: skip
+    }
     assert graph["checkout"] == {
         "cart", "currency", "email", "payment", "product-catalog", "shipping", "kafka",
-    }  # fmt: skip
+    }
     assert graph["cart"] == {"valkey-cart"}
     assert graph["recommendation"] == {"product-catalog"}
     assert graph["shipping"] == {"quote"}

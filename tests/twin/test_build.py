@@ -151,7 +151,7 @@ def test_namespaces_accounts_and_root_ca() -> None:
     assert names == {
         "default", "kube-system", "kube-public", "kube-node-lease", "local-path-storage",
         "observe", "astronomy-shop",
-    }  # fmt: skip
+    }
     for ns in names:
         namespace = store.get("Namespace", None, ns)
         assert namespace is not None
@@ -195,7 +195,7 @@ def test_services_have_unique_cluster_ips_in_range() -> None:
     assert prom is not None and prom["spec"]["type"] == "NodePort"
     assert prom["spec"]["ports"][0] == {
         "name": "http", "nodePort": 32000, "port": 80, "protocol": "TCP", "targetPort": 9090,
-    }  # fmt: skip
+    }
     compose = store.get("Service", "test-social-network", "compose-post-service")
     assert compose is not None
     assert compose["spec"]["selector"] == {"service": "compose-post-service"}

@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from aoi.twin.core import CommandResult, Twin
-from aoi.twin.mongo_shell import Parser, run_mongo, tojson
+from aoi.twin.mongo_shell import run_mongo, tojson
 from aoi.twin.store import Obj
 
 NS = "test-hotel-reservation"
@@ -53,7 +53,18 @@ def test_auth_required_without_credentials(twin: Twin) -> None:
 
 
 def test_wrong_password_fails_to_connect(twin: Twin) -> None:
-    result = mongo(twin, "admin", "-u", "admin", "-p", "nope", "--authenticationDatabase", "admin", "--eval", "1")
+    result = mongo(
+        twin,
+        "admin",
+        "-u",
+        "admin",
+        "-p",
+        "nope",
+        "--authenticationDatabase",
+        "admin",
+        "--eval",
+        "1",
+    )
     assert result.exit_code == 1
     assert "authSource=admin&compressors=disabled" in result.stdout
     assert result.stderr == (
@@ -111,7 +122,9 @@ def test_drop_and_recreate_the_user(twin: Twin) -> None:
     assert state.check_client("admin", "admin", "geo-db") == "unauthorized"
     mongo(twin, *ROOT, "--eval", "db.grantRolesToUser('admin', ['readWrite'])")
     assert ("readWrite", "admin") in state.users[("admin", "admin")].roles
-    mongo(twin, *ROOT, "--eval", "db.grantRolesToUser('admin', [{role: 'readWrite', db: 'geo-db'}])")
+    mongo(
+        twin, *ROOT, "--eval", "db.grantRolesToUser('admin', [{role: 'readWrite', db: 'geo-db'}])"
+    )
     assert state.check_client("admin", "admin", "geo-db") == ""
 
 
@@ -124,7 +137,9 @@ def test_create_existing_user_fails(twin: Twin) -> None:
 
 
 def test_unknown_role_and_unknown_user(twin: Twin) -> None:
-    bad_role = mongo(twin, *ROOT, "--eval", "db.grantRolesToUser('admin', [{role: 'rw', db: 'geo-db'}])")
+    bad_role = mongo(
+        twin, *ROOT, "--eval", "db.grantRolesToUser('admin', [{role: 'rw', db: 'geo-db'}])"
+    )
     assert "Error: No role named rw@geo-db :" in bad_role.stderr
     missing = mongo(twin, *ROOT, "--eval", "db.grantRolesToUser('ghost', ['read'])")
     assert 'Error: Could not find user "ghost" for db "admin" :' in missing.stderr
@@ -143,10 +158,17 @@ def test_find_limit_and_count(twin: Twin) -> None:
 
 
 def test_unauthenticated_mongod_without_auth(twin: Twin) -> None:
-    result = mongo(twin, "--quiet", "--eval", "db.getCollectionNames()", component="mongodb-profile")
+    result = mongo(
+        twin, "--quiet", "--eval", "db.getCollectionNames()", component="mongodb-profile"
+    )
     assert result.stdout == "[ ]\n"
     names = mongo(
-        twin, "profile-db", "--quiet", "--eval", "db.getCollectionNames()", component="mongodb-profile"
+        twin,
+        "profile-db",
+        "--quiet",
+        "--eval",
+        "db.getCollectionNames()",
+        component="mongodb-profile",
     )
     assert names.stdout == '[ "hotels" ]\n'
 
@@ -169,11 +191,26 @@ def test_db_auth_inside_the_script(twin: Twin) -> None:
 @pytest.mark.parametrize(
     ("script", "stderr"),
     [
-        ("show dbs", "uncaught exception: SyntaxError: missing ; before statement :\n@(shell eval):1:5\n"),
-        ("db.foo()", "uncaught exception: TypeError: db.foo is not a function :\n@(shell eval):1:1\n"),
-        ("nosuch.x", "uncaught exception: ReferenceError: nosuch is not defined :\n@(shell eval):1:1\n"),
-        ("db.x({a: }", "uncaught exception: SyntaxError: expected expression, got '}' :\n@(shell eval):1:9\n"),
-        ("printjson('x", "uncaught exception: SyntaxError: unterminated string literal :\n@(shell eval):1:10\n"),
+        (
+            "show dbs",
+            "uncaught exception: SyntaxError: missing ; before statement :\n@(shell eval):1:5\n",
+        ),
+        (
+            "db.foo()",
+            "uncaught exception: TypeError: db.foo is not a function :\n@(shell eval):1:1\n",
+        ),
+        (
+            "nosuch.x",
+            "uncaught exception: ReferenceError: nosuch is not defined :\n@(shell eval):1:1\n",
+        ),
+        (
+            "db.x({a: }",
+            "uncaught exception: SyntaxError: expected expression, got '}' :\n@(shell eval):1:9\n",
+        ),
+        (
+            "printjson('x",
+            "uncaught exception: SyntaxError: unterminated string literal :\n@(shell eval):1:10\n",
+        ),
     ],
 )
 def test_script_errors(twin: Twin, script: str, stderr: str) -> None:
@@ -189,12 +226,16 @@ def test_connection_errors(twin: Twin) -> None:
         "SocketException: Host not found (authoritative) :\n"
     )
     assert unknown.exit_code == 1
-    other = mongo(twin, "--host", "mongodb-profile", "--quiet", "--eval", "db.adminCommand('ping').ok")
+    other = mongo(
+        twin, "--host", "mongodb-profile", "--quiet", "--eval", "db.adminCommand('ping').ok"
+    )
     assert other.stdout == "1\n"
     option = mongo(twin, "--bogus")
     assert option == CommandResult(
-        "", "Error parsing command line: unrecognised option '--bogus'\n"
-        "try 'mongo --help' for more information\n", 2
+        "",
+        "Error parsing command line: unrecognised option '--bogus'\n"
+        "try 'mongo --help' for more information\n",
+        2,
     )
 
 
@@ -204,7 +245,16 @@ def test_tls_required_refuses_plain_clients(twin: Twin) -> None:
     assert result.stderr.startswith(
         "Error: network error while attempting to run command 'isMaster' on host '127.0.0.1:27017'  :\n"
     )
-    ok = mongo(twin, "--tls", "--tlsCAFile", "/etc/tls/ca.crt", "--quiet", "--eval", "1", component="mongodb-profile")
+    ok = mongo(
+        twin,
+        "--tls",
+        "--tlsCAFile",
+        "/etc/tls/ca.crt",
+        "--quiet",
+        "--eval",
+        "1",
+        component="mongodb-profile",
+    )
     assert ok.stdout == "1\n"
 
 
@@ -215,12 +265,15 @@ def test_tojson_collapses_short_top_level_values() -> None:
     assert tojson({"k": "x" * 80}) == '{\n\t"k" : "' + "x" * 80 + '"\n}'
 
 
-@settings(max_examples=200, deadline=None)
-@given(st.text(max_size=40))
-def test_parser_never_crashes(src: str) -> None:
-    from aoi.twin.mongo_shell import JsError
+_FUZZ_TWIN: list[Twin] = []
 
-    try:
-        Parser(src).program()
-    except JsError:
-        pass
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("db.()[]{}'\":,;=-1 aAxgetUsr\n")), max_size=40))
+def test_any_script_gives_output_or_a_shell_error(src: str) -> None:
+    if not _FUZZ_TWIN:
+        _FUZZ_TWIN.append(Twin("hotel-reservation", seed=1))
+    result = mongo(_FUZZ_TWIN[0], "--quiet", "--eval", src, component="mongodb-profile")
+    assert result.exit_code in (0, 252)
+    if result.exit_code:
+        assert result.stderr.startswith("uncaught exception: ")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from aoi.cli import gate, tasks, twin
+from aoi.cli.bench import bench
 from aoi.cli.run import run
 
 app = typer.Typer(
@@ -17,6 +18,7 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+app.command("bench")(bench)
 app.command("run")(run)
 app.add_typer(twin.app, name="twin")
 app.add_typer(tasks.app, name="tasks")

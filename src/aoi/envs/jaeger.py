@@ -74,7 +74,9 @@ def export_traces(
     return len(rows)
 
 
-def _rows(trace: dict[str, Any], namespace: str, seen: set[tuple[str, str]]) -> list[tuple[Any, ...]]:
+def _rows(
+    trace: dict[str, Any], namespace: str, seen: set[tuple[str, str]]
+) -> list[tuple[Any, ...]]:
     processes = trace.get("processes") or {}
     rows = []
     for span in trace.get("spans") or []:

@@ -102,13 +102,17 @@ _HOTEL_CONFIG = """{
 _HOTEL_DIR = "/go/src/github.com/harlow/go-micro-services"
 _HOTEL_FILES = (
     (f"{_HOTEL_DIR}/config.json", _HOTEL_CONFIG),
-    (f"{_HOTEL_DIR}/Dockerfile", "FROM golang:1.21.3\n\nRUN git config --global http.sslverify false\n"
-     "COPY . /go/src/github.com/harlow/go-micro-services\nWORKDIR /go/src/github.com/harlow/go-micro-services\n"
-     "RUN go mod download\nRUN go install -ldflags=\"-s -w\" ./cmd/...\n"),
+    (
+        f"{_HOTEL_DIR}/Dockerfile",
+        "FROM golang:1.21.3\n\nRUN git config --global http.sslverify false\n"
+        "COPY . /go/src/github.com/harlow/go-micro-services\nWORKDIR /go/src/github.com/harlow/go-micro-services\n"
+        'RUN go mod download\nRUN go install -ldflags="-s -w" ./cmd/...\n',
+    ),
     (f"{_HOTEL_DIR}/go.mod", "module github.com/harlow/go-micro-services\n\ngo 1.21\n"),
 )
 _HOTEL_DIRS = tuple(
-    f"{_HOTEL_DIR}/{d}" for d in ("cmd", "data", "dialer", "registry", "services", "tls", "tracing", "tune")
+    f"{_HOTEL_DIR}/{d}"
+    for d in ("cmd", "data", "dialer", "registry", "services", "tls", "tracing", "tune")
 )
 _MONGO_BINS = {
     "mongo",

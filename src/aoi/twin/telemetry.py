@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from aoi.twin.core import Twin
 
 STEP_SECONDS = 15
-MAX_TRACES = 200
+MAX_TRACES = 100
 MIB = 1024 * 1024
 METRIC_COLUMNS = ("timestamp", "cmdb_id", "kpi_name", "value")
 TRACE_COLUMNS = (
@@ -326,6 +326,8 @@ def _pod_metrics(twin: Twin, pod: Obj, steps: list[int], rates: dict[str, float]
             if quota:
                 values["container_spec_cpu_quota"] = quota * 100000
             for name, value in values.items():
+                if not name.startswith("container_cpu_"):
+                    value = float(int(value))  # bytes, counts and spec values are whole numbers
                 out[name].append((ts, cmdb, name, round(float(value), 3)))
     _network(twin, pod, cmdb, steps, pod_rps, pod_bytes, out)
 
@@ -361,7 +363,7 @@ def _network(twin: Twin, pod: Obj, cmdb: str, steps: list[int], rps: float, per_
             "container_network_transmit_packets_total": sent / 800,
         }
         for name, value in values.items():
-            out[name].append((ts, cmdb, f"{name}.eth0", round(value, 3)))
+            out[name].append((ts, cmdb, f"{name}.eth0", float(int(value))))
 
 
 def write_metrics(twin: Twin, namespace: str, duration_minutes: float, folder: str | Path) -> Path:

@@ -1,0 +1,23 @@
+"""The benchmark: tasks x attempts in parallel, best@k / avg@k, reports."""
+
+from aoi.bench.metrics import AttemptResult, Figures, compute
+from aoi.bench.runner import (
+    DEFAULT_STORE,
+    BenchConfig,
+    BenchResult,
+    TaskSelectionError,
+    run_bench,
+    select_tasks,
+)
+
+__all__ = [
+    "DEFAULT_STORE",
+    "AttemptResult",
+    "BenchConfig",
+    "BenchResult",
+    "Figures",
+    "TaskSelectionError",
+    "compute",
+    "run_bench",
+    "select_tasks",
+]

@@ -1,0 +1,268 @@
+"""Run tasks x attempts in parallel (a process pool, or Ray), record every step, resume.
+
+Every attempt writes its steps to the trajectory store as they happen, so a run
+killed at any moment can be finished with `--resume RUN_ID`: finished attempts
+are not repeated, an attempt caught mid-way is run again from its start.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from aoi.agents.run import AgentSpec, run_task
+from aoi.agents.runtime import RuntimeConfig
+from aoi.bench.metrics import AttemptResult, Figures, compute
+from aoi.catalog import SPLITS, UnknownTaskError, get_task, list_parametric, list_tasks
+from aoi.trajectories import Step, TrajectoryStore
+
+DEFAULT_STORE = "sqlite:///runs/aoi.db"
+_STEP_FIELDS = frozenset(Step.model_fields)
+
+
+class TaskSelectionError(ValueError):
+    pass
+
+
+def select_tasks(spec: str) -> list[str]:
+    """`all`, a split, a glob over ids, or a comma list of ids (parametric ids included)."""
+    spec = spec.strip()
+    if spec in SPLITS:
+        return [t.id for t in list_tasks(spec)]
+    if spec == "parametric":
+        return [t.id for t in list_parametric()]
+    if any(ch in spec for ch in "*?["):
+        pool = [t.id for t in list_tasks("all")]
+        if "/" in spec:
+            pool += [t.id for t in list_parametric()]
+        found = fnmatch.filter(pool, spec)
+        if not found:
+            raise TaskSelectionError(f"no task id matches {spec!r}")
+        return found
+    ids = [part.strip() for part in spec.split(",") if part.strip()]
+    for task_id in ids:
+        try:
+            get_task(task_id)
+        except UnknownTaskError as exc:
+            raise TaskSelectionError(str(exc)) from None
+    return ids
+
+
+@dataclass(frozen=True)
+class Job:
+    store_url: str
+    run_id: str
+    task_id: str
+    attempt: int
+    seed: int
+    agent: AgentSpec
+    config: RuntimeConfig
+
+
+@dataclass
+class BenchConfig:
+    tasks: list[str]
+    attempts: int = 1
+    workers: int = 1
+    backend: str = "local"
+    agent: AgentSpec = field(default_factory=AgentSpec)
+    seed: int = 0
+    store_url: str = DEFAULT_STORE
+    max_iterations: int = 15
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["agent"] = asdict(self.agent)
+        return data
+
+
+_STORES: dict[str, TrajectoryStore] = {}
+
+
+def _store(url: str) -> TrajectoryStore:
+    """One store per process and URL (connections do not cross process boundaries)."""
+    key = f"{os.getpid()}:{url}"
+    store = _STORES.get(key)
+    if store is None:
+        store = TrajectoryStore(url)
+        _STORES[key] = store
+    return store
+
+
+def run_attempt(job: Job) -> AttemptResult:
+    """One attempt of one task; its steps and outcome go to the store. Never raises."""
+    store = _store(job.store_url)
+    task = get_task(job.task_id)
+    attempt_id = store.start_attempt(
+        job.run_id,
+        job.task_id,
+        job.attempt,
+        agent=job.agent.describe(),
+        seed=job.seed,
+        model=job.agent.model or job.agent.model_spec,
+    )
+
+    def on_step(step: dict[str, Any]) -> None:
+        store.append_step(attempt_id, Step.model_validate({k: v for k, v in step.items() if k in _STEP_FIELDS}))
+
+    started = time.perf_counter()
+    try:
+        result = run_task(job.task_id, agent=job.agent, seed=job.seed, config=job.config, on_step=on_step)
+    except Exception as exc:  # noqa: BLE001 - a failed attempt is recorded, the run goes on
+        store.finish_attempt(attempt_id, None, status="failed", error=f"{type(exc).__name__}: {exc}"[:2000])
+        return AttemptResult(
+            task_id=job.task_id,
+            attempt=job.attempt,
+            success=False,
+            task_type=task.type.value,
+            fault=task.fault,
+            seconds=time.perf_counter() - started,
+            error=f"{type(exc).__name__}: {exc}",
+        )
+    outcome = result.outcome.model_dump(mode="json")
+    outcome["ended_by"] = result.record.ended_by
+    store.finish_attempt(attempt_id, outcome)
+    return AttemptResult(
+        task_id=job.task_id,
+        attempt=job.attempt,
+        success=result.outcome.success,
+        task_type=task.type.value,
+        fault=task.fault,
+        steps=len(result.record.steps),
+        tokens=result.outcome.in_tokens + result.outcome.out_tokens,
+        seconds=result.seconds,
+        seconds_to_submit=result.outcome.seconds_to_submit,
+    )
+
+
+@dataclass
+class BenchResult:
+    run_id: str
+    figures: Figures
+    results: list[AttemptResult]
+    wall_seconds: float
+    config: BenchConfig
+    resumed: int = 0
+
+    def as_json(self) -> dict[str, Any]:
+        fig = self.figures.as_dict()
+        return {
+            "run_id": self.run_id,
+            "agent": self.config.agent.describe(),
+            "k": fig["k"],
+            "tasks": [{"id": task, **info} for task, info in fig["per_task"].items()],
+            "attempts": [asdict(r) for r in sorted(self.results, key=lambda r: (r.task_id, r.attempt))],
+            "best_at_k": fig["best_at_k"],
+            "avg_at_k": fig["avg_at_k"],
+            "gap": fig["gap"],
+            "by_type": fig["by_type"],
+            "by_fault": fig["by_fault"],
+            "secondary": fig["secondary"],
+            "wall_seconds": round(self.wall_seconds, 3),
+            "resumed_attempts": self.resumed,
+        }
+
+
+Progress = Callable[[AttemptResult, int, int], None]
+
+
+def run_bench(config: BenchConfig, *, resume: str | None = None, progress: Progress | None = None) -> BenchResult:
+    """Run (or finish) a benchmark and compute its figures from the store."""
+    store = _store(config.store_url)
+    if resume:
+        run = store.get_run(resume)
+        config = _config_from(run.config, config.store_url)
+        run_id = resume
+    else:
+        run_id = store.create_run(config.to_json())
+    done = store.finished_attempts(run_id)
+    runtime_config = RuntimeConfig(max_iterations=config.max_iterations)
+    jobs = [
+        Job(config.store_url, run_id, task, attempt, config.seed + attempt, config.agent, runtime_config)
+        for task in config.tasks
+        for attempt in range(config.attempts)
+        if (task, attempt) not in done
+    ]
+    total = len(config.tasks) * config.attempts
+    finished = total - len(jobs)
+    started = time.perf_counter()
+    for result in _execute(jobs, config):
+        finished += 1
+        if progress is not None:
+            progress(result, finished, total)
+    wall = time.perf_counter() - started
+    store.finish_run(run_id)
+    results = results_from_store(store, run_id)
+    return BenchResult(run_id, compute(results), results, wall, config, resumed=total - len(jobs))
+
+
+def results_from_store(store: TrajectoryStore, run_id: str) -> list[AttemptResult]:
+    """The figures are always computed from what the store holds (so resumes agree)."""
+    out = []
+    for row in store.query_outcomes(run_id=run_id):
+        outcome = row.outcome or {}
+        out.append(
+            AttemptResult(
+                task_id=row.task_id,
+                attempt=row.attempt_index,
+                success=bool(row.success),
+                task_type=row.task_type or "",
+                fault=row.fault or "",
+                steps=int(outcome.get("steps", 0) or 0),
+                tokens=int(outcome.get("in_tokens", 0) or 0) + int(outcome.get("out_tokens", 0) or 0),
+                seconds=float(outcome.get("wall_seconds", 0.0) or 0.0),
+                seconds_to_submit=outcome.get("seconds_to_submit"),
+                error=row.error,
+            )
+        )
+    return out
+
+
+def _execute(jobs: list[Job], config: BenchConfig) -> Iterator[AttemptResult]:
+    if not jobs:
+        return
+    if config.backend == "ray":
+        yield from _execute_ray(jobs, config.workers)
+        return
+    if config.workers <= 1:
+        for job in jobs:
+            yield run_attempt(job)
+        return
+    with ProcessPoolExecutor(max_workers=config.workers) as pool:
+        pending: set[Future[AttemptResult]] = {pool.submit(run_attempt, job) for job in jobs}
+        while pending:
+            done, pending = wait(pending, return_when=FIRST_COMPLETED)
+            for future in done:
+                yield future.result()
+
+
+def _execute_ray(jobs: list[Job], workers: int) -> Iterator[AttemptResult]:
+    try:
+        import ray
+    except ImportError:
+        raise RuntimeError("the Ray backend needs the 'ray' extra: pip install 'aoi[ray]'") from None
+    started_here = not ray.is_initialized()
+    if started_here:
+        ray.init(num_cpus=max(1, workers), include_dashboard=False, log_to_driver=False, ignore_reinit_error=True)
+    try:
+        remote = ray.remote(run_attempt)
+        pending = [remote.remote(job) for job in jobs]
+        while pending:
+            done, pending = ray.wait(pending, num_returns=1)
+            for ref in done:
+                yield ray.get(ref)
+    finally:
+        if started_here:
+            ray.shutdown()
+
+
+def _config_from(data: dict[str, Any], store_url: str) -> BenchConfig:
+    agent = AgentSpec(**data.get("agent", {}))
+    fields = {k: v for k, v in data.items() if k in BenchConfig.__dataclass_fields__ and k != "agent"}
+    fields["store_url"] = store_url
+    return BenchConfig(agent=agent, **fields)

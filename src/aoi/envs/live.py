@@ -1,0 +1,578 @@
+"""LiveClusterEnvironment: the Environment contract over a real cluster, through kubectl.
+
+Every command runs as an argv list (never a shell) through an injected
+`ProcessRunner`, with a time-out, an output cap and the session's kube context
+pinned. Pipes run in-process through the twin's filters. Observations are
+redacted before they are returned. Faults are not injected by default: an SRE
+points this at a real incident, either as a catalog task (scored against its
+truth) or as `live/<type>/<namespace>` (no truth; mitigation is scored by the
+health of the namespace).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import tempfile
+import time
+from collections.abc import Callable
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from string import Template
+from typing import Any
+
+import yaml
+
+from aoi.catalog import (
+    ParsedAction,
+    Problem,
+    Task,
+    TaskType,
+    api_docs,
+    get_task,
+    list_tasks,
+    pod_problems,
+    render_problem,
+    score,
+)
+from aoi.envs.base import (
+    Action,
+    Environment,
+    EnvironmentStateError,
+    Observation,
+    Outcome,
+    to_action,
+)
+from aoi.envs.jaeger import export_traces
+from aoi.envs.live_commands import prepare
+from aoi.envs.prometheus import export_metrics
+from aoi.envs.runner import TIMEOUT_EXIT, ProcessResult, ProcessRunner, subprocess_runner
+from aoi.envs.telemetry import TelemetryError, csv_table, new_folder, resolve_inside, tree
+from aoi.gate import REFUSED_EXIT, Policy, redact
+from aoi.twin.text import run_filter
+
+LIVE_PREFIX = "live/"
+NOT_FOUND = "Error: Your service/namespace does not exist. Use kubectl to check."
+# Pod labels that name a service, by application namespace (AIOpsLab's get_logs rule).
+POD_LABELS = {
+    "test-hotel-reservation": "io.kompose.service",
+    "test-social-network": "app",
+    "astronomy-shop": "app.kubernetes.io/name",
+}
+# Reading the cluster for scoring needs whole JSON documents, whatever the agents' cap.
+VIEW_MIN_BYTES = 64 * 1024 * 1024
+MAX_TIMEOUT_S = 600.0
+_NAMESPACE = re.compile(r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$")
+_RESOURCES = {
+    "Pod": "pods",
+    "Deployment": "deployments",
+    "Service": "services",
+    "PersistentVolumeClaim": "persistentvolumeclaims",
+}
+Injector = Callable[[Task, "LiveClusterEnvironment"], None]
+
+
+class LiveClusterError(RuntimeError):
+    """The live cluster cannot be used as configured (no kube context, bad task id, ...)."""
+
+
+class ClusterReadError(RuntimeError):
+    """kubectl could not read objects the scoring needs."""
+
+
+class KubectlView:
+    """The catalog's ClusterView over `kubectl get <kind> -n NS -o json`."""
+
+    def __init__(self, kubectl: Callable[[list[str]], ProcessResult]) -> None:
+        self._kubectl = kubectl
+
+    def objects(self, kind: str, namespace: str) -> list[dict[str, Any]]:
+        resource = _RESOURCES.get(kind, kind.lower())
+        result = self._kubectl(["get", resource, "-n", namespace, "-o", "json"])
+        what = f"kubectl get {resource} -n {namespace}"
+        if result.timed_out or result.exit_code != 0:
+            raise ClusterReadError(f"{what} failed: {result.stderr.strip() or result.exit_code}")
+        if result.truncated:
+            raise ClusterReadError(f"{what} printed more than the output cap")
+        try:
+            items = json.loads(result.stdout).get("items")
+        except (ValueError, AttributeError) as exc:
+            raise ClusterReadError(f"{what} did not print a JSON list") from exc
+        return [i for i in items or [] if isinstance(i, dict)]
+
+
+class LiveClusterEnvironment(Environment):
+    """Tasks on a real cluster: kubectl and helm as argv lists, the kube context pinned.
+
+    `context` is the kube context every command runs in (default: the current one,
+    read once here); `namespace` overrides the task's application namespace.
+    `runner` runs one argv (default: a subprocess with kubectl or helm found on
+    PATH). Set `prometheus_url` / `jaeger_url` to enable get_metrics / get_traces.
+    `inject=True` needs an `injector(task, env)`: by default nothing is injected.
+    `policy` is the gate policy whose read_commands may allow programs beyond
+    kubectl and helm, and whose namespace scope applies to every API.
+    """
+
+    def __init__(
+        self,
+        *,
+        context: str | None = None,
+        namespace: str | None = None,
+        runner: ProcessRunner | None = None,
+        prometheus_url: str | None = None,
+        jaeger_url: str | None = None,
+        run_dir: str | Path | None = None,
+        timeout_s: float = 30.0,
+        max_output_bytes: int = 1_000_000,
+        inject: bool = False,
+        injector: Injector | None = None,
+        policy: Policy | None = None,
+        settle_s: float = 0.0,
+    ) -> None:
+        if inject and injector is None:
+            raise LiveClusterError(
+                "inject=True needs an injector(task, env): AOI does not inject faults into a live "
+                "cluster on its own; inject the fault first (or run inside AIOpsLab) and keep inject=False"
+            )
+        self.runner: ProcessRunner = runner or subprocess_runner
+        self.timeout_s = float(timeout_s)
+        self.max_output_bytes = int(max_output_bytes)
+        self.context = context if context is not None else self._current_context()
+        if not self.context or self.context.startswith("-"):
+            raise LiveClusterError(f"{self.context!r} is not a kube context name")
+        self.namespace = namespace
+        self.prometheus_url = prometheus_url
+        self.jaeger_url = jaeger_url
+        self._tmp: tempfile.TemporaryDirectory[str] | None = None
+        if run_dir is None:
+            self._tmp = tempfile.TemporaryDirectory(prefix="aoi-live-")
+            run_dir = self._tmp.name
+        self.run_dir = Path(run_dir)
+        self.inject = inject
+        self.injector = injector
+        self.policy = policy
+        # Wall seconds to wait after a mitigation submit before reading the cluster.
+        self.settle_s = settle_s
+        self.task: Task | None = None
+        self.task_id: str | None = None
+        self.task_type: TaskType | None = None
+        self.namespace_in_use = namespace or ""
+        self.problem: Problem | None = None
+        self._steps = 0
+        self._submission: Any = None
+        self._submitted = False
+        self._submit_at: float | None = None
+        self._start = 0.0
+        self._tokens = [0, 0]
+
+    # --- contract -------------------------------------------------------------------
+    def reset(self, task_id: str, seed: int = 0) -> Problem:
+        """Select the task (nothing is injected unless inject=True) and return its problem.
+
+        `seed` is accepted for the contract and unused: a live cluster is not replayable.
+        """
+        if task_id.startswith(LIVE_PREFIX):
+            task, task_type, namespace = None, *self._parse_live(task_id)
+            problem = _live_problem(task_type, namespace)
+        else:
+            task = get_task(task_id)
+            if self.namespace and self.namespace != task.namespace:
+                task = task.model_copy(update={"namespace": self.namespace})
+            task_type, namespace = task.type, task.namespace
+            problem = render_problem(task)
+        if self.inject:
+            if task is None:
+                raise LiveClusterError(f"{task_id} names no fault to inject; use inject=False")
+            assert self.injector is not None
+            self.injector(task, self)
+        self.task, self.task_id, self.task_type = task, task_id, task_type
+        self.namespace_in_use = namespace
+        self.problem = problem
+        self._steps = 0
+        self._submission, self._submitted, self._submit_at = None, False, None
+        self._start = time.perf_counter()
+        self._tokens = [0, 0]
+        return problem
+
+    def act(self, call: str | Action | ParsedAction) -> Observation:
+        self._require()
+        if self._submitted:
+            return Observation(
+                text="The task has already been submitted.", verdict="invalid", done=True
+            )
+        self._steps += 1
+        action, error = to_action(call)
+        if action is None:
+            return Observation(text=error, verdict="invalid")
+        if action.api == "submit":
+            self._submitted = True
+            self._submission = action.args[0] if len(action.args) == 1 else list(action.args)
+            self._submit_at = round(time.perf_counter() - self._start, 3)
+            return Observation(text="Submission received.", api="submit", done=True)
+        handler = self._handlers().get(action.api)
+        if handler is None:
+            return Observation(
+                text=f"Error: Unknown API {action.api!r}. Available: exec_shell, get_logs, "
+                "get_metrics, read_metrics, get_traces, read_traces, submit.",
+                api=action.api,
+                exit_code=1,
+                verdict="invalid",
+            )
+        try:
+            obs = handler(*action.args)
+        except TypeError as exc:
+            return Observation(
+                text=f"Error: {action.api}(): {exc}", api=action.api, verdict="invalid"
+            )
+        text, truncated = self._truncate(obs.text)
+        return obs.model_copy(
+            update={"text": text, "truncated": obs.truncated or truncated, "api": action.api}
+        )
+
+    def evaluate(self) -> Outcome:
+        task_type = self._require()
+        base = Outcome(
+            task=self.task_id or "",
+            task_type=task_type.value,
+            success=False,
+            submitted=self._submitted,
+            submission=self._submission,
+            steps=self._steps,
+            in_tokens=self._tokens[0],
+            out_tokens=self._tokens[1],
+            seconds_to_submit=self._submit_at,
+            wall_seconds=round(time.perf_counter() - self._start, 4),
+        )
+        if not self._submitted and task_type is not TaskType.MITIGATION:
+            base.reason = "no submission"
+            return base
+        if task_type is TaskType.MITIGATION and self.settle_s > 0:
+            time.sleep(self.settle_s)
+        view = self.view()
+        try:
+            if self.task is None:
+                self._score_free_form(base, task_type, view)
+            else:
+                grade = score(self.task, self._submission, view)
+                base.success, base.reason = grade.success, grade.reason
+                base.results, base.problems = dict(grade.results), list(grade.problems)
+        except ClusterReadError as exc:
+            base.reason = f"could not read the cluster to score the mitigation: {exc}"
+            base.problems = [str(exc)]
+        key = {"detection": "TTD", "localization": "TTL", "analysis": "TTA", "mitigation": "TTM"}
+        if self._submit_at is not None:
+            base.results[key[task_type.value]] = self._submit_at
+        base.results["steps"] = self._steps
+        base.results["in_tokens"], base.results["out_tokens"] = self._tokens
+        return base
+
+    def record_tokens(self, in_tokens: int, out_tokens: int) -> None:
+        self._tokens[0] += in_tokens
+        self._tokens[1] += out_tokens
+
+    def close(self) -> None:
+        if self._tmp is not None:
+            self._tmp.cleanup()
+            self._tmp = None
+
+    # --- what callers may use ---------------------------------------------------------
+    def view(self) -> KubectlView:
+        """The cluster as scoring reads it, through kubectl with the pinned context."""
+        cap = max(self.max_output_bytes, VIEW_MIN_BYTES)
+        return KubectlView(lambda args: self.kubectl(args, max_bytes=cap))
+
+    def kubectl(
+        self, args: list[str], *, timeout: float | None = None, max_bytes: int | None = None
+    ) -> ProcessResult:
+        """Run kubectl with the pinned context (not for agents: no checks, no redaction)."""
+        return self._run(["kubectl", "--context", self.context, *args], timeout, max_bytes)
+
+    # --- the APIs -----------------------------------------------------------------------
+    def _handlers(self) -> dict[str, Callable[..., Observation]]:
+        return {
+            "exec_shell": self._exec_shell,
+            "get_logs": self._get_logs,
+            "get_metrics": self._get_metrics,
+            "read_metrics": self._read_csv,
+            "get_traces": self._get_traces,
+            "read_traces": self._read_csv,
+        }
+
+    def _exec_shell(self, command: Any, timeout: Any = None) -> Observation:
+        if not isinstance(command, str):
+            return Observation(
+                text="Error: exec_shell() needs the command as a string.", verdict="invalid"
+            )
+        prepared = prepare(command, self.context, self.policy)
+        if isinstance(prepared, str):
+            return Observation(text=prepared, exit_code=REFUSED_EXIT, verdict="refused")
+        limit = self.timeout_s
+        if isinstance(timeout, int | float) and not isinstance(timeout, bool) and timeout > 0:
+            limit = min(float(timeout), MAX_TIMEOUT_S)
+        result = self._run(prepared.argv, limit, None)
+        stdout, stderr, code = result.stdout, [result.stderr], result.exit_code
+        if not result.timed_out:
+            for stage in prepared.filters:
+                filtered = run_filter(stage, stdout)
+                stdout, code = filtered.stdout, filtered.exit_code
+                stderr.append(filtered.stderr)
+        errors = "".join(stderr)
+        if result.timed_out or code != 0:
+            detail = errors.strip() or stdout.strip() or _silent_failure(code, prepared.filters)
+            text = f"[ERROR] Command execution failed: {detail}"
+        else:
+            text = _join(stdout, errors)
+        if result.truncated:
+            text += (
+                f"\n[output truncated: the command printed more than {self.max_output_bytes} bytes; "
+                "narrow it with -n, -l, --tail or a filter]"
+            )
+        text, _ = redact(text, prepared.stages)
+        return Observation(
+            text=text,
+            exit_code=code,
+            truncated=result.truncated,
+            verdict="ok" if code == 0 and not result.timed_out else "error",
+        )
+
+    def _get_logs(self, namespace: Any, service: Any) -> Observation:
+        namespace, service = str(namespace), str(service)
+        refused = self._out_of_scope(namespace)
+        if refused is not None:
+            return refused
+        pod = self._pod_for(namespace, service)
+        if pod is None:
+            return Observation(text=NOT_FOUND, exit_code=1, verdict="error")
+        result = self.kubectl(["logs", pod, "-n", namespace])
+        if result.timed_out or result.exit_code != 0:
+            detail = result.stderr.strip() or f"exit status {result.exit_code}"
+            return Observation(
+                text=f"{NOT_FOUND}\n{detail}", exit_code=result.exit_code or 1, verdict="error"
+            )
+        text = collapse_repeats(result.stdout)
+        if result.truncated:
+            text += f"\n[output truncated: the log is longer than {self.max_output_bytes} bytes]"
+        text, _ = redact(text, [["kubectl", "logs", pod, "-n", namespace]])
+        return Observation(text=text, truncated=result.truncated)
+
+    def _get_metrics(self, namespace: Any, duration: Any = 5) -> Observation:
+        namespace = str(namespace)
+        refused = self._out_of_scope(namespace)
+        if refused is not None:
+            return refused
+        if not self.prometheus_url:
+            return _not_configured(
+                "get_metrics", "Prometheus", "prometheus_url", "http://localhost:9090"
+            )
+        folder = new_folder(self.run_dir / "metrics", namespace)
+        try:
+            files = export_metrics(
+                self.prometheus_url, namespace, _minutes(duration), folder, timeout=self.timeout_s
+            )
+        except TelemetryError as exc:
+            return Observation(
+                text=f"Error: could not read metrics from Prometheus: {exc}",
+                exit_code=1,
+                verdict="error",
+            )
+        if not files:
+            return Observation(
+                text=f"No container metrics for namespace {namespace} in the last {duration} minutes "
+                f"(folder {folder} is empty); check that Prometheus scrapes the kubelets' cAdvisor."
+            )
+        return Observation(text=f"Metrics data exported to directory: {folder}\n{tree(folder)}")
+
+    def _get_traces(self, namespace: Any, duration: Any = 5) -> Observation:
+        namespace = str(namespace)
+        refused = self._out_of_scope(namespace)
+        if refused is not None:
+            return refused
+        if not self.jaeger_url:
+            return _not_configured("get_traces", "Jaeger", "jaeger_url", "http://localhost:16686")
+        path = new_folder(self.run_dir / "traces", namespace) / "traces.csv"
+        try:
+            count = export_traces(
+                self.jaeger_url, namespace, _minutes(duration), path, timeout=self.timeout_s
+            )
+        except TelemetryError as exc:
+            return Observation(
+                text=f"Error: could not read traces from Jaeger: {exc}",
+                exit_code=1,
+                verdict="error",
+            )
+        note = "" if count else " (no spans in that window: is traffic reaching the application?)"
+        return Observation(text=f"Traces data exported to: {path}{note}")
+
+    def _read_csv(self, file_path: Any) -> Observation:
+        path = resolve_inside(self.run_dir, str(file_path))
+        if path is None:
+            return Observation(
+                text=f"Error: {file_path} is outside this run's folder; pass a path that get_metrics or get_traces printed.",
+                exit_code=1,
+                verdict="error",
+            )
+        if path.suffix != ".csv" or not path.is_file():
+            return Observation(
+                text=f"Error: no CSV file at {file_path}", exit_code=1, verdict="error"
+            )
+        text, _ = redact(csv_table(path))
+        return Observation(text=text)
+
+    # --- helpers ----------------------------------------------------------------------
+    def _run(self, argv: list[str], timeout: float | None, max_bytes: int | None) -> ProcessResult:
+        limit = self.timeout_s if timeout is None else timeout
+        cap = self.max_output_bytes if max_bytes is None else max_bytes
+        try:
+            return self.runner(argv, limit, cap)
+        except TimeoutError:
+            return ProcessResult(
+                "",
+                f"{argv[0]} did not finish within {limit:g} s and was stopped; narrow the query "
+                "(-n NAMESPACE, -l LABEL, --tail N) and try again\n",
+                TIMEOUT_EXIT,
+                timed_out=True,
+            )
+        except OSError as exc:
+            return ProcessResult("", f"{argv[0]} could not be started: {exc}\n", 126)
+
+    def _current_context(self) -> str:
+        result = self._run(["kubectl", "config", "current-context"], None, 64 * 1024)
+        name = result.stdout.strip()
+        if result.exit_code != 0 or not name:
+            detail = result.stderr.strip() or "no current context"
+            raise LiveClusterError(
+                f"cannot read the current kube context ({detail}); name one with context=..."
+            )
+        return name
+
+    def _parse_live(self, task_id: str) -> tuple[TaskType, str]:
+        parts = task_id.split("/")
+        usage = (
+            f"a live task id has the form live/<{'|'.join(t.value for t in TaskType)}>/<namespace>"
+        )
+        if len(parts) not in (2, 3) or parts[1] not in {t.value for t in TaskType}:
+            raise LiveClusterError(f"{task_id!r}: {usage}")
+        namespace = parts[2] if len(parts) == 3 else (self.namespace or "")
+        if not namespace:
+            raise LiveClusterError(
+                f"{task_id!r} names no namespace: {usage}, or pass namespace=..."
+            )
+        if not _NAMESPACE.match(namespace):
+            raise LiveClusterError(f"{namespace!r} is not a Kubernetes namespace name")
+        return TaskType(parts[1]), namespace
+
+    def _pod_for(self, namespace: str, service: str) -> str | None:
+        labels = (
+            [POD_LABELS[namespace]]
+            if namespace in POD_LABELS
+            else list(dict.fromkeys(POD_LABELS.values()))
+        )
+        for label in labels:
+            result = self.kubectl(
+                ["get", "pods", "-n", namespace, "-l", f"{label}={service}", "-o", "json"]
+            )
+            if result.timed_out or result.exit_code != 0:
+                continue
+            try:
+                items = json.loads(result.stdout).get("items") or []
+            except (ValueError, AttributeError):
+                continue
+            names = [i.get("metadata", {}).get("name") for i in items if isinstance(i, dict)]
+            if names and names[0]:
+                return str(names[0])
+        return None
+
+    def _out_of_scope(self, namespace: str) -> Observation | None:
+        scope = self.policy.namespaces if self.policy is not None else None
+        if scope is None or namespace in scope:
+            return None
+        allowed = ", ".join(sorted(scope))
+        return Observation(
+            text=f"Error: refused on the live cluster: namespace {namespace!r} is outside this run's scope ({allowed})",
+            exit_code=REFUSED_EXIT,
+            verdict="refused",
+        )
+
+    def _score_free_form(self, base: Outcome, task_type: TaskType, view: KubectlView) -> None:
+        namespace = self.namespace_in_use
+        if task_type is not TaskType.MITIGATION:
+            base.reason = (
+                "live incident: no ground truth to score against; the submission is recorded"
+            )
+            return
+        problems = list(pod_problems(view.objects("Pod", namespace)))
+        base.success = not problems
+        base.results = {"success": base.success}
+        base.problems = problems
+        base.reason = f"namespace {namespace} healthy" if not problems else "; ".join(problems[:3])
+
+    def _require(self) -> TaskType:
+        if self.task_type is None:
+            raise EnvironmentStateError("call reset(task_id) before act() or evaluate()")
+        return self.task_type
+
+
+def collapse_repeats(text: str) -> str:
+    """Log text with runs of identical lines collapsed to one line and a count."""
+    out: list[str] = []
+    lines = text.splitlines()
+    i = 0
+    while i < len(lines):
+        j = i
+        while j + 1 < len(lines) and lines[j + 1] == lines[i]:
+            j += 1
+        out.append(lines[i])
+        if j > i:
+            out.append(f"... (the line above repeated {j - i} more times)")
+        i = j + 1
+    return "\n".join(out) + ("\n" if text.endswith("\n") and out else "")
+
+
+@cache
+def _live_texts() -> dict[str, Any]:
+    text = resources.files("aoi.envs").joinpath("data", "live_problem.yaml").read_text("utf-8")
+    data: dict[str, Any] = yaml.safe_load(text)
+    return data
+
+
+def _live_problem(task_type: TaskType, namespace: str) -> Problem:
+    description = Template(_live_texts()["descriptions"][task_type.value]).substitute(
+        namespace=namespace
+    )
+    # The instructions are the catalog's, shown for this namespace.
+    model = next(t for t in list_tasks() if t.type is task_type)
+    instructions = render_problem(
+        model.model_copy(update={"namespace": namespace, "hint": None})
+    ).instructions
+    return Problem(description=description, instructions=instructions, apis=api_docs(task_type))
+
+
+def _join(stdout: str, stderr: str) -> str:
+    if stdout and stderr:
+        return (stdout if stdout.endswith("\n") else stdout + "\n") + stderr
+    return stdout or stderr
+
+
+def _silent_failure(code: int, filters: list[list[str]]) -> str:
+    if filters and filters[-1][0] in ("grep", "egrep", "fgrep") and code == 1:
+        return "exit status 1 with no output (grep exits 1 when no line matches)"
+    return f"exit status {code} with no output"
+
+
+def _minutes(duration: Any) -> float:
+    try:
+        value = float(duration)
+    except (TypeError, ValueError):
+        return 5.0
+    return value if value > 0 else 5.0
+
+
+def _not_configured(api: str, backend: str, option: str, example: str) -> Observation:
+    return Observation(
+        text=f"Error: {api} is not available: no {backend} URL is configured for this live cluster. "
+        f"Start the environment with {option}={example!r} (for instance after port-forwarding the "
+        f"{backend} service); meanwhile use exec_shell with kubectl (top, logs, describe, events).",
+        exit_code=1,
+        verdict="error",
+    )

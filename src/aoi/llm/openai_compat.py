@@ -1,0 +1,427 @@
+"""OpenAI-compatible chat completions over HTTP: vLLM, SGLang, Ollama, llama.cpp, OpenAI."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import random
+import re
+import threading
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+
+from aoi.llm.base import Completion, Message, Usage, check_request, normalize_stop
+from aoi.llm.errors import (
+    AuthenticationFailed,
+    BadResponse,
+    ContextTooLong,
+    EndpointUnavailable,
+    LLMError,
+    RateLimited,
+    RequestRejected,
+)
+from aoi.llm.tokens import estimate_tokens
+
+API_KEY_ENV = ("AOI_LLM_API_KEY", "OPENAI_API_KEY")
+
+# How servers word "the prompt does not fit": OpenAI, vLLM, SGLang, llama.cpp, TGI.
+_CONTEXT_PATTERNS = re.compile(
+    r"context[_ ]length|maximum context|context window|context size|exceed_context"
+    r"|prompt is too long|too many tokens|longer than the model|input is too long",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Backoff:
+    """Exponential back-off between retries: ``initial * factor**attempt``, capped, with jitter.
+
+    ``jitter`` is the fraction of the delay drawn at random (0.25: the delay is
+    multiplied by a factor in [0.75, 1.25]). Tests pass ``Backoff(initial=0)``.
+    """
+
+    initial: float = 0.5
+    factor: float = 2.0
+    max_delay: float = 30.0
+    jitter: float = 0.25
+
+    def delay(self, attempt: int, retry_after: float | None = None) -> float:
+        """Seconds to wait before retry number ``attempt`` (0-based)."""
+        base = min(self.initial * self.factor**attempt, self.max_delay)
+        if retry_after is not None:
+            base = min(max(base, retry_after), self.max_delay)
+        return max(0.0, base * (1 + random.uniform(-self.jitter, self.jitter)))
+
+
+class _Retry(Exception):
+    """An attempt failed in a way worth retrying; ``final`` is raised when retries run out."""
+
+    def __init__(self, final: LLMError, retry_after: float | None = None) -> None:
+        super().__init__(str(final))
+        self.final = final
+        self.retry_after = retry_after
+
+
+class OpenAICompatible:
+    """A chat model behind an OpenAI-compatible ``/chat/completions`` endpoint.
+
+    ``base_url`` is the API root, for example ``http://localhost:8000/v1`` for vLLM
+    or ``http://localhost:11434/v1`` for Ollama. The key comes from ``api_key``, else
+    ``AOI_LLM_API_KEY``, else ``OPENAI_API_KEY``; with none, no ``Authorization``
+    header is sent (local servers need none).
+
+    Retries ``max_retries`` times (so ``max_retries + 1`` attempts) on 429, 5xx,
+    connection errors and time-outs, waiting per ``backoff``; never on other 4xx.
+    ``n > 1`` is asked of the server in one request; a server that returns fewer
+    choices (Ollama, llama.cpp) is topped up with sequential calls and remembered.
+    ``extra_body`` is merged into every request body (for example vLLM's
+    ``{"top_k": 20}``). ``transport`` replaces httpx's network transport (tests).
+    """
+
+    def __init__(
+        self,
+        base_url: str,
+        model: str,
+        api_key: str | None = None,
+        *,
+        timeout: float = 60.0,
+        max_retries: int = 3,
+        backoff: Backoff | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        transport: httpx.BaseTransport | None = None,
+        async_transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        if not base_url:
+            raise ValueError("base_url must not be empty")
+        if not model:
+            raise ValueError("model must not be empty")
+        if max_retries < 0:
+            raise ValueError(f"max_retries must be >= 0, not {max_retries}")
+        base = base_url.rstrip("/")
+        base = base.removesuffix("/chat/completions")
+        self.base_url = base
+        self.url = f"{base}/chat/completions"
+        self.model = model
+        self.name = f"openai:{model}@{base}"
+        self.timeout = timeout
+        self.max_retries = max_retries
+        self.backoff = backoff or Backoff()
+        self.extra_body = dict(extra_body or {})
+        self._api_key = api_key if api_key is not None else _key_from_env()
+        self._transport = transport
+        self._async_transport = async_transport
+        self._client: httpx.Client | None = None
+        self._lock = threading.Lock()
+        # Set once a server has answered n > 1 with fewer choices: ask one at a time.
+        self.supports_n: bool | None = None
+
+    def __repr__(self) -> str:  # never show the key
+        return f"OpenAICompatible(base_url={self.base_url!r}, model={self.model!r})"
+
+    # --- public ---------------------------------------------------------------------
+
+    def complete(
+        self,
+        messages: Sequence[Message],
+        *,
+        n: int = 1,
+        temperature: float = 0.7,
+        max_tokens: int | None = None,
+        stop: Sequence[str] | None = None,
+        response_format: Mapping[str, Any] | None = None,
+    ) -> list[Completion]:
+        """Sample ``n`` completions (see the class doc for retries and ``n``)."""
+        check_request(messages, n, temperature, max_tokens)
+        args = (messages, temperature, max_tokens, stop, response_format)
+        out: list[Completion] = []
+        while len(out) < n:
+            want = n - len(out) if self.supports_n is not False else 1
+            got = self._post(self._body(*args, n=want))
+            out.extend(got[:want])
+            self._learn_n(want, len(got))
+        return out
+
+    async def acomplete(
+        self,
+        messages: Sequence[Message],
+        *,
+        n: int = 1,
+        temperature: float = 0.7,
+        max_tokens: int | None = None,
+        stop: Sequence[str] | None = None,
+        response_format: Mapping[str, Any] | None = None,
+    ) -> list[Completion]:
+        """Async ``complete``: the same request, retries and errors."""
+        check_request(messages, n, temperature, max_tokens)
+        args = (messages, temperature, max_tokens, stop, response_format)
+        out: list[Completion] = []
+        async with httpx.AsyncClient(
+            timeout=self.timeout, transport=self._async_transport
+        ) as client:
+            while len(out) < n:
+                want = n - len(out) if self.supports_n is not False else 1
+                got = await self._apost(client, self._body(*args, n=want))
+                out.extend(got[:want])
+                self._learn_n(want, len(got))
+        return out
+
+    def close(self) -> None:
+        """Close the pooled HTTP connections (the object stays usable)."""
+        with self._lock:
+            if self._client is not None:
+                self._client.close()
+                self._client = None
+
+    def __enter__(self) -> OpenAICompatible:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # --- one request with retries ---------------------------------------------------
+
+    def _post(self, body: dict[str, Any]) -> list[Completion]:
+        client = self._sync_client()
+        for attempt in range(self.max_retries + 1):
+            try:
+                try:
+                    response = client.post(self.url, json=body, headers=self._headers())
+                except httpx.HTTPError as exc:
+                    raise self._transport_error(exc, attempt + 1) from exc
+                return self._handle(response, body)
+            except _Retry as retry:
+                if attempt == self.max_retries:
+                    raise retry.final from retry.__cause__
+                time.sleep(self.backoff.delay(attempt, retry.retry_after))
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    async def _apost(self, client: httpx.AsyncClient, body: dict[str, Any]) -> list[Completion]:
+        for attempt in range(self.max_retries + 1):
+            try:
+                try:
+                    response = await client.post(self.url, json=body, headers=self._headers())
+                except httpx.HTTPError as exc:
+                    raise self._transport_error(exc, attempt + 1) from exc
+                return self._handle(response, body)
+            except _Retry as retry:
+                if attempt == self.max_retries:
+                    raise retry.final from retry.__cause__
+                await asyncio.sleep(self.backoff.delay(attempt, retry.retry_after))
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _sync_client(self) -> httpx.Client:
+        with self._lock:
+            if self._client is None:
+                self._client = httpx.Client(timeout=self.timeout, transport=self._transport)
+            return self._client
+
+    def _headers(self) -> dict[str, str]:
+        headers = {"Content-Type": "application/json"}
+        if self._api_key:
+            headers["Authorization"] = f"Bearer {self._api_key}"
+        return headers
+
+    def _body(
+        self,
+        messages: Sequence[Message],
+        temperature: float,
+        max_tokens: int | None,
+        stop: Sequence[str] | None,
+        response_format: Mapping[str, Any] | None,
+        *,
+        n: int,
+    ) -> dict[str, Any]:
+        body: dict[str, Any] = {
+            "model": self.model,
+            "messages": [m.to_dict() for m in messages],
+            "temperature": temperature,
+        }
+        if n != 1:
+            body["n"] = n
+        if max_tokens is not None:
+            body["max_tokens"] = max_tokens
+        stops = normalize_stop(stop)
+        if stops:
+            body["stop"] = stops
+        if response_format is not None:
+            body["response_format"] = dict(response_format)
+        body.update(self.extra_body)
+        return body
+
+    def _learn_n(self, wanted: int, got: int) -> None:
+        if wanted > 1 and self.supports_n is None:
+            self.supports_n = got >= wanted
+
+    # --- classifying what came back -------------------------------------------------
+
+    def _transport_error(self, exc: httpx.HTTPError, attempts: int) -> _Retry:
+        if isinstance(exc, httpx.TimeoutException):
+            hint = (
+                f"timed out after {self.timeout:g}s; check that the server is up and not "
+                "overloaded, or raise the timeout"
+            )
+        else:
+            hint = (
+                f"{type(exc).__name__}: {exc}; check that the server is running and that "
+                "the base URL (host, port and the /v1 suffix) is right"
+            )
+        return _Retry(
+            EndpointUnavailable(
+                f"cannot reach {self.url} after {attempts} attempt(s): {hint}", url=self.url
+            )
+        )
+
+    def _handle(self, response: httpx.Response, body: dict[str, Any]) -> list[Completion]:
+        status = response.status_code
+        if status == 200:
+            return self._parse(response, body)
+        detail = _error_detail(response)
+        attempts = f"after {self.max_retries + 1} attempt(s)"
+        if status == 429:
+            retry_after = _retry_after(response)
+            raise _Retry(
+                RateLimited(
+                    f"{self.url} kept answering 429 (rate limited) {attempts}: {detail}; "
+                    "lower the request rate or raise max_retries",
+                    url=self.url,
+                    retry_after=retry_after,
+                ),
+                retry_after,
+            )
+        if status >= 500:
+            raise _Retry(
+                EndpointUnavailable(
+                    f"{self.url} answered HTTP {status} {attempts}: {detail}; check the "
+                    "server's own log",
+                    url=self.url,
+                    status=status,
+                )
+            )
+        if status in (401, 403):
+            raise AuthenticationFailed(
+                f"{self.url} refused the credentials (HTTP {status}): {detail}; set "
+                f"{API_KEY_ENV[0]} (or {API_KEY_ENV[1]}) or pass api_key",
+                url=self.url,
+                status=status,
+            )
+        if status in (400, 413, 422) and _CONTEXT_PATTERNS.search(detail):
+            raise ContextTooLong(f"{self.model}: the prompt does not fit: {detail}")
+        hint = (
+            "; check the base URL and the model name" if status == 404 else "; check the request"
+        )
+        raise RequestRejected(
+            f"{self.url} rejected the request (HTTP {status}): {detail}{hint}",
+            url=self.url,
+            status=status,
+        )
+
+    def _parse(self, response: httpx.Response, body: dict[str, Any]) -> list[Completion]:
+        try:
+            data = response.json()
+        except ValueError as exc:
+            raise BadResponse(
+                f"{self.url} answered 200 with a body that is not JSON: {response.text[:200]!r}",
+                url=self.url,
+                status=200,
+            ) from exc
+        choices = data.get("choices") if isinstance(data, dict) else None
+        if not isinstance(choices, list) or not choices:
+            raise BadResponse(
+                f"{self.url} answered 200 without choices: {str(data)[:200]!r}",
+                url=self.url,
+                status=200,
+            )
+        texts: list[str] = []
+        reasons: list[str] = []
+        for choice in sorted(choices, key=_choice_index):
+            message = choice.get("message") if isinstance(choice, dict) else None
+            if not isinstance(message, dict):
+                raise BadResponse(
+                    f"{self.url} answered a choice without a message: {str(choice)[:200]!r}",
+                    url=self.url,
+                    status=200,
+                )
+            content = message.get("content")
+            texts.append(content if isinstance(content, str) else "")
+            reasons.append(str(choice.get("finish_reason") or "stop"))
+        usages = _split_usage(data.get("usage"), body, texts)
+        return [Completion(t, r, u) for t, r, u in zip(texts, reasons, usages, strict=True)]
+
+
+def _key_from_env() -> str | None:
+    for name in API_KEY_ENV:
+        value = os.environ.get(name)
+        if value:
+            return value
+    return None
+
+
+def _choice_index(choice: Any) -> int:
+    index = choice.get("index", 0) if isinstance(choice, dict) else 0
+    return index if isinstance(index, int) else 0
+
+
+def _error_detail(response: httpx.Response) -> str:
+    """The server's own error message, short."""
+    try:
+        data = response.json()
+    except ValueError:
+        return response.text.strip()[:300] or response.reason_phrase
+    if isinstance(data, dict):
+        error = data.get("error", data.get("detail", data.get("message", data)))
+        if isinstance(error, dict):
+            error = error.get("message", error)
+        return str(error)[:300]
+    return str(data)[:300]
+
+
+def _retry_after(response: httpx.Response) -> float | None:
+    value = response.headers.get("retry-after")
+    try:
+        return float(value) if value is not None else None
+    except ValueError:
+        return None
+
+
+def _split_usage(raw: Any, body: dict[str, Any], texts: list[str]) -> list[Usage]:
+    """Per-choice usage whose sum is the request's usage (prompt on the first choice).
+
+    Servers report completion tokens for all choices together; they are shared out
+    in proportion to each text's estimated length.
+    """
+    prompt = completion = None
+    if isinstance(raw, dict):
+        p, c = raw.get("prompt_tokens"), raw.get("completion_tokens")
+        if isinstance(p, int) and isinstance(c, int):
+            prompt, completion = p, c
+    estimates = [estimate_tokens(t) for t in texts]
+    if prompt is None or completion is None:
+        prompt_est = sum(estimate_tokens(m["content"]) + 4 for m in body["messages"])
+        return [
+            Usage(prompt_est if i == 0 else 0, e, estimated=True) for i, e in enumerate(estimates)
+        ]
+    shares = _apportion(completion, estimates)
+    return [Usage(prompt if i == 0 else 0, s) for i, s in enumerate(shares)]
+
+
+def _apportion(total: int, weights: list[int]) -> list[int]:
+    """Split ``total`` into integers proportional to ``weights`` (largest remainder)."""
+    if len(weights) == 1:
+        return [total]
+    weight_sum = sum(weights)
+    if weight_sum == 0:
+        weights = [1] * len(weights)
+        weight_sum = len(weights)
+    exact = [total * w / weight_sum for w in weights]
+    shares = [int(x) for x in exact]
+    order = sorted(range(len(weights)), key=lambda i: exact[i] - shares[i], reverse=True)
+    for i in order[: total - sum(shares)]:
+        shares[i] += 1
+    return shares
+
+
+__all__ = ["API_KEY_ENV", "Backoff", "OpenAICompatible"]

@@ -1,0 +1,150 @@
+"""Container logs of the twin: startup, requests, errors that separate cause from symptom."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from aoi.twin.core import Twin
+from aoi.twin.logs import LogUnavailable
+from aoi.twin.store import Obj
+
+HOTEL = "test-hotel-reservation"
+SOCIAL = "test-social-network"
+
+
+def pod_of(twin: Twin, ns: str, label: str, value: str) -> Obj:
+    pods = twin.store.list("Pod", ns, {label: value})
+    assert pods, f"no pod {label}={value}"
+    return pods[0]
+
+
+def log(twin: Twin, pod: Obj, **kw: object) -> str:
+    return twin.logs.container_log(pod, pod["spec"]["containers"][0]["name"], **kw)  # type: ignore[arg-type]
+
+
+def hotel_log(twin: Twin, service: str, **kw: object) -> str:
+    return log(twin, pod_of(twin, HOTEL, "io.kompose.service", service), **kw)
+
+
+@pytest.fixture(scope="module")
+def hotel() -> Twin:
+    twin = Twin("hotel-reservation", seed=7)
+    twin.tick(300)
+    return twin
+
+
+def test_a_healthy_go_service_logs_its_banner_and_requests(hotel: Twin) -> None:
+    text = hotel_log(hotel, "geo")
+    for line in ("Reading config...", "Read database URL: mongodb-geo:27017", "New session successfull...", "Read target port: 8083", "Starting server..."):
+        assert line in text
+    assert re.search(r"^2026-11-26T\d\d:\d\d:\d\dZ INF cmd/geo/main.go:\d+ > Reading config\.\.\.$", text, re.M)
+    assert "In geo Nearby" in text or "getNearbyPoints" in text
+
+
+def test_a_healthy_cluster_logs_no_errors_only_noise(hotel: Twin) -> None:
+    for pod in hotel.store.list("Pod", HOTEL):
+        for container in pod["spec"]["containers"]:
+            text = hotel.logs.container_log(pod, container["name"], tail=300)
+            assert " ERR " not in text and " PNC " not in text, pod["metadata"]["name"]
+            assert "Authentication failed" not in text
+
+
+def test_mongod_prints_its_structured_banner(hotel: Twin) -> None:
+    text = hotel_log(hotel, "mongodb-geo")
+    assert '"msg":"Waiting for connections","attr":{"port":27017,"ssl":"off"}' in text
+    assert '{"t":{"$date":"2026-11-26T' in text and '"s":"I",  "c":"NETWORK",  "id":23016,   ' in text
+
+
+def test_tail_since_and_timestamps(hotel: Twin) -> None:
+    full = hotel_log(hotel, "frontend").splitlines()
+    assert hotel_log(hotel, "frontend", tail=5).splitlines() == full[-5:]
+    assert hotel_log(hotel, "frontend", tail=0) == ""
+    recent = hotel_log(hotel, "frontend", since_seconds=60).splitlines()
+    assert 0 < len(recent) < len(full)
+    stamped = hotel_log(hotel, "frontend", tail=3, timestamps=True).splitlines()
+    assert all(re.match(r"^2026-11-26T\d\d:\d\d:\d\d(\.\d+)?Z \S", s) for s in stamped)
+
+
+def test_asking_again_returns_the_same_history(hotel: Twin) -> None:
+    first = hotel_log(hotel, "search", tail=50)
+    assert hotel_log(hotel, "search", tail=50) == first
+    hotel.tick(30)
+    later = hotel_log(hotel, "search").splitlines()
+    assert all(line in later for line in first.splitlines())
+
+
+def test_previous_needs_a_terminated_run(hotel: Twin) -> None:
+    pod = pod_of(hotel, HOTEL, "io.kompose.service", "consul")
+    with pytest.raises(LogUnavailable) as err:
+        log(hotel, pod, previous=True)
+    assert err.value.message == f'previous terminated container "consul" in pod "{pod["metadata"]["name"]}" not found'
+    assert hotel.logs.log_error(pod, "consul", previous=True) == err.value.message
+    with pytest.raises(LogUnavailable, match="is not valid for pod"):
+        hotel.logs.container_log(pod, "nope")
+
+
+def test_same_seed_same_logs_other_seed_other_logs() -> None:
+    a, b, c = Twin("hotel-reservation", seed=3), Twin("hotel-reservation", seed=3), Twin("hotel-reservation", seed=4)
+    for twin in (a, b, c):
+        twin.tick(120)
+    assert hotel_log(a, "frontend") == hotel_log(b, "frontend")
+    assert hotel_log(a, "frontend") != hotel_log(c, "frontend")
+
+
+def _crash_loop(twin: Twin) -> Obj:
+    twin.controller.delete_pod(pod_of(twin, HOTEL, "io.kompose.service", "geo"), twin.clock.now())
+    twin.changed()
+    twin.tick(60)
+    twin.tick(60)
+    return pod_of(twin, HOTEL, "io.kompose.service", "geo")
+
+
+def test_an_unregistered_user_crash_loops_geo_with_an_auth_panic() -> None:
+    twin = Twin("hotel-reservation", seed=11)
+    del twin.mongo[(HOTEL, "mongodb-geo")].users[("admin", "admin")]
+    geo = _crash_loop(twin)
+    text = log(twin, geo, previous=True)
+    assert "Initializing DB connection..." in text
+    assert "PNC cmd/geo/db.go:24 > server returned error on SASL authentication step: Authentication failed." in text
+    assert text.rstrip().endswith("cmd/geo/main.go:39 +0x2d6")
+    assert "Starting server..." not in text
+    mongod = hotel_log(twin, "mongodb-geo", since_seconds=300)
+    assert '"msg":"Authentication failed"' in mongod and "UserNotFound" in mongod
+
+
+def test_a_revoked_role_fails_the_first_query() -> None:
+    twin = Twin("hotel-reservation", seed=12)
+    user = twin.mongo[(HOTEL, "mongodb-geo")].users[("admin", "admin")]
+    user.roles = [r for r in user.roles if r != ("readWrite", "geo-db")]
+    geo = _crash_loop(twin)
+    text = log(twin, geo)
+    assert "New session successfull..." in text
+    assert 'not authorized on geo-db to execute command { count: "geo"' in text
+
+
+def test_callers_of_a_broken_service_name_it_while_it_stays_quiet() -> None:
+    twin = Twin("social-network", seed=5)
+    twin.store.get("Service", SOCIAL, "user-service")["spec"]["ports"][0]["targetPort"] = 9999
+    twin.changed()
+    twin.tick(90)
+    caller = log(twin, pod_of(twin, SOCIAL, "app", "compose-post-service"), since_seconds=60)
+    assert "TSocket::open() connect() <Host: user-service Port: 9090>: Connection timed out" in caller
+    assert re.search(r"^\[2026-Nov-26 \d\d:\d\d:\d\d\.\d{6}\] <error>: \(", caller, re.M)
+    front = log(twin, pod_of(twin, SOCIAL, "app", "nginx-thrift"), since_seconds=60)
+    assert "<Host: user-service Port: 9090>" in front and "[error]" in front
+    callee = log(twin, pod_of(twin, SOCIAL, "app", "user-service"), since_seconds=60)
+    assert "<error>" not in callee and "TSocket" not in callee
+
+
+def test_crash_lines_word_the_failure_in_the_programs_style() -> None:
+    twin = Twin("hotel-reservation", seed=1)
+    geo = twin.apps[HOTEL].component("geo")
+    dep = next(d for d in geo.calls if d.protocol == "mongodb")
+    from aoi.twin.network import EdgeResult
+
+    lines = twin.logs.crash_lines(geo, dep, EdgeResult(False, "refused", "connection refused"), twin.clock.now())
+    assert lines[0].endswith("INF cmd/geo/main.go:23 > Reading config...")
+    assert any(line.endswith("PNC cmd/geo/db.go:24 > no reachable servers") for line in lines)
+    assert "panic: no reachable servers" in lines
