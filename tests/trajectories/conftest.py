@@ -28,15 +28,13 @@ def postgres_url() -> Iterator[str]:
     """A reachable PostgreSQL URL with a fresh database, or the test is skipped."""
     pytest.importorskip("psycopg", reason="psycopg not installed (pip install 'aoi[postgres]')")
     url = make_url(os.environ.get("AOI_TEST_POSTGRES_URL", DEFAULT_POSTGRES_URL))
-    admin = create_engine(
-        url, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 3}
-    )
+    admin = create_engine(url, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 3})
     try:
         with admin.connect() as conn:
             conn.execute(text("SELECT 1"))
     except SQLAlchemyError as err:
         admin.dispose()
-        reason = str(err.orig or err).strip().splitlines()[0]
+        reason = (str(err).strip().splitlines() or ["no answer"])[0]
         pytest.skip(f"no PostgreSQL server at {url.render_as_string()}: {reason}")
     name = f"aoi_test_{uuid.uuid4().hex[:10]}"
     try:

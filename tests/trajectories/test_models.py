@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from pathlib import Path
 
 import pytest
@@ -24,7 +25,14 @@ def test_verdicts_accept_the_gates_spelling(given_verdict: str | None, stored: s
 
 def test_unknown_verdict_is_refused() -> None:
     with pytest.raises(ValueError, match="verdict"):
-        CommandRecord(command="rm -rf /", verdict="maybe")  # type: ignore[arg-type]
+        CommandRecord(command="rm -rf /", verdict="maybe")
+
+
+def test_gate_verdict_kinds_are_accepted() -> None:
+    class VerdictKind(StrEnum):  # the gate's spelling, without importing the gate
+        READ = "read"
+
+    assert CommandRecord(command="kubectl get pods", verdict=VerdictKind.READ).verdict == "READ"
 
 
 def test_trajectory_figures() -> None:
@@ -54,7 +62,9 @@ def test_nul_and_unicode_output_survive_the_store(store: TrajectoryStore) -> Non
 text_st = st.text(st.characters(codec="utf-8"), max_size=200)
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(
     raw=text_st,
     compressed=st.none() | text_st,

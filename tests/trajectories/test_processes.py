@@ -60,8 +60,7 @@ def test_two_processes_write_one_store_at_once(store_url: str) -> None:
     halves = [work[0::2], work[1::2]]
     start = SPAWN.Event()
     procs = [
-        SPAWN.Process(target=worker, args=(store_url, run, half, N_STEPS, start))
-        for half in halves
+        SPAWN.Process(target=worker, args=(store_url, run, half, N_STEPS, start)) for half in halves
     ]
     for proc in procs:
         proc.start()

@@ -44,14 +44,20 @@ def test_get_metrics_writes_a_folder_and_describes_it(hotel: Twin, tmp_path: Pat
     folder = Path(first.split(": ", 1)[1])
     assert folder.parent == tmp_path / "metrics_output" and folder.name.startswith("metric_2026")
     assert "Folder structure of exported metrics:\n" in rest
-    assert f"\n{folder.name}/\n    container/\n        kpi_container_cpu_cfs_periods_total.csv\n" in message
+    assert (
+        f"\n{folder.name}/\n    container/\n        kpi_container_cpu_cfs_periods_total.csv\n"
+        in message
+    )
     assert "    istio/" in message and "timestamp" not in message
     again = api.get_metrics(hotel, HOTEL, 5, run_dir=tmp_path)
     assert again.split("\n", 1)[0] != first
     table = api.read_metrics(str(folder / "container" / "kpi_container_threads.csv"))
     header = table.split("\n", 1)[0].split()
     assert header == ["timestamp", "cmdb_id", "kpi_name", "value"]
-    assert api.read_metrics(str(tmp_path / "nope.csv")) == f"error: Metrics file '{tmp_path / 'nope.csv'}' not found."
+    assert (
+        api.read_metrics(str(tmp_path / "nope.csv"))
+        == f"error: Metrics file '{tmp_path / 'nope.csv'}' not found."
+    )
 
 
 def test_get_traces_and_read_traces(hotel: Twin, tmp_path: Path) -> None:
@@ -72,7 +78,10 @@ def test_get_traces_and_read_traces(hotel: Twin, tmp_path: Path) -> None:
         "response",
     ]
     assert " ROOT " in table
-    assert api.read_traces(str(tmp_path / "x.csv")) == f"error: Traces file '{tmp_path / 'x.csv'}' not found."
+    assert (
+        api.read_traces(str(tmp_path / "x.csv"))
+        == f"error: Traces file '{tmp_path / 'x.csv'}' not found."
+    )
 
 
 def test_table_prints_like_pandas() -> None:
@@ -120,4 +129,7 @@ def test_exec_shell_on_the_twin(hotel: Twin) -> None:
     out = api.exec_shell(hotel, f"kubectl get pods -n {HOTEL}")
     assert out.startswith("NAME") and "geo-" in out
     missing = api.exec_shell(hotel, f"kubectl get pod nope -n {HOTEL}")
-    assert missing == '[ERROR] Command execution failed: Error from server (NotFound): pods "nope" not found\n'
+    assert (
+        missing
+        == '[ERROR] Command execution failed: Error from server (NotFound): pods "nope" not found\n'
+    )

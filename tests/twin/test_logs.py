@@ -37,9 +37,17 @@ def hotel() -> Twin:
 
 def test_a_healthy_go_service_logs_its_banner_and_requests(hotel: Twin) -> None:
     text = hotel_log(hotel, "geo")
-    for line in ("Reading config...", "Read database URL: mongodb-geo:27017", "New session successfull...", "Read target port: 8083", "Starting server..."):
+    for line in (
+        "Reading config...",
+        "Read database URL: mongodb-geo:27017",
+        "New session successfull...",
+        "Read target port: 8083",
+        "Starting server...",
+    ):
         assert line in text
-    assert re.search(r"^2026-11-26T\d\d:\d\d:\d\dZ INF cmd/geo/main.go:\d+ > Reading config\.\.\.$", text, re.M)
+    assert re.search(
+        r"^2026-11-26T\d\d:\d\d:\d\dZ INF cmd/geo/main.go:\d+ > Reading config\.\.\.$", text, re.M
+    )
     assert "In geo Nearby" in text or "getNearbyPoints" in text
 
 
@@ -54,7 +62,9 @@ def test_a_healthy_cluster_logs_no_errors_only_noise(hotel: Twin) -> None:
 def test_mongod_prints_its_structured_banner(hotel: Twin) -> None:
     text = hotel_log(hotel, "mongodb-geo")
     assert '"msg":"Waiting for connections","attr":{"port":27017,"ssl":"off"}' in text
-    assert '{"t":{"$date":"2026-11-26T' in text and '"s":"I",  "c":"NETWORK",  "id":23016,   ' in text
+    assert (
+        '{"t":{"$date":"2026-11-26T' in text and '"s":"I",  "c":"NETWORK",  "id":23016,   ' in text
+    )
 
 
 def test_tail_since_and_timestamps(hotel: Twin) -> None:
@@ -79,14 +89,21 @@ def test_previous_needs_a_terminated_run(hotel: Twin) -> None:
     pod = pod_of(hotel, HOTEL, "io.kompose.service", "consul")
     with pytest.raises(LogUnavailable) as err:
         log(hotel, pod, previous=True)
-    assert err.value.message == f'previous terminated container "consul" in pod "{pod["metadata"]["name"]}" not found'
+    assert (
+        err.value.message
+        == f'previous terminated container "consul" in pod "{pod["metadata"]["name"]}" not found'
+    )
     assert hotel.logs.log_error(pod, "consul", previous=True) == err.value.message
     with pytest.raises(LogUnavailable, match="is not valid for pod"):
         hotel.logs.container_log(pod, "nope")
 
 
 def test_same_seed_same_logs_other_seed_other_logs() -> None:
-    a, b, c = Twin("hotel-reservation", seed=3), Twin("hotel-reservation", seed=3), Twin("hotel-reservation", seed=4)
+    a, b, c = (
+        Twin("hotel-reservation", seed=3),
+        Twin("hotel-reservation", seed=3),
+        Twin("hotel-reservation", seed=4),
+    )
     for twin in (a, b, c):
         twin.tick(120)
     assert hotel_log(a, "frontend") == hotel_log(b, "frontend")
@@ -107,7 +124,10 @@ def test_an_unregistered_user_crash_loops_geo_with_an_auth_panic() -> None:
     geo = _crash_loop(twin)
     text = log(twin, geo, previous=True)
     assert "Initializing DB connection..." in text
-    assert "PNC cmd/geo/db.go:24 > server returned error on SASL authentication step: Authentication failed." in text
+    assert (
+        "PNC cmd/geo/db.go:24 > server returned error on SASL authentication step: Authentication failed."
+        in text
+    )
     assert text.rstrip().endswith("cmd/geo/main.go:39 +0x2d6")
     assert "Starting server..." not in text
     mongod = hotel_log(twin, "mongodb-geo", since_seconds=300)
@@ -126,11 +146,15 @@ def test_a_revoked_role_fails_the_first_query() -> None:
 
 def test_callers_of_a_broken_service_name_it_while_it_stays_quiet() -> None:
     twin = Twin("social-network", seed=5)
-    twin.store.get("Service", SOCIAL, "user-service")["spec"]["ports"][0]["targetPort"] = 9999
+    svc = twin.store.get("Service", SOCIAL, "user-service")
+    assert svc is not None
+    svc["spec"]["ports"][0]["targetPort"] = 9999
     twin.changed()
     twin.tick(90)
     caller = log(twin, pod_of(twin, SOCIAL, "app", "compose-post-service"), since_seconds=60)
-    assert "TSocket::open() connect() <Host: user-service Port: 9090>: Connection timed out" in caller
+    assert (
+        "TSocket::open() connect() <Host: user-service Port: 9090>: Connection timed out" in caller
+    )
     assert re.search(r"^\[2026-Nov-26 \d\d:\d\d:\d\d\.\d{6}\] <error>: \(", caller, re.M)
     front = log(twin, pod_of(twin, SOCIAL, "app", "nginx-thrift"), since_seconds=60)
     assert "<Host: user-service Port: 9090>" in front and "[error]" in front
@@ -144,7 +168,9 @@ def test_crash_lines_word_the_failure_in_the_programs_style() -> None:
     dep = next(d for d in geo.calls if d.protocol == "mongodb")
     from aoi.twin.network import EdgeResult
 
-    lines = twin.logs.crash_lines(geo, dep, EdgeResult(False, "refused", "connection refused"), twin.clock.now())
+    lines = twin.logs.crash_lines(
+        geo, dep, EdgeResult(False, "refused", "connection refused"), twin.clock.now()
+    )
     assert lines[0].endswith("INF cmd/geo/main.go:23 > Reading config...")
     assert any(line.endswith("PNC cmd/geo/db.go:24 > no reachable servers") for line in lines)
     assert "panic: no reachable servers" in lines

@@ -13,18 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from aoi.envs.telemetry import TelemetryError, get_json, write_csv
+from aoi.twin.telemetry import TRACE_COLUMNS
 
-HEADER = (
-    "trace_id",
-    "span_id",
-    "parent_span",
-    "service_name",
-    "operation_name",
-    "start_time",
-    "duration",
-    "has_error",
-    "response",
-)
 DEFAULT_LIMIT = 1000
 _NAMESPACE_TAGS = ("k8s.namespace.name", "namespace")
 _RESPONSE_TAGS = (
@@ -70,7 +60,7 @@ def export_traces(
         for trace in (traces.get("data") if isinstance(traces, dict) else None) or []:
             rows.extend(_rows(trace, namespace, seen))
     rows.sort(key=lambda r: (r[5], r[0], r[1]))
-    write_csv(path, HEADER, rows)
+    write_csv(path, TRACE_COLUMNS, rows)
     return len(rows)
 
 
@@ -106,7 +96,7 @@ def _rows(
 
 
 def _tags(tags: Any) -> dict[str, Any]:
-    return {t.get("key"): t.get("value") for t in tags or [] if isinstance(t, dict)}
+    return {str(t.get("key")): t.get("value") for t in tags or [] if isinstance(t, dict)}
 
 
 def _parent(span: dict[str, Any]) -> str:

@@ -1,9 +1,11 @@
 """Container metrics of one namespace from Prometheus' HTTP API, as AIOpsLab's CSV files.
 
-One file per cAdvisor metric, columns `timestamp, cmdb_id, kpi_name, value`,
-cmdb_id `<instance>.<pod>`, one point every 15 s over the look-back. Series are
-summed per pod: container metrics over the pod's containers (not the pod cgroup,
-which would count them twice), network metrics over the pod's interfaces.
+The same files the twin writes (aoi.twin.telemetry): under the export folder,
+`container/kpi_<metric>.csv` for each cAdvisor metric with data (and an empty
+`istio/`), columns `timestamp, cmdb_id, kpi_name, value`, cmdb_id
+`<instance>.<pod>`, one point every 15 s. Container metrics are per container
+(the pod cgroup and pause container left out); network metrics, which cAdvisor
+keeps per pod, are named `<metric>.<interface>`.
 """
 
 from __future__ import annotations
@@ -13,34 +15,20 @@ import time
 from pathlib import Path
 
 from aoi.envs.telemetry import TelemetryError, get_json, write_csv
+from aoi.twin.telemetry import CONTAINER_METRICS, METRIC_COLUMNS, NETWORK_METRICS, STEP_SECONDS
 
-STEP_SECONDS = 15
-HEADER = ("timestamp", "cmdb_id", "kpi_name", "value")
-CONTAINER_METRICS = (
-    "container_cpu_usage_seconds_total",
-    "container_cpu_cfs_throttled_seconds_total",
-    "container_memory_usage_bytes",
-    "container_memory_working_set_bytes",
-    "container_memory_rss",
-    "container_threads",
-)
-NETWORK_METRICS = (
-    "container_network_receive_bytes_total",
-    "container_network_transmit_bytes_total",
-    "container_network_receive_packets_dropped_total",
-    "container_network_transmit_packets_dropped_total",
-    "container_network_receive_errors_total",
-    "container_network_transmit_errors_total",
-)
+# AIOpsLab's exporter leaves these pods out.
+SKIPPED_PODS = ("loadgenerator-", "redis-cart")
 _NAMESPACE = re.compile(r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$")
 
 
 def query_for(metric: str, namespace: str) -> str:
-    """The PromQL that exports one metric of one namespace, summed per pod."""
+    """The PromQL selector that exports one metric of one namespace."""
     if not _NAMESPACE.match(namespace):
         raise TelemetryError(f"{namespace!r} is not a Kubernetes namespace name")
-    extra = "" if metric in NETWORK_METRICS else ', container!="", container!="POD"'
-    return f'sum by (instance, pod) ({metric}{{namespace="{namespace}"{extra}}})'
+    if metric in NETWORK_METRICS:
+        return f'{metric}{{namespace="{namespace}"}}'
+    return f'{metric}{{namespace="{namespace}", container!="", container!="POD"}}'
 
 
 def export_metrics(
@@ -52,36 +40,52 @@ def export_metrics(
     timeout: float = 30.0,
     now: float | None = None,
 ) -> list[Path]:
-    """Write one CSV per metric that has data into folder; return the files written.
+    """Write `container/kpi_<metric>.csv` under folder for each metric with data; return them.
 
     Raises TelemetryError when Prometheus cannot be reached or refuses a query.
     """
-    end = time.time() if now is None else now
-    start = end - float(duration_minutes) * 60
+    end = int(time.time() if now is None else now)
+    start = end - int(float(duration_minutes) * 60)
+    container = folder / "container"
+    container.mkdir(parents=True, exist_ok=True)
+    (folder / "istio").mkdir(exist_ok=True)
     written: list[Path] = []
     for metric in (*CONTAINER_METRICS, *NETWORK_METRICS):
         params = {
             "query": query_for(metric, namespace),
-            "start": f"{start:.3f}",
-            "end": f"{end:.3f}",
+            "start": str(start),
+            "end": str(end),
             "step": f"{STEP_SECONDS}s",
         }
         reply = get_json(url, "/api/v1/query_range", params, timeout)
         if not isinstance(reply, dict) or reply.get("status") != "success":
             error = reply.get("error") if isinstance(reply, dict) else reply
             raise TelemetryError(f"Prometheus refused the query for {metric}: {error}")
-        rows: list[tuple[int | float, str, str, str]] = []
-        for series in reply.get("data", {}).get("result", []):
-            labels = series.get("metric", {})
-            cmdb_id = f"{labels.get('instance', 'unknown')}.{labels.get('pod', 'unknown')}"
-            for stamp, value in series.get("values", []):
-                rows.append((_timestamp(stamp), cmdb_id, metric, str(value)))
+        rows = _rows(metric, reply.get("data", {}).get("result", []))
         if rows:
-            rows.sort(key=lambda r: (r[0], r[1]))
-            path = folder / f"{metric}.csv"
-            write_csv(path, HEADER, rows)
+            path = container / f"kpi_{metric}.csv"
+            write_csv(path, METRIC_COLUMNS, rows)
             written.append(path)
     return written
+
+
+def _rows(metric: str, result: list[dict[str, object]]) -> list[tuple[int | float, str, str, str]]:
+    rows: list[tuple[int | float, str, str, str]] = []
+    for series in result:
+        labels = series.get("metric")
+        labels = labels if isinstance(labels, dict) else {}
+        pod = str(labels.get("pod", "unknown"))
+        if pod.startswith(SKIPPED_PODS):
+            continue
+        instance = labels.get("instance") or labels.get("node") or "unknown"
+        name = metric
+        if metric in NETWORK_METRICS and labels.get("interface"):
+            name = f"{metric}.{labels['interface']}"
+        values = series.get("values")
+        for stamp, value in values if isinstance(values, list) else []:
+            rows.append((_timestamp(stamp), f"{instance}.{pod}", name, str(value)))
+    rows.sort(key=lambda r: (r[0], r[1], r[2]))
+    return rows
 
 
 def _timestamp(value: object) -> int | float:

@@ -13,7 +13,6 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Mapping, Sequence
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -39,7 +38,7 @@ def get_json(base_url: str, path: str, params: Mapping[str, str], timeout: float
     else:  # pragma: no cover - exercised only where httpx is missing
         full = f"{url}?{urllib.parse.urlencode(params)}" if params else url
         try:
-            with urllib.request.urlopen(full, timeout=timeout) as reply:  # noqa: S310
+            with urllib.request.urlopen(full, timeout=timeout) as reply:
                 status, body = reply.status, reply.read()
         except urllib.error.HTTPError as exc:
             status, body = exc.code, exc.read()
@@ -54,32 +53,36 @@ def get_json(base_url: str, path: str, params: Mapping[str, str], timeout: float
         raise TelemetryError(f"{url} did not answer JSON; is this the right URL?") from exc
 
 
-def new_folder(root: Path, prefix: str) -> Path:
-    """A folder under root that did not exist before, named for the prefix and the UTC time."""
-    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
-    base = root / f"{prefix}_{stamp}"
-    folder, n = base, 1
-    while folder.exists():
+def fresh_folder(folder: Path) -> Path:
+    """folder, or folder_2, folder_3, ...: the first name not taken yet."""
+    if not folder.exists():
+        return folder
+    n = 2
+    while (candidate := folder.with_name(f"{folder.name}_{n}")).exists():
         n += 1
-        folder = base.with_name(f"{base.name}-{n}")
-    folder.mkdir(parents=True)
-    return folder
+    return candidate
 
 
 def write_csv(path: Path, header: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
     with path.open("w", newline="", encoding="utf-8") as fh:
-        writer = csv.writer(fh)
+        writer = csv.writer(fh, lineterminator="\n")
         writer.writerow(header)
         writer.writerows(rows)
 
 
-def tree(folder: Path) -> str:
-    """The folder and its files, one per line, as `tree` would list them."""
-    files = sorted(p.name for p in folder.iterdir() if p.is_file())
-    lines = [str(folder)]
-    for i, name in enumerate(files):
-        lines.append(("└── " if i == len(files) - 1 else "├── ") + name)
-    return "\n".join(lines)
+def tree(root: Path) -> str:
+    """The folder and everything in it, indented four spaces a level, as the twin prints it."""
+    lines: list[str] = []
+
+    def walk(folder: Path, level: int) -> None:
+        lines.append(" " * 4 * level + f"{folder.name}/")
+        entries = sorted(folder.iterdir())
+        lines.extend(" " * 4 * (level + 1) + e.name for e in entries if e.is_file())
+        for sub in (e for e in entries if e.is_dir()):
+            walk(sub, level + 1)
+
+    walk(root, 0)
+    return "\n".join(lines) + "\n"
 
 
 def resolve_inside(root: Path, file_path: str) -> Path | None:
@@ -90,23 +93,3 @@ def resolve_inside(root: Path, file_path: str) -> Path | None:
     if path != root and root not in path.parents:
         return None
     return path
-
-
-def csv_table(path: Path) -> str:
-    """A CSV file as a text table with a row index, in the layout of pandas' to_string."""
-    with path.open(newline="", encoding="utf-8") as fh:
-        rows = list(csv.reader(fh))
-    if not rows:
-        return "Empty DataFrame"
-    header, body = rows[0], rows[1:]
-    if not body:
-        return f"Empty DataFrame\nColumns: [{', '.join(header)}]\nIndex: []"
-    table = [["", *header], *([str(i), *row] for i, row in enumerate(body))]
-    width = max(len(r) for r in table)
-    table = [r + [""] * (width - len(r)) for r in table]
-    widths = [max(len(r[c]) for r in table) for c in range(width)]
-    lines = []
-    for r in table:
-        cells = [r[0].ljust(widths[0])] + [r[c].rjust(widths[c]) for c in range(1, width)]
-        lines.append("  ".join(cells).rstrip())
-    return "\n".join(lines)

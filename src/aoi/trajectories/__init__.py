@@ -30,12 +30,12 @@ from aoi.trajectories.export import (
 )
 from aoi.trajectories.models import (
     TERMINAL_STATUSES,
+    VERDICTS,
     AgentName,
     CommandRecord,
     Status,
     Step,
     Trajectory,
-    VerdictName,
 )
 from aoi.trajectories.store import (
     DEFAULT_URL,
@@ -51,6 +51,7 @@ from aoi.trajectories.store import (
 __all__ = [
     "DEFAULT_URL",
     "TERMINAL_STATUSES",
+    "VERDICTS",
     "AgentName",
     "AttemptFinishedError",
     "CommandRecord",
@@ -64,7 +65,6 @@ __all__ = [
     "TrajectoryStore",
     "UnknownAttemptError",
     "UnknownRunError",
-    "VerdictName",
     "export_jsonl",
     "export_parquet",
     "export_steps_parquet",

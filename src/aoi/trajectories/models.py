@@ -8,7 +8,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 AgentName = Literal["observer", "probe", "executor", "compressor", "expert", "agent"]
-VerdictName = Literal["READ", "WRITE", "FORBIDDEN", "none"]
+#: The verdicts a command record holds; "none" means no gate was consulted.
+VERDICTS: tuple[str, ...] = ("READ", "WRITE", "FORBIDDEN", "none")
 Status = Literal["running", "finished", "failed", "killed"]
 
 #: Statuses an attempt never leaves; `running` is the only one a resume redoes.
@@ -34,14 +35,15 @@ class _Model(BaseModel):
 class CommandRecord(_Model):
     """One command an agent asked to run, the gate's verdict on it and what it printed.
 
-    `verdict` accepts the gate's lower-case kinds ("read") and stores them upper-case;
-    "none" means no gate was consulted (a non-shell API call). `output_raw` is kept
-    verbatim; `output_compressed` is what the Compressor made of it, if anything.
+    `verdict` is one of VERDICTS; the gate's kinds (`VerdictKind.READ`, "read") are
+    accepted and stored upper-case, and "none" means no gate was consulted (a
+    non-shell API call). `output_raw` is kept verbatim; `output_compressed` is
+    what the Compressor made of it, if anything.
     """
 
     command: str
     role: str = "probe"
-    verdict: VerdictName = "none"
+    verdict: str = "none"
     allowed: bool = True
     exit_code: int | None = None
     output_raw: str = ""
@@ -50,10 +52,11 @@ class CommandRecord(_Model):
     @field_validator("verdict", mode="before")
     @classmethod
     def _normalise_verdict(cls, value: object) -> object:
-        if value is None:
-            return "none"
-        text = str(value)
-        return "none" if text.lower() == "none" else text.upper()
+        text = "none" if value is None else str(value)
+        verdict = "none" if text.lower() == "none" else text.upper()
+        if verdict not in VERDICTS:
+            raise ValueError(f"verdict must be read, write, forbidden or none, not {text!r}")
+        return verdict
 
 
 class Step(_Model):

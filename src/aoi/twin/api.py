@@ -23,7 +23,9 @@ if TYPE_CHECKING:
 
 NO_SERVICE = "Error: Your service/namespace does not exist. Use kubectl to check."
 REFUSE_EDIT = "Error: Cannot use `kubectl edit`. Use `kubectl patch` instead."
-REFUSE_PORT_FORWARD = "Error: Cannot use `kubectl port-forward` because it is an interactive command."
+REFUSE_PORT_FORWARD = (
+    "Error: Cannot use `kubectl port-forward` because it is an interactive command."
+)
 REFUSE_KUBECTL_FOLLOW = "Error: Cannot use `kubectl logs -f`. Use `kubectl logs` instead."
 REFUSE_DOCKER_FOLLOW = "Error: Cannot use `docker logs -f`. Use `docker logs` instead."
 
@@ -98,7 +100,10 @@ def get_metrics(twin: Twin, namespace: str, duration: float = 5, *, run_dir: str
     stamp = twin.clock.now().strftime("%Y%m%d_%H%M%S")
     folder = _fresh(Path(run_dir) / "metrics_output" / f"metric_{stamp}")
     telemetry.write_metrics(twin, namespace, duration, folder)
-    return f"Metrics data exported to directory: {folder}\n\nFolder structure of exported metrics:\n" + _tree(folder)
+    return (
+        f"Metrics data exported to directory: {folder}\n\nFolder structure of exported metrics:\n"
+        + _tree(folder)
+    )
 
 
 def _tree(root: Path) -> str:
@@ -164,7 +169,9 @@ def _column(values: list[str]) -> list[str]:
     if all(_is_int(v) for v in values):
         return [str(int(v)) for v in values]
     if all(_is_float(v) for v in values):
-        decimals = min(6, max((len(v.split(".", 1)[1].rstrip("0")) if "." in v else 0) for v in values))
+        decimals = min(
+            6, max((len(v.split(".", 1)[1].rstrip("0")) if "." in v else 0) for v in values)
+        )
         return [f"{float(v):.{max(decimals, 1)}f}" for v in values]
     return ["NaN" if v == "" else v for v in values]
 
@@ -223,7 +230,12 @@ def _follows(command: str, tool: str) -> bool:
             for flag in segment:
                 if flag in ("-f", "--follow", "--follow=true"):
                     return True
-                if flag.startswith("-") and not flag.startswith("--") and "f" in flag[1:] and set(flag[1:]) <= {"f", "p"}:
+                if (
+                    flag.startswith("-")
+                    and not flag.startswith("--")
+                    and "f" in flag[1:]
+                    and set(flag[1:]) <= {"f", "p"}
+                ):
                     return True
         segment = []
     return False

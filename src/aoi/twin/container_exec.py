@@ -293,8 +293,7 @@ class Box:
         out.extend((k, v) for k, v in links if k not in names)
         out.extend(declared)
         out.extend((k, v) for k, v in self.image.env if k not in names)
-        home = "/data/db" if image_repository(self.container["image"]) == "mongo" else "/root"
-        out.append(("HOME", home))
+        out.append(("HOME", "/home/memcache" if self.image.exec_user == "memcache" else "/root"))
         return out
 
     def _path(self) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import pickle
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -100,7 +101,14 @@ class Twin:
             if len(_PROTOTYPES) >= _PROTOTYPE_CACHE:
                 _PROTOTYPES.pop(next(iter(_PROTOTYPES)))
             _PROTOTYPES[key] = blob
-        twin: Twin = pickle.loads(blob)
+        # Unpickling allocates many small objects: the cyclic collector would only slow it.
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            twin: Twin = pickle.loads(blob)
+        finally:
+            if enabled:
+                gc.enable()
         return twin
 
     def __getstate__(self) -> dict[str, Any]:

@@ -38,16 +38,44 @@ MAX_CRASHES = 4096
 
 # nginx-thrift's Lua handlers, by the thrift service they call.
 _LUA = {
-    "compose-post-service": ("compose.lua", "ComposePost", "compose_post", "POST", "/wrk2-api/post/compose"),
-    "home-timeline-service": ("read_home_timeline.lua", "ReadHomeTimeline", "read_home_timeline", "GET", "/wrk2-api/home-timeline/read"),
-    "user-timeline-service": ("read_user_timeline.lua", "ReadUserTimeline", "read_user_timeline", "GET", "/wrk2-api/user-timeline/read"),
-    "user-service": ("register.lua", "RegisterUser", "register_user", "POST", "/wrk2-api/user/register"),
+    "compose-post-service": (
+        "compose.lua",
+        "ComposePost",
+        "compose_post",
+        "POST",
+        "/wrk2-api/post/compose",
+    ),
+    "home-timeline-service": (
+        "read_home_timeline.lua",
+        "ReadHomeTimeline",
+        "read_home_timeline",
+        "GET",
+        "/wrk2-api/home-timeline/read",
+    ),
+    "user-timeline-service": (
+        "read_user_timeline.lua",
+        "ReadUserTimeline",
+        "read_user_timeline",
+        "GET",
+        "/wrk2-api/user-timeline/read",
+    ),
+    "user-service": (
+        "register.lua",
+        "RegisterUser",
+        "register_user",
+        "POST",
+        "/wrk2-api/user/register",
+    ),
     "social-graph-service": ("follow.lua", "Follow", "follow", "POST", "/wrk2-api/user/follow"),
 }
 
 
 # Where a Go hotel service gives up, by the dependency that failed.
-_CRASH_WHERE = {"mongodb": "cmd/{svc}/db.go:24", "mongodb-query": "cmd/{svc}/db.go:46", "consul": "cmd/{svc}/main.go:76"}
+_CRASH_WHERE = {
+    "mongodb": "cmd/{svc}/db.go:24",
+    "mongodb-query": "cmd/{svc}/db.go:46",
+    "consul": "cmd/{svc}/main.go:76",
+}
 
 
 class LogUnavailable(Exception):
@@ -93,7 +121,9 @@ class LogWriter:
         self._programs: dict[tuple[Any, ...], Component | None] = {}
 
     # --- the oracle's question ------------------------------------------------------
-    def crash_lines(self, program: Component, dep: Dependency, edge: EdgeResult, at: datetime) -> list[str]:
+    def crash_lines(
+        self, program: Component, dep: Dependency, edge: EdgeResult, at: datetime
+    ) -> list[str]:
         """The output of a program that gives up at start because `dep` failed."""
         style = ls.style_for(program, program.container)
         ctx = self._static_ctx(program)
@@ -115,11 +145,17 @@ class LogWriter:
         peer = _peer_values(self.twin, dep, edge, self._ops(program), ctx.get("db_name"))
         text = ls.cause(style.family(dep.protocol), edge.kind, {**ctx, **peer})
         crash = style.crash or (ls.Entry("fatal", "", "{cause}"),)
+        with_cause = {**ctx, "cause": text}
         for entry in crash:
-            msg = entry.msg.replace("{cause}", text)
-            timed.extend((end, line) for line in style.render(_dt(end), entry.level, ls.fill(entry.where, ctx, r, _dt(end)), ls.fill(msg, ctx, r, _dt(end)), ctx))
+            msg = ls.fill(entry.msg, with_cause, r, _dt(end))
+            timed.extend(
+                (end, line)
+                for line in style.render(
+                    _dt(end), entry.level, ls.fill(entry.where, ctx, r, _dt(end)), msg, ctx
+                )
+            )
         for raw in style.trailer:
-            timed.append((end, raw.replace("{cause}", text).format_map(ls._LineValues(ctx))))
+            timed.append((end, raw.format_map(ls._LineValues(with_cause))))
         if len(self._crashes) >= MAX_CRASHES:
             self._crashes.pop(next(iter(self._crashes)))
         self._crashes[(program.name, t0)] = timed
@@ -145,7 +181,9 @@ class LogWriter:
         timestamps: bool = False,
     ) -> str:
         """What `kubectl logs` prints for one container; raises LogUnavailable as kubelet refuses."""
-        lines = self.lines(pod, container, previous=previous, since_seconds=since_seconds, tail=tail)
+        lines = self.lines(
+            pod, container, previous=previous, since_seconds=since_seconds, tail=tail
+        )
         if not lines:
             return ""
         if timestamps:
@@ -203,14 +241,22 @@ class LogWriter:
 
     # --- which run -------------------------------------------------------------------
     def _program(self, pod: Obj, cspec: dict[str, Any]) -> Component | None:
-        key = (pod["metadata"]["uid"], cspec["name"], cspec["image"], tuple(cspec.get("command", ())), tuple(cspec.get("args", ())))
+        key = (
+            pod["metadata"]["uid"],
+            cspec["name"],
+            cspec["image"],
+            tuple(cspec.get("command", ())),
+            tuple(cspec.get("args", ())),
+        )
         if key not in self._programs:
             if len(self._programs) >= MAX_RUNS:
                 self._programs.clear()
             self._programs[key] = self.twin.oracle.program_of(pod, cspec)
         return self._programs[key]
 
-    def _select(self, pod: Obj, container: str, previous: bool) -> tuple[_Run, Component | None] | None:
+    def _select(
+        self, pod: Obj, container: str, previous: bool
+    ) -> tuple[_Run, Component | None] | None:
         meta, spec = pod["metadata"], pod["spec"]
         name = meta["name"]
         cspec = next((c for c in spec.get("containers", []) if c["name"] == container), None)
@@ -220,27 +266,49 @@ class LogWriter:
             return None
         rt = self.twin.controller.runtimes.get(meta["uid"], {}).get(container)
         if rt is None:
-            raise LogUnavailable(f'container "{container}" in pod "{name}" is waiting to start: ContainerCreating')
+            raise LogUnavailable(
+                f'container "{container}" in pod "{name}" is waiting to start: ContainerCreating'
+            )
         program = self._program(pod, cspec)
         if previous:
             if rt.last is None:
-                raise LogUnavailable(f'previous terminated container "{container}" in pod "{name}" not found')
+                raise LogUnavailable(
+                    f'previous terminated container "{container}" in pod "{name}" not found'
+                )
             latest = rt.state != "running"
-            return self._run(pod, container, program, rt.last.started, rt.last.finished, rt.result if latest else None, rt.last.exit_code), program
+            return self._run(
+                pod,
+                container,
+                program,
+                rt.last.started,
+                rt.last.finished,
+                rt.result if latest else None,
+                rt.last.exit_code,
+            ), program
         if rt.state == "running" and rt.started is not None:
             return self._run(pod, container, program, rt.started, None, rt.result, None), program
         if rt.current_exit is not None:
             term = rt.current_exit
-            return self._run(pod, container, program, term.started, term.finished, rt.result, term.exit_code), program
+            return self._run(
+                pod, container, program, term.started, term.finished, rt.result, term.exit_code
+            ), program
         if rt.last is not None:
             term = rt.last
-            return self._run(pod, container, program, term.started, term.finished, rt.result, term.exit_code), program
+            return self._run(
+                pod, container, program, term.started, term.finished, rt.result, term.exit_code
+            ), program
         reason = rt.waiting_reason or "ContainerCreating"
         if reason == "ErrImagePull":
-            raise LogUnavailable(f'container "{container}" in pod "{name}" is waiting to start: image can\'t be pulled')
+            raise LogUnavailable(
+                f'container "{container}" in pod "{name}" is waiting to start: image can\'t be pulled'
+            )
         if reason == "ImagePullBackOff":
-            raise LogUnavailable(f'container "{container}" in pod "{name}" is waiting to start: trying and failing to pull image')
-        raise LogUnavailable(f'container "{container}" in pod "{name}" is waiting to start: {reason}')
+            raise LogUnavailable(
+                f'container "{container}" in pod "{name}" is waiting to start: trying and failing to pull image'
+            )
+        raise LogUnavailable(
+            f'container "{container}" in pod "{name}" is waiting to start: {reason}'
+        )
 
     def _run(
         self,
@@ -273,13 +341,17 @@ class LogWriter:
         self._runs[key] = run
         return run
 
-    def _crash_log(self, pod: Obj, program: Component | None, start: float, result: Any, exit_code: int | None) -> list[tuple[float, str]] | None:
+    def _crash_log(
+        self, pod: Obj, program: Component | None, start: float, result: Any, exit_code: int | None
+    ) -> list[tuple[float, str]] | None:
         """The whole output of a run that failed at start, or None for a run that served."""
         if program is not None and (program.name, start) in self._crashes:
             return self._crashes[(program.name, start)]
         app = self.twin.app_for(pod["metadata"]["namespace"])
         images = {c["image"] for c in pod["spec"].get("containers", [])}
-        bad = next((app.bad_images[i] for i in images if app is not None and i in app.bad_images), None)
+        bad = next(
+            (app.bad_images[i] for i in images if app is not None and i in app.bad_images), None
+        )
         raw: tuple[str, ...] | list[str] | None = None
         if bad is not None:
             raw = bad.log
@@ -297,7 +369,9 @@ class LogWriter:
         return out
 
     # --- the head: a program's startup output ----------------------------------------
-    def _head(self, pod: Obj, container: str, program: Component | None, start: float, seed: int) -> list[tuple[float, str]]:
+    def _head(
+        self, pod: Obj, container: str, program: Component | None, start: float, seed: int
+    ) -> list[tuple[float, str]]:
         r = ls.Rand(seed ^ 0x5EED)
         ctx = self._ctx(pod, container, program)
         t = start + 0.05 + r.random() * 0.2
@@ -305,7 +379,20 @@ class LogWriter:
         if ls.is_mongod(program):
             for severity, comp, ident, context, msg, attr in ls.MONGOD_STARTUP:
                 t += 0.002 + r.random() * 0.01
-                out.append((t, ls.mongod_line(_dt(t), severity, comp, ident, context, msg, ls.expand(attr, ctx) if attr else None)))
+                out.append(
+                    (
+                        t,
+                        ls.mongod_line(
+                            _dt(t),
+                            severity,
+                            comp,
+                            ident,
+                            context,
+                            msg,
+                            ls.expand(attr, ctx) if attr else None,
+                        ),
+                    )
+                )
             return out
         style = ls.style_for(program, container)
         for raw in style.header:
@@ -319,7 +406,15 @@ class LogWriter:
         return out
 
     # --- the body: one slot of request lines, errors and noise -------------------------
-    def _write_slot(self, run: _Run, slot: int, pod: Obj, program: Component | None, container: str, world: _World) -> list[tuple[float, str]]:
+    def _write_slot(
+        self,
+        run: _Run,
+        slot: int,
+        pod: Obj,
+        program: Component | None,
+        container: str,
+        world: _World,
+    ) -> list[tuple[float, str]]:
         r = ls.Rand(ls.stable_seed(run.seed, slot))
         base = float(slot * SLOT_SECONDS)
         ctx = self._ctx(pod, container, program)
@@ -332,7 +427,16 @@ class LogWriter:
         events.sort(key=lambda e: e[0])
         return [(t, line) for t, lines in events for line in lines]
 
-    def _program_slot(self, events: list[tuple[float, list[str]]], r: ls.Rand, base: float, ctx: dict[str, Any], program: Component | None, container: str, world: _World) -> None:
+    def _program_slot(
+        self,
+        events: list[tuple[float, list[str]]],
+        r: ls.Rand,
+        base: float,
+        ctx: dict[str, Any],
+        program: Component | None,
+        container: str,
+        world: _World,
+    ) -> None:
         style = ls.style_for(program, container)
         service = program.name if program else container
         entries = style.request_entries(service)
@@ -360,11 +464,17 @@ class LogWriter:
             entry = style.error
             if entry is None:
                 continue
-            values = {**ctx, **_line_fields(_peer_values(self.twin, dep, EdgeResult(True), ops, None))}
+            values = {
+                **ctx,
+                **_line_fields(_peer_values(self.twin, dep, EdgeResult(True), ops, None)),
+            }
             text = f"slow response from {dep.service}:{dep.port}: took {latency / 1000:.1f}s"
             for _ in range(r.count(0.3 * SLOT_SECONDS)):
                 t = base + r.random() * SLOT_SECONDS
-                line = style.render(_dt(t), "warn", ls.fill(entry.where, values, r, _dt(t)), ls.fill(entry.msg.replace("{cause}", text), values, r, _dt(t)), ctx)
+                msg = ls.fill(entry.msg, {**values, "cause": text}, r, _dt(t))
+                line = style.render(
+                    _dt(t), "warn", ls.fill(entry.where, values, r, _dt(t)), msg, ctx
+                )
                 events.append((t, line))
         flag_entry = style.flag or ls.Entry("error", "", "{line}")
         err = float(world.effects.get("error_rate", 0.0))
@@ -376,36 +486,101 @@ class LogWriter:
                     events.append((t, [text]))
                     continue
                 msg = flag_entry.msg.replace("{line}", text)
-                events.append((t, style.render(_dt(t), flag_entry.level, ls.fill(flag_entry.where, ctx, r, _dt(t)), msg, ctx)))
+                events.append(
+                    (
+                        t,
+                        style.render(
+                            _dt(t),
+                            flag_entry.level,
+                            ls.fill(flag_entry.where, ctx, r, _dt(t)),
+                            msg,
+                            ctx,
+                        ),
+                    )
+                )
         for _target, text in world.effects.get("caller_errors", ()):
             for _ in range(r.count(min(0.5, max(0.1, world.rps * 0.3)) * SLOT_SECONDS)):
                 t = base + r.random() * SLOT_SECONDS
                 msg = flag_entry.msg.replace("{line}", text)
-                events.append((t, style.render(_dt(t), "error", ls.fill(flag_entry.where, ctx, r, _dt(t)), msg, ctx)))
+                events.append(
+                    (
+                        t,
+                        style.render(
+                            _dt(t), "error", ls.fill(flag_entry.where, ctx, r, _dt(t)), msg, ctx
+                        ),
+                    )
+                )
         if style.noise:
             for _ in range(r.count(NOISE_PER_SECOND * SLOT_SECONDS)):
                 t = base + r.random() * SLOT_SECONDS
                 entry = r.choice(style.noise)
                 when = _dt(t)
-                events.append((t, style.render(when, entry.level, ls.fill(entry.where, ctx, r, when), ls.fill(entry.msg, ctx, r, when), ctx)))
+                events.append(
+                    (
+                        t,
+                        style.render(
+                            when,
+                            entry.level,
+                            ls.fill(entry.where, ctx, r, when),
+                            ls.fill(entry.msg, ctx, r, when),
+                            ctx,
+                        ),
+                    )
+                )
 
-    def _request(self, style: ls.Style, entry: ls.Entry, ctx: dict[str, Any], r: ls.Rand, t: float) -> list[str]:
+    def _request(
+        self, style: ls.Style, entry: ls.Entry, ctx: dict[str, Any], r: ls.Rand, t: float
+    ) -> list[str]:
         when = _dt(t)
         if entry.level == "access":
-            values = {**ctx, "method": entry.where, "path": ls.fill(entry.msg, ctx, r, when), "status": 200}
+            values = {
+                **ctx,
+                "method": entry.where,
+                "path": ls.fill(entry.msg, ctx, r, when),
+                "status": 200,
+            }
             return [ls.fill(style.access, values, r, when)]
-        return style.render(when, entry.level, ls.fill(entry.where, ctx, r, when), ls.fill(entry.msg, ctx, r, when), ctx)
+        return style.render(
+            when,
+            entry.level,
+            ls.fill(entry.where, ctx, r, when),
+            ls.fill(entry.msg, ctx, r, when),
+            ctx,
+        )
 
-    def _error(self, style: ls.Style, entry: ls.Entry | None, ctx: dict[str, Any], values: dict[str, Any], text: str, r: ls.Rand, t: float) -> list[str]:
+    def _error(
+        self,
+        style: ls.Style,
+        entry: ls.Entry | None,
+        ctx: dict[str, Any],
+        values: dict[str, Any],
+        text: str,
+        r: ls.Rand,
+        t: float,
+    ) -> list[str]:
         when = _dt(t)
         if entry is None:  # an access-log-only program (envoy): the failed request's line
             status, flags = (504, "UT") if values.get("kind") == "timeout" else (503, "UF")
-            access = {**values, "method": "GET", "path": values.get("path", "/"), "status": status, "flags": flags}
+            access = {
+                **values,
+                "method": "GET",
+                "path": values.get("path", "/"),
+                "status": status,
+                "flags": flags,
+            }
             return [ls.fill(style.access, access, r, when)]
-        msg = entry.msg.replace("{cause}", text)
-        return style.render(when, entry.level, ls.fill(entry.where, values, r, when), ls.fill(msg, values, r, when), ctx)
+        msg = ls.fill(entry.msg, {**values, "cause": text}, r, when)
+        return style.render(when, entry.level, ls.fill(entry.where, values, r, when), msg, ctx)
 
-    def _mongod_slot(self, events: list[tuple[float, list[str]]], r: ls.Rand, base: float, slot: int, ctx: dict[str, Any], world: _World) -> None:
+    def _mongod_slot(
+        self,
+        events: list[tuple[float, list[str]]],
+        r: ls.Rand,
+        base: float,
+        slot: int,
+        ctx: dict[str, Any],
+        world: _World,
+    ) -> None:
         auth = bool(ctx.get("auth"))
         if slot % 6 == 0:
             t = base + r.random()
@@ -415,36 +590,158 @@ class LogWriter:
                 f"saving checkpoint snapshot min: {slot % 997}, snapshot max: {slot % 997} snapshot count: 0, oldest timestamp: (0, 0) , "
                 "meta checkpoint timestamp: (0, 0) base write gen: 1"
             )
-            events.append((t, [ls.mongod_line(_dt(t), "I", "STORAGE", 22430, "WTCheckpointThread", "WiredTiger message", {"message": msg})]))
+            events.append(
+                (
+                    t,
+                    [
+                        ls.mongod_line(
+                            _dt(t),
+                            "I",
+                            "STORAGE",
+                            22430,
+                            "WTCheckpointThread",
+                            "WiredTiger message",
+                            {"message": msg},
+                        )
+                    ],
+                )
+            )
         for client, ip, verdict in world.clients:
-            rate = {"": 1 / 120, "unauthorized": 1 / 120, "auth": 1 / 45, "tls": 0.2}.get(verdict, 0.0)
+            rate = {"": 1 / 120, "unauthorized": 1 / 120, "auth": 1 / 45, "tls": 0.2}.get(
+                verdict, 0.0
+            )
             for _ in range(r.count(rate * SLOT_SECONDS)):
                 t = base + r.random() * (SLOT_SECONDS - 0.1)
                 conn = 10 + (slot * 7 + r.below(7)) % 100000
                 remote = f"{ip or '10.244.1.' + str(2 + r.below(40))}:{32768 + r.below(28000)}"
-                events.append((t, self._mongo_conversation(t, conn, remote, client, verdict, auth, ctx)))
+                events.append(
+                    (t, self._mongo_conversation(t, conn, remote, client, verdict, auth, ctx))
+                )
         if r.random() < NOISE_PER_SECOND * SLOT_SECONDS / 3:
             t = base + r.random() * SLOT_SECONDS
-            attr = {"type": "command", "ns": f"{ctx.get('db_name') or 'admin'}.$cmd", "command": {"find": "collection"}, "planSummary": "COLLSCAN", "durationMillis": 100 + r.below(400)}
-            events.append((t, [ls.mongod_line(_dt(t), "I", "COMMAND", 51803, f"conn{r.below(200)}", "Slow query", attr)]))
+            attr = {
+                "type": "command",
+                "ns": f"{ctx.get('db_name') or 'admin'}.$cmd",
+                "command": {"find": "collection"},
+                "planSummary": "COLLSCAN",
+                "durationMillis": 100 + r.below(400),
+            }
+            events.append(
+                (
+                    t,
+                    [
+                        ls.mongod_line(
+                            _dt(t), "I", "COMMAND", 51803, f"conn{r.below(200)}", "Slow query", attr
+                        )
+                    ],
+                )
+            )
 
-    def _mongo_conversation(self, t: float, conn: int, remote: str, client: str, verdict: str, auth: bool, ctx: dict[str, Any]) -> list[str]:
+    def _mongo_conversation(
+        self,
+        t: float,
+        conn: int,
+        remote: str,
+        client: str,
+        verdict: str,
+        auth: bool,
+        ctx: dict[str, Any],
+    ) -> list[str]:
         ctxname = f"conn{conn}"
-        lines = [ls.mongod_line(_dt(t), "I", "NETWORK", 22943, "listener", "Connection accepted", {"remote": remote, "connectionId": conn, "connectionCount": 3 + conn % 9})]
+        lines = [
+            ls.mongod_line(
+                _dt(t),
+                "I",
+                "NETWORK",
+                22943,
+                "listener",
+                "Connection accepted",
+                {"remote": remote, "connectionId": conn, "connectionCount": 3 + conn % 9},
+            )
+        ]
         if verdict == "tls":
-            err = {"code": 141, "codeName": "SSLHandshakeFailed", "errmsg": "The server is configured to only allow SSL connections"}
-            lines.append(ls.mongod_line(_dt(t + 0.001), "I", "NETWORK", 22988, ctxname, "Error receiving request from client. Ending connection from remote", {"error": err, "remote": remote, "connectionId": conn}))
+            err = {
+                "code": 141,
+                "codeName": "SSLHandshakeFailed",
+                "errmsg": "The server is configured to only allow SSL connections",
+            }
+            lines.append(
+                ls.mongod_line(
+                    _dt(t + 0.001),
+                    "I",
+                    "NETWORK",
+                    22988,
+                    ctxname,
+                    "Error receiving request from client. Ending connection from remote",
+                    {"error": err, "remote": remote, "connectionId": conn},
+                )
+            )
             return lines
-        driver = {"driver": {"name": "mgo" if ctx.get("namespace") == "test-hotel-reservation" else "mongoc", "version": "1.17.4"}, "os": {"type": "Linux"}}
-        lines.append(ls.mongod_line(_dt(t + 0.001), "I", "NETWORK", 51800, ctxname, "client metadata", {"remote": remote, "client": ctxname, "doc": driver}))
+        driver = {
+            "driver": {
+                "name": "mgo" if ctx.get("namespace") == "test-hotel-reservation" else "mongoc",
+                "version": "1.17.4",
+            },
+            "os": {"type": "Linux"},
+        }
+        lines.append(
+            ls.mongod_line(
+                _dt(t + 0.001),
+                "I",
+                "NETWORK",
+                51800,
+                ctxname,
+                "client metadata",
+                {"remote": remote, "client": ctxname, "doc": driver},
+            )
+        )
         if auth:
-            principal = {"mechanism": "SCRAM-SHA-1", "speculative": False, "principalName": "admin", "authenticationDatabase": "admin", "remote": remote, "extraInfo": {}}
+            principal = {
+                "mechanism": "SCRAM-SHA-1",
+                "speculative": False,
+                "principalName": "admin",
+                "authenticationDatabase": "admin",
+                "remote": remote,
+                "extraInfo": {},
+            }
             if verdict == "auth":
-                error = ctx.get("auth_error", 'UserNotFound: Could not find user "admin" for db "admin"')
-                lines.append(ls.mongod_line(_dt(t + 0.003), "I", "ACCESS", 20249, ctxname, "Authentication failed", {**principal, "error": error}))
+                error = ctx.get(
+                    "auth_error", 'UserNotFound: Could not find user "admin" for db "admin"'
+                )
+                lines.append(
+                    ls.mongod_line(
+                        _dt(t + 0.003),
+                        "I",
+                        "ACCESS",
+                        20249,
+                        ctxname,
+                        "Authentication failed",
+                        {**principal, "error": error},
+                    )
+                )
             else:
-                lines.append(ls.mongod_line(_dt(t + 0.003), "I", "ACCESS", 20250, ctxname, "Successfully authenticated", principal))
-        lines.append(ls.mongod_line(_dt(t + 0.02), "I", "NETWORK", 22944, ctxname, "Connection ended", {"remote": remote, "connectionId": conn, "connectionCount": 2 + conn % 9}))
+                lines.append(
+                    ls.mongod_line(
+                        _dt(t + 0.003),
+                        "I",
+                        "ACCESS",
+                        20250,
+                        ctxname,
+                        "Successfully authenticated",
+                        principal,
+                    )
+                )
+        lines.append(
+            ls.mongod_line(
+                _dt(t + 0.02),
+                "I",
+                "NETWORK",
+                22944,
+                ctxname,
+                "Connection ended",
+                {"remote": remote, "connectionId": conn, "connectionCount": 2 + conn % 9},
+            )
+        )
         return lines
 
     # --- what the program sees now ------------------------------------------------------
@@ -471,7 +768,9 @@ class LogWriter:
         rps = request_rates(self.twin, ns).get(program.name, 0.0)
         style = ls.style_for(program, program.container)
         soft_ok = style.key == "otelcol-contrib"
-        failures = [(d, e) for d, e in health.failures if soft_ok or d.protocol not in SOFT_PROTOCOLS]
+        failures = [
+            (d, e) for d, e in health.failures if soft_ok or d.protocol not in SOFT_PROTOCOLS
+        ]
         slow: list[tuple[Dependency, float]] = []
         if health.latency_ms > 1000:
             failed = {d.service for d, _ in health.failures}
@@ -484,7 +783,9 @@ class LogWriter:
         clients = self._mongo_clients(ns, program, now) if ls.is_mongod(program) else []
         return _World(health, rps, failures, dict(health.effects), slow, clients)
 
-    def _mongo_clients(self, ns: str, server: Component, now: datetime) -> list[tuple[str, str, str]]:
+    def _mongo_clients(
+        self, ns: str, server: Component, now: datetime
+    ) -> list[tuple[str, str, str]]:
         app = self.twin.app_for(ns)
         if app is None:
             return []
@@ -492,10 +793,22 @@ class LogWriter:
         out = []
         pods = self.twin.store.list("Pod", ns)
         for comp in app.components:
-            dep = next((d for d in comp.calls if d.protocol == "mongodb" and d.service in names), None)
+            dep = next(
+                (d for d in comp.calls if d.protocol == "mongodb" and d.service in names), None
+            )
             if dep is None:
                 continue
-            pod = next((p for p in pods if p["spec"].get("containers") and (prog := self.twin.oracle.program_of(p, p["spec"]["containers"][0])) is not None and prog.name == comp.name), None)
+            pod = next(
+                (
+                    p
+                    for p in pods
+                    if p["spec"].get("containers")
+                    and (prog := self.twin.oracle.program_of(p, p["spec"]["containers"][0]))
+                    is not None
+                    and prog.name == comp.name
+                ),
+                None,
+            )
             edge = self.twin.oracle.edge(ns, pod, comp, dep, now)
             verdict = "" if edge.ok else edge.kind
             if verdict not in ("", "auth", "unauthorized", "tls"):
@@ -533,9 +846,22 @@ class LogWriter:
 
     def _ctx(self, pod: Obj, container: str, program: Component | None) -> dict[str, Any]:
         ns = pod["metadata"]["namespace"]
-        ctx = self._static_ctx(program) if program is not None else {"service": container, "svc": container, "Svc": container, "port": 8080}
-        ctx.update(pod=pod["metadata"]["name"], pod_ip=pod.get("status", {}).get("podIP", ""), namespace=ns, pod_uid=str(pod["metadata"]["uid"]))
-        svc = self.twin.store.get("Service", ns, program.service_name or program.name) if program else None
+        ctx = (
+            self._static_ctx(program)
+            if program is not None
+            else {"service": container, "svc": container, "Svc": container, "port": 8080}
+        )
+        ctx.update(
+            pod=pod["metadata"]["name"],
+            pod_ip=pod.get("status", {}).get("podIP", ""),
+            namespace=ns,
+            pod_uid=str(pod["metadata"]["uid"]),
+        )
+        svc = (
+            self.twin.store.get("Service", ns, program.service_name or program.name)
+            if program
+            else None
+        )
         if svc is not None:
             port = svc["spec"].get("ports", [{}])[0].get("port", ctx["port"])
             ctx["host"] = f"{svc['spec'].get('clusterIP', '')}:{port}"
@@ -544,9 +870,15 @@ class LogWriter:
             args = [a for c in pod["spec"]["containers"] for a in c.get("args", [])]
             ctx["auth"] = bool(state and state.auth)
             ctx["ssl"] = "on" if state and state.tls_mode == "requireTLS" else "off"
-            ctx["options"] = {"net": {"bindIp": "*"}, "security": {"authorization": "enabled"}} if "--auth" in args else {"net": {"bindIp": "*"}}
+            ctx["options"] = (
+                {"net": {"bindIp": "*"}, "security": {"authorization": "enabled"}}
+                if "--auth" in args
+                else {"net": {"bindIp": "*"}}
+            )
             if state is not None and state.find_user("admin") is not None:
-                ctx["auth_error"] = "AuthenticationFailed: SCRAM authentication failed, storedKey mismatch"
+                ctx["auth_error"] = (
+                    "AuthenticationFailed: SCRAM authentication failed, storedKey mismatch"
+                )
         app = self.twin.app_for(ns)
         if app is not None:
             ctx["frontend_addr"] = f"{app.frontend}:{app.frontend_port or 8080}"
@@ -576,9 +908,19 @@ def _fingerprint(twin: Twin, ns: str) -> tuple[Any, ...]:
     versions = []
     for kind in _WATCHED:
         objs = twin.store.list(kind, ns)
-        versions.append((len(objs), max((int(o["metadata"].get("resourceVersion", 0)) for o in objs), default=0)))
+        versions.append(
+            (
+                len(objs),
+                max((int(o["metadata"].get("resourceVersion", 0)) for o in objs), default=0),
+            )
+        )
     mongo = tuple(
-        (name, state.tls_mode, state.auth, tuple(sorted((k, tuple(u.roles), u.password) for k, u in state.users.items())))
+        (
+            name,
+            state.tls_mode,
+            state.auth,
+            tuple(sorted((k, tuple(u.roles), u.password) for k, u in state.users.items())),
+        )
         for (space, name), state in twin.mongo.items()
         if space == ns
     )
@@ -609,7 +951,9 @@ def _line_fields(peer: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in peer.items() if k not in ("svc", "port", "ip", "db")}
 
 
-def _peer_values(twin: Twin, dep: Dependency, edge: EdgeResult, ops: dict[str, str], db: str | None) -> dict[str, Any]:
+def _peer_values(
+    twin: Twin, dep: Dependency, edge: EdgeResult, ops: dict[str, str], db: str | None
+) -> dict[str, Any]:
     """Template fields naming the peer of a failed call: host, port, address, operation."""
     ip = edge.target_ip
     port = dep.port
@@ -644,4 +988,3 @@ def _peer_values(twin: Twin, dep: Dependency, edge: EdgeResult, ops: dict[str, s
 
 def _dt(t: float) -> datetime:
     return datetime.fromtimestamp(t, UTC)
-

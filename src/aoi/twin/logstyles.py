@@ -116,7 +116,9 @@ class Style:
     def family(self, protocol: str) -> str:
         return self.families.get(protocol) or self.families.get("*", "tcp")
 
-    def render(self, at: datetime, level: str, where: str, msg: str, ctx: Mapping[str, Any]) -> list[str]:
+    def render(
+        self, at: datetime, level: str, where: str, msg: str, ctx: Mapping[str, Any]
+    ) -> list[str]:
         """The physical lines of one event."""
         if level == "access":
             return [msg]
@@ -165,7 +167,10 @@ def styles() -> dict[str, Style]:
     """Every style of the data file, by key."""
     out: dict[str, Style] = {}
     for key, raw in _data()["styles"].items():
-        requests = {svc: tuple(_entry(e) for e in entries) for svc, entries in (raw.get("requests") or {}).items()}
+        requests = {
+            svc: tuple(_entry(e) for e in entries)
+            for svc, entries in (raw.get("requests") or {}).items()
+        }
         out[key] = Style(
             key=key,
             stamp=raw["stamp"],
@@ -255,7 +260,14 @@ _PRODUCTS = (
     "6E92ZMYYFZ",
     "HQTGWGPNH4",
 )
-_IMAGES = ("NationalParkFoundationExplorascope", "StarsenseExplorer", "EclipsmartTravelRefractorTelescope", "LensCleaningKit", "RoofBinoculars", "SolarFilter")
+_IMAGES = (
+    "NationalParkFoundationExplorascope",
+    "StarsenseExplorer",
+    "EclipsmartTravelRefractorTelescope",
+    "LensCleaningKit",
+    "RoofBinoculars",
+    "SolarFilter",
+)
 _CURRENCIES = ("USD", "EUR", "CAD", "JPY", "GBP", "TRY")
 
 
@@ -293,11 +305,15 @@ FIELDS: dict[str, FieldFn] = {
     "ts_access": lambda r, c, t: stamp("%Y-%m-%dT%H:%M:%S.%3fZ", t),
     "product": lambda r, c, t: r.choice(_PRODUCTS),
     "product_img": lambda r, c, t: r.choice(_IMAGES),
-    "product_list": lambda r, c, t: ", ".join(f"'{p}'" for p in (r.choice(_PRODUCTS), r.choice(_PRODUCTS))),
+    "product_list": lambda r, c, t: ", ".join(
+        f"'{p}'" for p in (r.choice(_PRODUCTS), r.choice(_PRODUCTS))
+    ),
     "currency": lambda r, c, t: r.choice(_CURRENCIES),
     "email": lambda r, c, t: f"user{r.below(1000)}@example.com",
     "price": lambda r, c, t: f"{5 + r.uniform(0, 95):.2f}",
-    "ad_category": lambda r, c, t: r.choice(("binoculars", "telescopes", "accessories", "assembly", "travel")),
+    "ad_category": lambda r, c, t: r.choice(
+        ("binoculars", "telescopes", "accessories", "assembly", "travel")
+    ),
     "media": lambda r, c, t: r.hex(12),
     "conn": lambda r, c, t: 1000 + r.below(90000),
     "pid": lambda r, c, t: 20 + r.below(400),
@@ -361,9 +377,19 @@ def cause(family: str, kind: str, values: Mapping[str, Any]) -> str:
 # --- mongod ----------------------------------------------------------------------
 
 
-def mongod_line(at: datetime, severity: str, component: str, ident: int, context: str, msg: str, attr: Mapping[str, Any] | None = None) -> str:
+def mongod_line(
+    at: datetime,
+    severity: str,
+    component: str,
+    ident: int,
+    context: str,
+    msg: str,
+    attr: Mapping[str, Any] | None = None,
+) -> str:
     """One mongod 4.4 structured log line, with mongod's own column padding."""
-    stamp_text = at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{at.microsecond // 1000:03d}+00:00"
+    stamp_text = (
+        at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{at.microsecond // 1000:03d}+00:00"
+    )
     parts = [
         '{"t":{"$date":"' + stamp_text + '"},',
         f'"s":"{severity}",'.ljust(10),
@@ -377,20 +403,119 @@ def mongod_line(at: datetime, severity: str, component: str, ident: int, context
 
 
 MONGOD_STARTUP: tuple[tuple[str, str, int, str, str, dict[str, Any] | None], ...] = (
-    ("I", "CONTROL", 23285, "main", "Automatically disabling TLS 1.0, to force-enable TLS 1.0 specify --sslDisabledProtocols 'none'", None),
-    ("W", "ASIO", 22601, "main", "No TransportLayer configured during NetworkInterface startup", None),
-    ("I", "NETWORK", 4648601, "main", "Implicit TCP FastOpen unavailable. If TCP FastOpen is required, set tcpFastOpenServer, tcpFastOpenClient, and tcpFastOpenQueueSize.", None),
-    ("I", "STORAGE", 4615611, "initandlisten", "MongoDB starting", {"pid": 1, "port": 27017, "dbPath": "/data/db", "architecture": "64-bit", "host": "{pod}"}),
-    ("I", "CONTROL", 23403, "initandlisten", "Build Info", {"buildInfo": {"version": "4.4.6", "gitVersion": "72e66213c2c3eab37d9358d5e78ad7f5c1d0d0d7", "openSSLVersion": "OpenSSL 1.1.1  11 Sep 2018", "modules": [], "allocator": "tcmalloc", "environment": {"distmod": "ubuntu1804", "distarch": "x86_64", "target_arch": "x86_64"}}}),
-    ("I", "CONTROL", 51765, "initandlisten", "Operating System", {"os": {"name": "Ubuntu", "version": "18.04"}}),
-    ("I", "CONTROL", 21951, "initandlisten", "Options set by command line", {"options": "{options}"}),
-    ("I", "STORAGE", 22297, "initandlisten", "Using the XFS filesystem is strongly recommended with the WiredTiger storage engine. See http://dochub.mongodb.org/core/prodnotes-filesystem", None),
-    ("I", "STORAGE", 22315, "initandlisten", "Opening WiredTiger", {"config": "create,cache_size=7470M,session_max=33000,eviction=(threads_min=4,threads_max=4),config_base=false,statistics=(fast),log=(enabled=true,archive=true,path=journal,compressor=snappy),file_manager=(close_idle_time=100000,close_scan_interval=10,close_handle_minimum=250),statistics_log=(wait=0),verbose=[recovery_progress,checkpoint_progress,compact_progress],"}),
+    (
+        "I",
+        "CONTROL",
+        23285,
+        "main",
+        "Automatically disabling TLS 1.0, to force-enable TLS 1.0 specify --sslDisabledProtocols 'none'",
+        None,
+    ),
+    (
+        "W",
+        "ASIO",
+        22601,
+        "main",
+        "No TransportLayer configured during NetworkInterface startup",
+        None,
+    ),
+    (
+        "I",
+        "NETWORK",
+        4648601,
+        "main",
+        "Implicit TCP FastOpen unavailable. If TCP FastOpen is required, set tcpFastOpenServer, tcpFastOpenClient, and tcpFastOpenQueueSize.",
+        None,
+    ),
+    (
+        "I",
+        "STORAGE",
+        4615611,
+        "initandlisten",
+        "MongoDB starting",
+        {"pid": 1, "port": 27017, "dbPath": "/data/db", "architecture": "64-bit", "host": "{pod}"},
+    ),
+    (
+        "I",
+        "CONTROL",
+        23403,
+        "initandlisten",
+        "Build Info",
+        {
+            "buildInfo": {
+                "version": "4.4.6",
+                "gitVersion": "72e66213c2c3eab37d9358d5e78ad7f5c1d0d0d7",
+                "openSSLVersion": "OpenSSL 1.1.1  11 Sep 2018",
+                "modules": [],
+                "allocator": "tcmalloc",
+                "environment": {
+                    "distmod": "ubuntu1804",
+                    "distarch": "x86_64",
+                    "target_arch": "x86_64",
+                },
+            }
+        },
+    ),
+    (
+        "I",
+        "CONTROL",
+        51765,
+        "initandlisten",
+        "Operating System",
+        {"os": {"name": "Ubuntu", "version": "18.04"}},
+    ),
+    (
+        "I",
+        "CONTROL",
+        21951,
+        "initandlisten",
+        "Options set by command line",
+        {"options": "{options}"},
+    ),
+    (
+        "I",
+        "STORAGE",
+        22297,
+        "initandlisten",
+        "Using the XFS filesystem is strongly recommended with the WiredTiger storage engine. See http://dochub.mongodb.org/core/prodnotes-filesystem",
+        None,
+    ),
+    (
+        "I",
+        "STORAGE",
+        22315,
+        "initandlisten",
+        "Opening WiredTiger",
+        {
+            "config": "create,cache_size=7470M,session_max=33000,eviction=(threads_min=4,threads_max=4),config_base=false,statistics=(fast),log=(enabled=true,archive=true,path=journal,compressor=snappy),file_manager=(close_idle_time=100000,close_scan_interval=10,close_handle_minimum=250),statistics_log=(wait=0),verbose=[recovery_progress,checkpoint_progress,compact_progress],"
+        },
+    ),
     ("I", "STORAGE", 4795906, "initandlisten", "WiredTiger opened", {"durationMillis": 512}),
-    ("I", "RECOVERY", 23987, "initandlisten", "WiredTiger recoveryTimestamp", {"recoveryTimestamp": {"$timestamp": {"t": 0, "i": 0}}}),
+    (
+        "I",
+        "RECOVERY",
+        23987,
+        "initandlisten",
+        "WiredTiger recoveryTimestamp",
+        {"recoveryTimestamp": {"$timestamp": {"t": 0, "i": 0}}},
+    ),
     ("I", "STORAGE", 22262, "initandlisten", "Timestamp monitor starting", None),
-    ("I", "FTDC", 20625, "initandlisten", "Initializing full-time diagnostic data capture", {"dataDirectory": "/data/db/diagnostic.data"}),
-    ("I", "REPL", 6015317, "initandlisten", "Setting new configuration state", {"newState": "ConfigReplicationDisabled", "oldState": "ConfigPreStart"}),
+    (
+        "I",
+        "FTDC",
+        20625,
+        "initandlisten",
+        "Initializing full-time diagnostic data capture",
+        {"dataDirectory": "/data/db/diagnostic.data"},
+    ),
+    (
+        "I",
+        "REPL",
+        6015317,
+        "initandlisten",
+        "Setting new configuration state",
+        {"newState": "ConfigReplicationDisabled", "oldState": "ConfigPreStart"},
+    ),
     ("I", "NETWORK", 23015, "listener", "Listening on", {"address": "/tmp/mongodb-27017.sock"}),
     ("I", "NETWORK", 23015, "listener", "Listening on", {"address": "0.0.0.0"}),
     ("I", "NETWORK", 23016, "listener", "Waiting for connections", {"port": 27017, "ssl": "{ssl}"}),
@@ -399,7 +524,12 @@ MONGOD_STARTUP: tuple[tuple[str, str, int, str, str, dict[str, Any] | None], ...
 
 def expand(value: Any, ctx: Mapping[str, Any]) -> Any:
     """Fill "{field}" placeholders inside a JSON-like value."""
-    if isinstance(value, str) and value.startswith("{") and value.endswith("}") and value[1:-1] in ctx:
+    if (
+        isinstance(value, str)
+        and value.startswith("{")
+        and value.endswith("}")
+        and value[1:-1] in ctx
+    ):
         return ctx[value[1:-1]]
     if isinstance(value, dict):
         return {k: expand(v, ctx) for k, v in value.items()}

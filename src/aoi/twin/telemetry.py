@@ -112,7 +112,9 @@ def request_rates(twin: Twin, namespace: str) -> dict[str, float]:
     if app is None:
         return base
     fe = app.components_by_service()[app.frontend].name
-    boost = float(twin.effects.for_service(namespace, fe, twin.clock.now()).get("request_rate", 1.0))
+    boost = float(
+        twin.effects.for_service(namespace, fe, twin.clock.now()).get("request_rate", 1.0)
+    )
     return base if boost == 1.0 else {k: v * boost for k, v in base.items()}
 
 
@@ -260,7 +262,9 @@ def metrics(twin: Twin, namespace: str, duration_minutes: float = 5) -> dict[str
     return {name: rows for name, rows in out.items() if rows}
 
 
-def _pod_metrics(twin: Twin, pod: Obj, steps: list[int], rates: dict[str, float], out: dict[str, list[MetricRow]]) -> None:
+def _pod_metrics(
+    twin: Twin, pod: Obj, steps: list[int], rates: dict[str, float], out: dict[str, list[MetricRow]]
+) -> None:
     meta, spec = pod["metadata"], pod["spec"]
     ns = meta["namespace"]
     cmdb = f"{spec['nodeName']}.{meta['name']}"
@@ -332,14 +336,26 @@ def _pod_metrics(twin: Twin, pod: Obj, steps: list[int], rates: dict[str, float]
     _network(twin, pod, cmdb, steps, pod_rps, pod_bytes, out)
 
 
-def _network(twin: Twin, pod: Obj, cmdb: str, steps: list[int], rps: float, per_request: float, out: dict[str, list[MetricRow]]) -> None:
+def _network(
+    twin: Twin,
+    pod: Obj,
+    cmdb: str,
+    steps: list[int],
+    rps: float,
+    per_request: float,
+    out: dict[str, list[MetricRow]],
+) -> None:
     start = pod.get("status", {}).get("startTime")
     if not start:
         return
     born = datetime.strptime(start, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC).timestamp()
     labels = pod["metadata"].get("labels", {})
     ns = pod["metadata"]["namespace"]
-    chaos = [c for c in twin.chaos if c.namespace == ns and c.action == "network-loss" and match_labels(labels, c.selector)]
+    chaos = [
+        c
+        for c in twin.chaos
+        if c.namespace == ns and c.action == "network-loss" and match_labels(labels, c.selector)
+    ]
     idle_bytes = 120.0  # health probes, DNS, the tracer's UDP
     for ts in steps:
         if ts < born:
@@ -421,20 +437,39 @@ class _Tracer:
             self._edges[key] = self.twin.oracle.edge(self.ns, self.pod_of(comp), comp, dep, self.at)
         return self._edges[key]
 
-    def span(self, parent: str, service: str, op: str, start: int, duration: int, error: bool, response: str) -> str:
+    def span(
+        self,
+        parent: str,
+        service: str,
+        op: str,
+        start: int,
+        duration: int,
+        error: bool,
+        response: str,
+    ) -> str:
         span_id = self.r.hex(16)
         name = TRACER_NAMES.get(service, service)
-        self.rows.append((self.trace_id, span_id, parent, name, op, start, max(1, duration), error, response))
+        self.rows.append(
+            (self.trace_id, span_id, parent, name, op, start, max(1, duration), error, response)
+        )
         return span_id
 
-    def serve(self, comp: Component, parent: str, op: str, start: int, calls: list[str] | None, depth: int) -> tuple[int, bool]:
+    def serve(
+        self, comp: Component, parent: str, op: str, start: int, calls: list[str] | None, depth: int
+    ) -> tuple[int, bool]:
         """A server span at `comp` and everything below it: (duration µs, failed)."""
         index = len(self.rows)
-        self.rows.append(("", "", "", "", "", 0, 0, False, ""))  # filled in once the children are known
+        self.rows.append(
+            ("", "", "", "", "", 0, 0, False, "")
+        )  # filled in once the children are known
         span_id = self.r.hex(16)
         health = self.twin.oracle.health(self.ns, comp.name, self.at)
         effects = health.effects
-        cursor = start + int((0.2 + self.r.random() * 0.6) * 1000 * (1.0 + float(effects.get("latency_ms", 0.0)) / 1000))
+        cursor = start + int(
+            (0.2 + self.r.random() * 0.6)
+            * 1000
+            * (1.0 + float(effects.get("latency_ms", 0.0)) / 1000)
+        )
         cursor += int(float(effects.get("latency_ms", 0.0)) * 1000 * (0.8 + 0.4 * self.r.random()))
         failed = self.r.random() < float(effects.get("error_rate", 0.0))
         deps = [d for d in comp.calls if d.protocol in TRACED]
@@ -445,30 +480,68 @@ class _Tracer:
             target = self.by_service.get(dep.service)
             op_name = self.ops.get(dep.service, f"{dep.protocol} {dep.service}")
             if not edge.ok and edge.kind != "upstream":
-                wait = 10_000_000 if edge.kind in ("timeout", "loss") else 1_000 + self.r.below(4_000)
-                self.span(span_id, comp.name, op_name, cursor, wait, True, _failure(dep.protocol, edge.kind))
+                wait = (
+                    10_000_000 if edge.kind in ("timeout", "loss") else 1_000 + self.r.below(4_000)
+                )
+                self.span(
+                    span_id,
+                    comp.name,
+                    op_name,
+                    cursor,
+                    wait,
+                    True,
+                    _failure(dep.protocol, edge.kind),
+                )
                 cursor += wait
                 failed = True
                 continue
             client = self.r.below(300) + 100
-            if target is not None and target.role in ("service", "frontend", "proxy", "flags") and dep.protocol in ("grpc", "thrift", "http"):
+            if (
+                target is not None
+                and target.role in ("service", "frontend", "proxy", "flags")
+                and dep.protocol in ("grpc", "thrift", "http")
+            ):
                 client_index = len(self.rows)
                 self.rows.append(("", "", "", "", "", 0, 0, False, ""))
                 client_id = self.r.hex(16)
-                took, child_failed = self.serve(target, client_id, op_name, cursor + client // 2, None, depth + 1)
+                took, child_failed = self.serve(
+                    target, client_id, op_name, cursor + client // 2, None, depth + 1
+                )
                 took += client
-                self.rows[client_index] = (self.trace_id, client_id, span_id, comp.name, op_name, cursor, took, child_failed, _response(dep.protocol, child_failed))
+                self.rows[client_index] = (
+                    self.trace_id,
+                    client_id,
+                    span_id,
+                    comp.name,
+                    op_name,
+                    cursor,
+                    took,
+                    child_failed,
+                    _response(dep.protocol, child_failed),
+                )
                 failed = failed or child_failed
                 cursor += took
             else:
                 took = int(edge.latency_ms * 1000 * (0.7 + 0.6 * self.r.random())) + client
                 bad = not edge.ok
-                self.span(span_id, comp.name, op_name, cursor, took, bad, _response(dep.protocol, bad))
+                self.span(
+                    span_id, comp.name, op_name, cursor, took, bad, _response(dep.protocol, bad)
+                )
                 failed = failed or bad
                 cursor += took
         duration = cursor - start + 50 + self.r.below(200)
         name = TRACER_NAMES.get(comp.name, comp.name)
-        self.rows[index] = (self.trace_id, span_id, parent, name, op, start, duration, failed, _response("http" if comp.role in ("frontend", "proxy") else "grpc", failed))
+        self.rows[index] = (
+            self.trace_id,
+            span_id,
+            parent,
+            name,
+            op,
+            start,
+            duration,
+            failed,
+            _response("http" if comp.role in ("frontend", "proxy") else "grpc", failed),
+        )
         return duration, failed
 
 
@@ -486,7 +559,11 @@ def _failure(protocol: str, kind: str) -> str:
     if protocol == "thrift":
         return "TTransportException"
     if protocol == "mongodb":
-        return {"auth": "AuthenticationFailed", "unauthorized": "Unauthorized", "tls": "HostUnreachable"}.get(kind, "HostUnreachable")
+        return {
+            "auth": "AuthenticationFailed",
+            "unauthorized": "Unauthorized",
+            "tls": "HostUnreachable",
+        }.get(kind, "HostUnreachable")
     return "DEADLINE_EXCEEDED" if kind in ("timeout", "loss") else "UNAVAILABLE"
 
 

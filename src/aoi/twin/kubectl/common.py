@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import json
+import re
 from typing import TYPE_CHECKING, Any
 
+import orjson
 import yaml
 
 from aoi.twin.core import CommandResult
@@ -101,9 +102,14 @@ def check_namespace(twin: Twin, namespace: str) -> None:
 
 
 # --- output -------------------------------------------------------------------------
+_LEADING = re.compile(r"^( +)", re.MULTILINE)
+
+
 def to_json(value: Any) -> str:
     """kubectl's JSON: 4-space indent, keys sorted (objects are unstructured maps)."""
-    return json.dumps(value, indent=4, sort_keys=True, ensure_ascii=False) + "\n"
+    # orjson (C) writes 2-space indents; doubling the leading spaces gives kubectl's 4.
+    text = orjson.dumps(value, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS).decode()
+    return _LEADING.sub(lambda m: m.group(1) * 2, text) + "\n"
 
 
 class _KubeDumper(yaml.SafeDumper):
