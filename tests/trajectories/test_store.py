@@ -208,3 +208,11 @@ def test_in_memory_store_works_within_one_process() -> None:
         attempt = run_attempt(store, run, TASKS[0], 0, 2)
         assert len(store.load(attempt).steps) == 2
         assert store.journal_mode() == "memory"
+
+
+def test_package_example_runs() -> None:
+    import doctest
+
+    import aoi.trajectories
+
+    assert doctest.testmod(aoi.trajectories).failed == 0

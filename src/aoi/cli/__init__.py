@@ -28,3 +28,4 @@ app.add_typer(gate.app, name="gate")
 def main() -> None:
     """Console entry point."""
     app()
+

@@ -48,12 +48,13 @@ from aoi.envs.jaeger import export_traces
 from aoi.envs.live_commands import prepare
 from aoi.envs.prometheus import export_metrics
 from aoi.envs.runner import TIMEOUT_EXIT, ProcessResult, ProcessRunner, subprocess_runner
-from aoi.envs.telemetry import TelemetryError, csv_table, new_folder, resolve_inside, tree
+from aoi.envs.telemetry import TelemetryError, fresh_folder, resolve_inside, tree
 from aoi.gate import REFUSED_EXIT, Policy, redact
+from aoi.twin import api as twin_api
 from aoi.twin.text import run_filter
 
 LIVE_PREFIX = "live/"
-NOT_FOUND = "Error: Your service/namespace does not exist. Use kubectl to check."
+NOT_FOUND = twin_api.NO_SERVICE
 # Pod labels that name a service, by application namespace (AIOpsLab's get_logs rule).
 POD_LABELS = {
     "test-hotel-reservation": "io.kompose.service",
@@ -294,9 +295,9 @@ class LiveClusterEnvironment(Environment):
             "exec_shell": self._exec_shell,
             "get_logs": self._get_logs,
             "get_metrics": self._get_metrics,
-            "read_metrics": self._read_csv,
+            "read_metrics": self._read_metrics,
             "get_traces": self._get_traces,
-            "read_traces": self._read_csv,
+            "read_traces": self._read_traces,
         }
 
     def _exec_shell(self, command: Any, timeout: Any = None) -> Observation:
@@ -350,7 +351,7 @@ class LiveClusterEnvironment(Environment):
             return Observation(
                 text=f"{NOT_FOUND}\n{detail}", exit_code=result.exit_code or 1, verdict="error"
             )
-        text = collapse_repeats(result.stdout)
+        text = twin_api.dedupe(result.stdout)
         if result.truncated:
             text += f"\n[output truncated: the log is longer than {self.max_output_bytes} bytes]"
         text, _ = redact(text, [["kubectl", "logs", pod, "-n", namespace]])
@@ -365,7 +366,8 @@ class LiveClusterEnvironment(Environment):
             return _not_configured(
                 "get_metrics", "Prometheus", "prometheus_url", "http://localhost:9090"
             )
-        folder = new_folder(self.run_dir / "metrics", namespace)
+        stamp = time.strftime("%Y%m%d_%H%M%S", time.gmtime())
+        folder = fresh_folder(self.run_dir / "metrics_output" / f"metric_{stamp}")
         try:
             files = export_metrics(
                 self.prometheus_url, namespace, _minutes(duration), folder, timeout=self.timeout_s
@@ -376,12 +378,16 @@ class LiveClusterEnvironment(Environment):
                 exit_code=1,
                 verdict="error",
             )
+        text = (
+            f"Metrics data exported to directory: {folder}\n\n"
+            f"Folder structure of exported metrics:\n{tree(folder)}"
+        )
         if not files:
-            return Observation(
-                text=f"No container metrics for namespace {namespace} in the last {duration} minutes "
-                f"(folder {folder} is empty); check that Prometheus scrapes the kubelets' cAdvisor."
+            text += (
+                f"(no container metrics for namespace {namespace} in the last {duration} minutes; "
+                "check that Prometheus scrapes the kubelets' cAdvisor)\n"
             )
-        return Observation(text=f"Metrics data exported to directory: {folder}\n{tree(folder)}")
+        return Observation(text=text)
 
     def _get_traces(self, namespace: Any, duration: Any = 5) -> Observation:
         namespace = str(namespace)
@@ -390,7 +396,9 @@ class LiveClusterEnvironment(Environment):
             return refused
         if not self.jaeger_url:
             return _not_configured("get_traces", "Jaeger", "jaeger_url", "http://localhost:16686")
-        path = new_folder(self.run_dir / "traces", namespace) / "traces.csv"
+        folder = self.run_dir / "trace_output"
+        folder.mkdir(parents=True, exist_ok=True)
+        path = fresh_folder(folder / f"traces_{int(time.time())}.csv")
         try:
             count = export_traces(
                 self.jaeger_url, namespace, _minutes(duration), path, timeout=self.timeout_s
@@ -404,19 +412,23 @@ class LiveClusterEnvironment(Environment):
         note = "" if count else " (no spans in that window: is traffic reaching the application?)"
         return Observation(text=f"Traces data exported to: {path}{note}")
 
-    def _read_csv(self, file_path: Any) -> Observation:
+    def _read_metrics(self, file_path: Any) -> Observation:
+        return self._read_csv(file_path, twin_api.read_metrics)
+
+    def _read_traces(self, file_path: Any) -> Observation:
+        return self._read_csv(file_path, twin_api.read_traces)
+
+    def _read_csv(self, file_path: Any, read: Callable[[str], str]) -> Observation:
+        # Only files this run exported: a path elsewhere could be the user's kubeconfig.
         path = resolve_inside(self.run_dir, str(file_path))
-        if path is None:
+        if path is None or path.suffix != ".csv":
             return Observation(
-                text=f"Error: {file_path} is outside this run's folder; pass a path that get_metrics or get_traces printed.",
+                text=f"Error: {file_path} is not a file this run exported; pass a path that "
+                "get_metrics or get_traces printed.",
                 exit_code=1,
                 verdict="error",
             )
-        if path.suffix != ".csv" or not path.is_file():
-            return Observation(
-                text=f"Error: no CSV file at {file_path}", exit_code=1, verdict="error"
-            )
-        text, _ = redact(csv_table(path))
+        text, _ = redact(read(str(path)))
         return Observation(text=text)
 
     # --- helpers ----------------------------------------------------------------------
@@ -511,22 +523,6 @@ class LiveClusterEnvironment(Environment):
         if self.task_type is None:
             raise EnvironmentStateError("call reset(task_id) before act() or evaluate()")
         return self.task_type
-
-
-def collapse_repeats(text: str) -> str:
-    """Log text with runs of identical lines collapsed to one line and a count."""
-    out: list[str] = []
-    lines = text.splitlines()
-    i = 0
-    while i < len(lines):
-        j = i
-        while j + 1 < len(lines) and lines[j + 1] == lines[i]:
-            j += 1
-        out.append(lines[i])
-        if j > i:
-            out.append(f"... (the line above repeated {j - i} more times)")
-        i = j + 1
-    return "\n".join(out) + ("\n" if text.endswith("\n") and out else "")
 
 
 @cache

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from aoi.gate import Policy, Role, VerdictKind, classify
 from aoi.gate.lexer import LexError, split_pipeline
+from aoi.twin import api as twin_api
 from aoi.twin.text import FILTERS
 
 # Global kubectl flags that take a value as the next token: skipped to find the verb.
@@ -83,11 +84,10 @@ HELM_IDENTITY_FLAGS = frozenset(
 )
 CONTEXT_FLAG = {"kubectl": "--context", "helm": "--kube-context"}
 
-EDIT_REFUSAL = "Error: Cannot use `kubectl edit`: it opens an interactive editor. Use `kubectl patch` or `kubectl apply` instead."
-PORT_FORWARD_REFUSAL = (
-    "Error: Cannot use `kubectl port-forward`: it is a blocking command that never returns."
-)
-LOGS_FOLLOW_REFUSAL = "Error: Cannot use `kubectl logs -f`: it never returns. Use `kubectl logs` (with --tail N or --since 5m) instead."
+# AIOpsLab's refusals, worded as the twin words them.
+EDIT_REFUSAL = twin_api.REFUSE_EDIT
+PORT_FORWARD_REFUSAL = twin_api.REFUSE_PORT_FORWARD
+LOGS_FOLLOW_REFUSAL = twin_api.REFUSE_KUBECTL_FOLLOW
 
 
 @dataclass(frozen=True, slots=True)

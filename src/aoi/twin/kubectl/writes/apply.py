@@ -32,7 +32,14 @@ if TYPE_CHECKING:
     from aoi.twin.core import Twin
 
 LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
-_CLIENT_DROPPED = ("resourceVersion", "uid", "creationTimestamp", "managedFields", "generation", "selfLink")
+_CLIENT_DROPPED = (
+    "resourceVersion",
+    "uid",
+    "creationTimestamp",
+    "managedFields",
+    "generation",
+    "selfLink",
+)
 
 
 def last_applied_text(obj: Obj) -> str:
@@ -70,7 +77,6 @@ def check_target(twin: Twin, manifest: Manifest, parsed: Parsed) -> str | None:
     ns = target_namespace(manifest, flag_ns, "namespace" in parsed.flags)
     if not manifest.obj["metadata"].get("name"):
         info = manifest.info
-        group, _, version = info.api_version.rpartition("/")
         raise KubectlError(
             "error: error when retrieving current configuration of:\n"
             f'Resource: "{info.api_version}, Resource={info.plural}", GroupVersionKind: '
@@ -81,7 +87,9 @@ def check_target(twin: Twin, manifest: Manifest, parsed: Parsed) -> str | None:
     return ns
 
 
-def create_object(twin: Twin, obj: Obj, info: ResourceInfo, source: str | None = None, *, dry: str = "") -> Obj:
+def create_object(
+    twin: Twin, obj: Obj, info: ResourceInfo, source: str | None = None, *, dry: str = ""
+) -> Obj:
     """Create `obj` as the API server does (defaults, validation, companions); raises kubectl's errors."""
     meta = obj["metadata"]
     name = meta["name"]
@@ -93,7 +101,8 @@ def create_object(twin: Twin, obj: Obj, info: ResourceInfo, source: str | None =
         raise KubectlError(
             f'Error from server (AlreadyExists): {when}{resource_name(info)} "{name}" already exists'
         )
-    if ns is not None and twin.store.get("Namespace", None, ns).get("status", {}).get("phase") == "Terminating":  # type: ignore[union-attr]
+    namespace = twin.store.get("Namespace", None, ns) if ns is not None else None
+    if namespace is not None and namespace.get("status", {}).get("phase") == "Terminating":
         raise KubectlError(
             f'Error from server (Forbidden): {when}{resource_name(info)} "{name}" is forbidden: '
             f"unable to create new content in namespace {ns} because it is being terminated"
@@ -120,7 +129,9 @@ def apply(twin: Twin, parsed: Parsed, stdin: str) -> CommandResult:
     if parsed.get_bool("prune"):
         raise KubectlError("error: kubectl apply --prune is not supported by the twin")
     if parsed.get_str("kustomize"):
-        raise KubectlError("error: kustomize is not supported by the twin; apply the built manifests with -f")
+        raise KubectlError(
+            "error: kustomize is not supported by the twin; apply the built manifests with -f"
+        )
     if not parsed.get_list("filename"):
         raise KubectlError("error: must specify one of -f and -k")
     if parsed.args:
@@ -224,7 +235,9 @@ def replace(twin: Twin, parsed: Parsed, stdin: str) -> CommandResult:
                     delete_object(twin, live)
                     settle(twin)
                 deleted.append(f'{info.qualified} "{name}" deleted\n')
-                done.append((create_object(twin, manifest.obj, info, manifest.source, dry=dry), "replaced"))
+                done.append(
+                    (create_object(twin, manifest.obj, info, manifest.source, dry=dry), "replaced")
+                )
                 continue
             new = _clean(manifest.obj)
             keep_server_fields(live, new)

@@ -17,7 +17,15 @@ if TYPE_CHECKING:
 
 WORKLOADS = ("Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "Job")
 # Kinds whose status only controllers write (the status subresource): user writes keep it.
-STATUS_OWNED = (*WORKLOADS, "Pod", "Service", "Node", "Namespace", "PersistentVolume", "PersistentVolumeClaim")
+STATUS_OWNED = (
+    *WORKLOADS,
+    "Pod",
+    "Service",
+    "Node",
+    "Namespace",
+    "PersistentVolume",
+    "PersistentVolumeClaim",
+)
 _SERVER_META = ("uid", "creationTimestamp", "resourceVersion", "generation", "managedFields")
 
 
@@ -32,7 +40,9 @@ def dry_run(parsed: Parsed) -> str:
         return "client"
     if value == "false":
         return ""
-    raise KubectlError(f'error: Invalid dry-run value ({value}). Must be "none", "server", or "client".')
+    raise KubectlError(
+        f'error: Invalid dry-run value ({value}). Must be "none", "server", or "client".'
+    )
 
 
 def suffix(dry: str) -> str:

@@ -64,10 +64,9 @@ def _sync_volume(twin: Twin, pv: Obj, claims: dict[tuple[str, str], Obj], now: s
         return
     claim = claims.get((ref.get("namespace", ""), ref.get("name", "")))
     if claim is not None and (not ref.get("uid") or ref["uid"] == claim["metadata"]["uid"]):
-        if phase in ("Available", "Pending", None) and not ref.get("uid"):
+        if not ref.get("uid") and phase != "Available":
             # pre-bound to a claim by name: the claim binds in _bind
-            if phase != "Available":
-                _set_phase(twin, pv, "Available", now)
+            _set_phase(twin, pv, "Available", now)
         return
     if ref.get("uid") is None:
         # pre-bound by name to a claim that does not exist yet
@@ -171,9 +170,11 @@ def _finish_deletions(twin: Twin) -> None:
     for pv in store.list("PersistentVolume"):
         if not pv["metadata"].get("deletionTimestamp"):
             continue
-        ref = pv["spec"].get("claimRef") or {}
-        claim = store.get("PersistentVolumeClaim", ref.get("namespace"), ref.get("name", ""))
-        if pv.get("status", {}).get("phase") != "Bound" or claim is None:
+        claim_ref = pv["spec"].get("claimRef") or {}
+        holder = store.get(
+            "PersistentVolumeClaim", claim_ref.get("namespace"), claim_ref.get("name", "")
+        )
+        if pv.get("status", {}).get("phase") != "Bound" or holder is None:
             store.delete("PersistentVolume", None, pv["metadata"]["name"])
 
 

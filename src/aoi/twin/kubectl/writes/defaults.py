@@ -29,7 +29,9 @@ def apply_defaults(twin: Twin, obj: Obj, *, creating: bool) -> Obj:
     """Fill what the API server fills for `obj` (in place); returns it."""
     kind = obj["kind"]
     spec = obj.get("spec")
-    if kind in ("Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "Job") and isinstance(spec, dict):
+    if kind in ("Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "Job") and isinstance(
+        spec, dict
+    ):
         _workload(obj, spec, creating=creating)
     elif kind == "Pod" and isinstance(spec, dict):
         _default_pod_spec(spec)
@@ -85,7 +87,8 @@ def _workload(obj: Obj, spec: dict[str, Any], *, creating: bool) -> None:
             obj.setdefault("status", {})
     elif kind == "StatefulSet":
         spec.setdefault(
-            "persistentVolumeClaimRetentionPolicy", {"whenDeleted": "Retain", "whenScaled": "Retain"}
+            "persistentVolumeClaimRetentionPolicy",
+            {"whenDeleted": "Retain", "whenScaled": "Retain"},
         )
         spec.setdefault("podManagementPolicy", "OrderedReady")
         spec.setdefault("revisionHistoryLimit", 10)

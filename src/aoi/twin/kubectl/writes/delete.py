@@ -102,7 +102,9 @@ def delete_object(twin: Twin, obj: Obj, *, cascade: str = "background") -> None:
     for dependent in _dependents(twin, obj):
         if cascade == "orphan":
             refs = [
-                r for r in dependent["metadata"].get("ownerReferences", []) if r.get("uid") != meta["uid"]
+                r
+                for r in dependent["metadata"].get("ownerReferences", [])
+                if r.get("uid") != meta["uid"]
             ]
             if refs:
                 dependent["metadata"]["ownerReferences"] = refs

@@ -84,7 +84,9 @@ def _add(doc: Any, path: str, value: Any, op: str = "add") -> Any:
         except JsonPatchError as exc:
             raise JsonPatchError(f"error in {op} for path: '{path}': {exc}") from None
     else:
-        raise JsonPatchError(f'{op} operation does not apply: doc is missing path: "{path}": missing value')
+        raise JsonPatchError(
+            f'{op} operation does not apply: doc is missing path: "{path}": missing value'
+        )
     return doc
 
 
@@ -104,7 +106,9 @@ def _remove(doc: Any, path: str, op: str = "remove") -> tuple[Any, Any]:
         except JsonPatchError as exc:
             raise JsonPatchError(f"error in {op} for path: '{path}': {exc}") from None
         return doc, parent.pop(index)
-    raise JsonPatchError(f'{op} operation does not apply: doc is missing path: "{path}": missing value')
+    raise JsonPatchError(
+        f'{op} operation does not apply: doc is missing path: "{path}": missing value'
+    )
 
 
 def _replace(doc: Any, path: str, value: Any) -> Any:
@@ -122,19 +126,29 @@ def _replace(doc: Any, path: str, value: Any) -> Any:
         except JsonPatchError as exc:
             raise JsonPatchError(f"error in replace for path: '{path}': {exc}") from None
         return doc
-    raise JsonPatchError(f"replace operation does not apply: doc is missing path: {path}: missing value")
+    raise JsonPatchError(
+        f"replace operation does not apply: doc is missing path: {path}: missing value"
+    )
 
 
 def decode(patch: Any) -> list[dict[str, Any]]:
     """The operations of a decoded JSON Patch document; raises JsonPatchFormatError."""
     if isinstance(patch, dict):
-        raise JsonPatchFormatError("json: cannot unmarshal object into Go value of type jsonpatch.Patch")
+        raise JsonPatchFormatError(
+            "json: cannot unmarshal object into Go value of type jsonpatch.Patch"
+        )
     if not isinstance(patch, list):
-        kind = {str: "string", bool: "bool", int: "number", float: "number"}.get(type(patch), "value")
-        raise JsonPatchFormatError(f"json: cannot unmarshal {kind} into Go value of type jsonpatch.Patch")
+        kind = {str: "string", bool: "bool", int: "number", float: "number"}.get(
+            type(patch), "value"
+        )
+        raise JsonPatchFormatError(
+            f"json: cannot unmarshal {kind} into Go value of type jsonpatch.Patch"
+        )
     for op in patch:
         if not isinstance(op, dict):
-            kind = "array" if isinstance(op, list) else "string" if isinstance(op, str) else "number"
+            kind = (
+                "array" if isinstance(op, list) else "string" if isinstance(op, str) else "number"
+            )
             raise JsonPatchFormatError(
                 f"json: cannot unmarshal {kind} into Go value of type jsonpatch.Operation"
             )
@@ -161,7 +175,7 @@ def apply_json_patch(doc: Any, operations: list[dict[str, Any]]) -> Any:
             doc = _replace(doc, path, op["value"])
         elif kind == "test":
             found, value = _get(doc, path)
-            if not found and op["value"] is not None or found and value != op["value"]:
+            if (not found and op["value"] is not None) or (found and value != op["value"]):
                 raise JsonPatchError(f"testing value {path} failed: test failed")
         else:
             source = op.get("from")

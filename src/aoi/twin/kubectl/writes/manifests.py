@@ -57,8 +57,10 @@ def read_sources(parsed: Parsed, stdin: str) -> list[tuple[str, str]]:
 def _read(path: Path) -> str:
     try:
         return path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
+    except OSError as exc:
         raise KubectlError(f"error: open {path}: {exc.strerror or exc}") from None
+    except UnicodeDecodeError as exc:
+        raise KubectlError(f"error: open {path}: {exc}") from None
 
 
 def load(parsed: Parsed, stdin: str, *, validate: bool = True) -> list[Manifest]:
@@ -123,7 +125,7 @@ def _mapping(obj: Any, source: str, validate: bool) -> ResourceInfo:
             if not isinstance(obj["metadata"], dict):
                 obj["metadata"] = {}
             return info
-    meta = obj.get("metadata") if isinstance(obj.get("metadata"), dict) else {}
+    meta = obj["metadata"] if isinstance(obj.get("metadata"), dict) else {}
     raise KubectlError(
         f'error: resource mapping not found for name: "{meta.get("name", "")}" namespace: '
         f'"{meta.get("namespace", "")}" from "{source}": no matches for kind "{kind}" in version '
@@ -140,7 +142,7 @@ def target_namespace(manifest: Manifest, flag_ns: str, explicit: bool) -> str | 
     if own and explicit and own != flag_ns:
         raise KubectlError(
             f'error: the namespace from the provided object "{own}" does not match the namespace '
-            f'"{flag_ns}". You must pass \'--namespace={own}\' to perform this operation.'
+            f"\"{flag_ns}\". You must pass '--namespace={own}' to perform this operation."
         )
     ns = own or flag_ns
     manifest.obj["metadata"]["namespace"] = ns

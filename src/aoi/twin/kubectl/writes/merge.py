@@ -86,8 +86,9 @@ def _merge_map(original: dict[str, Any], patch: dict[str, Any], type_name: str |
     for key, order in orders.items():
         if isinstance(result.get(key), list):
             spec = schema.get(key)
-            original_list = original.get(key) if isinstance(original.get(key), list) else []
-            result[key] = _normalize(result[key], order, original_list, spec.merge_key)
+            before = original.get(key)
+            server = before if isinstance(before, list) else []
+            result[key] = _normalize(result[key], order, server, spec.merge_key)
     return result
 
 
@@ -144,7 +145,9 @@ def _freeze(value: Any) -> Any:
     return value
 
 
-def _normalize(merged: list[Any], order: list[Any], server: list[Any], key: str | None) -> list[Any]:
+def _normalize(
+    merged: list[Any], order: list[Any], server: list[Any], key: str | None
+) -> list[Any]:
     """apimachinery's normalizeElementOrder: patch items by `order`, server-only items by `server`."""
     order_ids = [_identity(i, key) for i in order]
     server_ids = [_identity(i, key) for i in server]
@@ -152,9 +155,11 @@ def _normalize(merged: list[Any], order: list[Any], server: list[Any], key: str 
     server_only = [m for m in merged if _identity(m, key) not in order_ids]
     in_patch.sort(key=lambda m: order_ids.index(_identity(m, key)))
     server_only.sort(
-        key=lambda m: server_ids.index(_identity(m, key))
-        if _identity(m, key) in server_ids
-        else len(server_ids)
+        key=lambda m: (
+            server_ids.index(_identity(m, key))
+            if _identity(m, key) in server_ids
+            else len(server_ids)
+        )
     )
 
     def position(item: Any) -> int:
@@ -253,9 +258,7 @@ def _three_map(
                 retain=spec.retain_keys,
             )
         elif isinstance(want, list) and isinstance(have, list) and spec.merge_key:
-            result[key] = _three_list(
-                before if isinstance(before, list) else [], want, have, spec
-            )
+            result[key] = _three_list(before if isinstance(before, list) else [], want, have, spec)
         elif isinstance(want, list) and isinstance(have, list) and spec.merge_primitives:
             dropped = [i for i in (before if isinstance(before, list) else []) if i not in want]
             kept = [i for i in have if i not in dropped]
@@ -289,7 +292,11 @@ def _three_list(
             (o for o in original if isinstance(o, dict) and _freeze(o.get(key)) == ident), {}
         )
         at = next(
-            (n for n, m in enumerate(merged) if isinstance(m, dict) and _freeze(m.get(key)) == ident),
+            (
+                n
+                for n, m in enumerate(merged)
+                if isinstance(m, dict) and _freeze(m.get(key)) == ident
+            ),
             None,
         )
         if at is None:

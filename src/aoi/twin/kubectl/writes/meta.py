@@ -36,7 +36,9 @@ def _split(args: list[str], noun: str) -> tuple[list[str], list[str]]:
         if is_change:
             changes.append(arg)
         elif changes:
-            raise KubectlError(f"error: all resources must be specified before {noun} changes: {arg}")
+            raise KubectlError(
+                f"error: all resources must be specified before {noun} changes: {arg}"
+            )
         else:
             resources.append(arg)
     return resources, changes

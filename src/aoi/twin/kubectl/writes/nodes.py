@@ -24,7 +24,9 @@ EFFECTS = ("NoSchedule", "PreferNoSchedule", "NoExecute")
 def _nodes(twin: Twin, parsed: Parsed, names: list[str], use: str) -> list[Obj]:
     selector = parsed.get_str("selector")
     if not names and selector is None and not parsed.get_bool("all"):
-        raise KubectlError(f"error: USAGE: {use} [flags]\nSee 'kubectl {use.split()[0]} -h' for help and examples")
+        raise KubectlError(
+            f"error: USAGE: {use} [flags]\nSee 'kubectl {use.split()[0]} -h' for help and examples"
+        )
     out: list[Obj] = []
     for name in names:
         node = twin.store.get("Node", None, name)
@@ -46,7 +48,9 @@ def _node_names(args: list[str]) -> list[str]:
         kind, slash, name = arg.partition("/")
         if slash:
             if resolve_type(kind).kind != "Node":
-                raise KubectlError(f"error: invalid resource type {kind}, only node types are supported")
+                raise KubectlError(
+                    f"error: invalid resource type {kind}, only node types are supported"
+                )
             names.append(name)
         else:
             names.append(arg)
@@ -84,7 +88,11 @@ def set_schedulable(twin: Twin, node: Obj, *, unschedulable: bool, dry: str = ""
             new["spec"]["unschedulable"] = True
             # the node lifecycle controller's taint for cordoned nodes
             taints.append(
-                {"effect": "NoSchedule", "key": UNSCHEDULABLE_TAINT, "timeAdded": rfc3339(twin.clock.now())}
+                {
+                    "effect": "NoSchedule",
+                    "key": UNSCHEDULABLE_TAINT,
+                    "timeAdded": rfc3339(twin.clock.now()),
+                }
             )
         else:
             new["spec"].pop("unschedulable", None)
@@ -108,7 +116,9 @@ def drain(twin: Twin, parsed: Parsed, stdin: str) -> CommandResult:
         evict, ignored, problems = _drain_plan(twin, parsed, name)
         if problems:
             joined = problems[0] if len(problems) == 1 else "[" + ", ".join(problems) + "]"
-            err.append(f'error: unable to drain node "{name}" due to error: {joined}, continuing command...\n')
+            err.append(
+                f'error: unable to drain node "{name}" due to error: {joined}, continuing command...\n'
+            )
             pending.append(name)
             err.extend(["There are pending nodes to be drained:\n", f" {name}\n"])
             err.extend(p + "\n" for p in problems)
@@ -150,7 +160,9 @@ def _drain_plan(twin: Twin, parsed: Parsed, node: str) -> tuple[list[Obj], list[
             continue
         ident = f"{pod['metadata']['namespace']}/{pod['metadata']['name']}"
         owner = _owner_kind(pod)
-        if owner == "Node" or "kubernetes.io/config.mirror" in pod["metadata"].get("annotations", {}):
+        if owner == "Node" or "kubernetes.io/config.mirror" in pod["metadata"].get(
+            "annotations", {}
+        ):
             continue  # mirror pods of static pods are not evicted
         finished = pod.get("status", {}).get("phase") in ("Succeeded", "Failed")
         if owner == "DaemonSet":
@@ -159,19 +171,21 @@ def _drain_plan(twin: Twin, parsed: Parsed, node: str) -> tuple[list[Obj], list[
         if owner is None and not finished and not parsed.get_bool("force"):
             orphans.append(ident)
             continue
-        if any("emptyDir" in v for v in pod["spec"].get("volumes", [])) and not finished:
-            if not parsed.get_bool("delete-emptydir-data"):
-                local.append(ident)
-                continue
+        uses_empty_dir = any("emptyDir" in v for v in pod["spec"].get("volumes", []))
+        if uses_empty_dir and not finished and not parsed.get_bool("delete-emptydir-data"):
+            local.append(ident)
+            continue
         evict.append(pod)
     problems = []
     if daemons and not parsed.get_bool("ignore-daemonsets"):
         problems.append(
-            "cannot delete DaemonSet-managed Pods (use --ignore-daemonsets to ignore): " + ", ".join(daemons)
+            "cannot delete DaemonSet-managed Pods (use --ignore-daemonsets to ignore): "
+            + ", ".join(daemons)
         )
     if orphans:
         problems.append(
-            "cannot delete Pods that declare no controller (use --force to override): " + ", ".join(orphans)
+            "cannot delete Pods that declare no controller (use --force to override): "
+            + ", ".join(orphans)
         )
     if local:
         problems.append(
@@ -193,7 +207,7 @@ def _parse_taints(specs: list[str]) -> tuple[list[dict[str, Any]], list[dict[str
         if effect and effect not in EFFECTS:
             raise KubectlError(f"error: invalid taint effect: {effect}, unsupported taint effect")
         if not key:
-            raise KubectlError(f'error: invalid taint spec: {spec}, the key is required')
+            raise KubectlError(f"error: invalid taint spec: {spec}, the key is required")
         if not remove and not colon:
             raise KubectlError(f"error: invalid taint spec: {spec}")
         taint: dict[str, Any] = {"key": key}
@@ -208,7 +222,9 @@ def _parse_taints(specs: list[str]) -> tuple[list[dict[str, Any]], list[dict[str
 def taint(twin: Twin, parsed: Parsed, stdin: str) -> CommandResult:
     args = list(parsed.args)
     if not args:
-        raise KubectlError("error: USAGE: taint NODE NAME KEY_1=VAL_1:TAINT_EFFECT_1 ... KEY_N=VAL_N:TAINT_EFFECT_N [options]\nSee 'kubectl taint -h' for help and examples")
+        raise KubectlError(
+            "error: USAGE: taint NODE NAME KEY_1=VAL_1:TAINT_EFFECT_1 ... KEY_N=VAL_N:TAINT_EFFECT_N [options]\nSee 'kubectl taint -h' for help and examples"
+        )
     first, slash, rest = args[0].partition("/")
     if resolve_type(first).kind != "Node":
         raise KubectlError(f"error: invalid resource type {first}, only node types are supported")
@@ -216,7 +232,8 @@ def taint(twin: Twin, parsed: Parsed, stdin: str) -> CommandResult:
         names, specs = [rest], args[1:]
     else:
         specs_start = next(
-            (i for i, a in enumerate(args[1:], 1) if ":" in a or "=" in a or a.endswith("-")), len(args)
+            (i for i, a in enumerate(args[1:], 1) if ":" in a or "=" in a or a.endswith("-")),
+            len(args),
         )
         names, specs = args[1:specs_start], args[specs_start:]
     if not specs:
@@ -225,14 +242,23 @@ def taint(twin: Twin, parsed: Parsed, stdin: str) -> CommandResult:
     overwrite = parsed.get_bool("overwrite")
     dry = dry_run(parsed)
     done: list[tuple[Obj, str]] = []
-    for node in _nodes(twin, parsed, names, "taint NODE NAME KEY_1=VAL_1:TAINT_EFFECT_1 ... KEY_N=VAL_N:TAINT_EFFECT_N"):
+    for node in _nodes(
+        twin,
+        parsed,
+        names,
+        "taint NODE NAME KEY_1=VAL_1:TAINT_EFFECT_1 ... KEY_N=VAL_N:TAINT_EFFECT_N",
+    ):
         new = copy.deepcopy(node)
         taints = list(new["spec"].get("taints", []))
         word = "tainted"
         for t in removing:
             kept = [
-                x for x in taints
-                if not (x.get("key") == t["key"] and ("effect" not in t or x.get("effect") == t["effect"]))
+                x
+                for x in taints
+                if not (
+                    x.get("key") == t["key"]
+                    and ("effect" not in t or x.get("effect") == t["effect"])
+                )
             ]
             if len(kept) == len(taints):
                 shown = t["key"] + (f":{t['effect']}" if "effect" in t else "")
@@ -240,7 +266,9 @@ def taint(twin: Twin, parsed: Parsed, stdin: str) -> CommandResult:
             taints = kept
             word = "untainted"
         for t in adding:
-            same = [x for x in taints if x.get("key") == t["key"] and x.get("effect") == t.get("effect")]
+            same = [
+                x for x in taints if x.get("key") == t["key"] and x.get("effect") == t.get("effect")
+            ]
             if same and not overwrite:
                 raise KubectlError(
                     f"error: node {node['metadata']['name']} already has {t['key']} taint(s) with same "

@@ -56,7 +56,9 @@ def patch(twin: Twin, parsed: Parsed, stdin: str) -> CommandResult:
                 f"error: unable to read patch file: open {patch_file}: no such file or directory"
             ) from None
     if not text:
-        raise KubectlError("error: must specify --patch or --patch-file containing the contents of the patch")
+        raise KubectlError(
+            "error: must specify --patch or --patch-file containing the contents of the patch"
+        )
     body = to_json_text(text)
     dry = dry_run(parsed)
     if local:

@@ -14,7 +14,9 @@ def yaml_error(exc: yaml.YAMLError) -> str:
     """A PyYAML error in go-yaml's words: `yaml: line N: <problem>`."""
     mark = getattr(exc, "problem_mark", None)
     problem = getattr(exc, "problem", None) or str(exc)
-    problem = problem.replace("expected ',' or ']', but got", "did not find expected ',' or ']'; got")
+    problem = problem.replace(
+        "expected ',' or ']', but got", "did not find expected ',' or ']'; got"
+    )
     if mark is not None:
         return f"yaml: line {mark.line + 1}: {problem}"
     return f"yaml: {problem}"
@@ -50,7 +52,9 @@ def go_json_error(text: str, exc: json.JSONDecodeError) -> str:
     if msg.startswith("Expecting property name"):
         where = "looking for beginning of object key string"
     elif msg == "Expecting ',' delimiter":
-        where = "after object key:value pair" if _inside(text, pos) == "{" else "after array element"
+        where = (
+            "after object key:value pair" if _inside(text, pos) == "{" else "after array element"
+        )
     elif msg == "Expecting ':' delimiter":
         where = "after object key"
     elif msg == "Extra data":

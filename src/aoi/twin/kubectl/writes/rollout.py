@@ -14,7 +14,15 @@ from aoi.twin.kubectl.describe.writer import Writer
 from aoi.twin.kubectl.flags import Parsed
 from aoi.twin.kubectl.printers import tabwrite
 from aoi.twin.kubectl.resources import ResourceInfo
-from aoi.twin.kubectl.writes.base import commit, dry_run, ref, report, resource_name, settle, targets
+from aoi.twin.kubectl.writes.base import (
+    commit,
+    dry_run,
+    ref,
+    report,
+    resource_name,
+    settle,
+    targets,
+)
 from aoi.twin.store import Obj
 
 if TYPE_CHECKING:
@@ -103,7 +111,8 @@ def _status(twin: Twin, parsed: Parsed, info: ResourceInfo, obj: Obj) -> str:
             raise KubectlError("".join(lines) + "error: timed out waiting for the condition")
         if info.kind == "Deployment" and waited >= deadline:
             raise KubectlError(
-                "".join(lines) + f'error: deployment "{obj["metadata"]["name"]}" exceeded its progress deadline'
+                "".join(lines)
+                + f'error: deployment "{obj["metadata"]["name"]}" exceeded its progress deadline'
             )
         twin.tick(STEP_SECONDS)
         waited += STEP_SECONDS
@@ -277,7 +286,9 @@ def _revision_set(twin: Twin, dep: Obj, to_revision: int) -> Obj:
     if to_revision:
         raise KubectlError(f"error: unable to find specified revision {to_revision} in history")
     if previous is None:
-        raise KubectlError(f'error: no rollout history found for deployment "{dep["metadata"]["name"]}"')
+        raise KubectlError(
+            f'error: no rollout history found for deployment "{dep["metadata"]["name"]}"'
+        )
     return previous[1]
 
 
@@ -286,7 +297,8 @@ def _promote(twin: Twin, dep: Obj, target: Obj) -> None:
     the newest revision and takes every replica; the others scale to zero."""
     sets = replica_sets(twin, dep)
     newest = max(
-        (int(rs["metadata"].get("annotations", {}).get(REVISION, "0") or 0) for rs in sets), default=0
+        (int(rs["metadata"].get("annotations", {}).get(REVISION, "0") or 0) for rs in sets),
+        default=0,
     )
     revision = str(newest + 1)
     target["metadata"].setdefault("annotations", {})[REVISION] = revision
@@ -342,9 +354,13 @@ def _set_paused(twin: Twin, parsed: Parsed, info: ResourceInfo, obj: Obj, *, pau
     name = obj["metadata"]["name"]
     word = "paused" if paused else "resumed"
     if info.kind != "Deployment":
-        raise KubectlError(f'error: {resource_name(info)} "{name}" {"pausing" if paused else "resuming"} is not supported')
+        raise KubectlError(
+            f'error: {resource_name(info)} "{name}" {"pausing" if paused else "resuming"} is not supported'
+        )
     if bool(obj["spec"].get("paused")) == paused:
-        raise KubectlError(f'error: {resource_name(info)} "{name}" is {"already paused" if paused else "not paused"}')
+        raise KubectlError(
+            f'error: {resource_name(info)} "{name}" is {"already paused" if paused else "not paused"}'
+        )
     new = copy.deepcopy(obj)
     if paused:
         new["spec"]["paused"] = True

@@ -29,8 +29,8 @@ def scale(twin: Twin, parsed: Parsed, stdin: str) -> CommandResult:
     dry = dry_run(parsed)
     found = targets(twin, parsed, stdin, verb="scale")
     if not found:
-        ns = parsed.get_str("namespace") or "default"
-        return CommandResult("", f"No resources found in {ns} namespace.\n")
+        scope = parsed.get_str("namespace") or "default"
+        return CommandResult("", f"No resources found in {scope} namespace.\n")
     done: list[tuple[Obj, str]] = []
     errors: list[str] = []
     for info, ns, name in found:

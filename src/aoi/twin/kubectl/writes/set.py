@@ -61,14 +61,14 @@ def set_(twin: Twin, parsed: Parsed, stdin: str) -> CommandResult:
 def pod_spec(info: ResourceInfo, obj: Obj) -> dict[str, Any]:
     """The pod spec a workload's pods come from (the pod's own spec for a pod)."""
     if obj["kind"] == "Pod":
-        return obj["spec"]  # type: ignore[no-any-return]
+        return obj["spec"]
     template = (obj.get("spec") or {}).get("template")
     if not isinstance(template, dict) or not isinstance(template.get("spec"), dict):
         raise KubectlError(
             f"error: {resource_name(info)}/{obj['metadata']['name']} the object is not a pod or "
             f"does not have a pod template: *v1.{obj['kind']}"
         )
-    return template["spec"]  # type: ignore[no-any-return]
+    return template["spec"]
 
 
 def _run(
@@ -225,12 +225,18 @@ def _env_list(
                     ref = var.get("valueFrom", {})
                     if "configMapKeyRef" in ref:
                         r = ref["configMapKeyRef"]
-                        out.append(f"# {var['name']} from configmap {r.get('name')}, key {r.get('key')}\n")
+                        out.append(
+                            f"# {var['name']} from configmap {r.get('name')}, key {r.get('key')}\n"
+                        )
                     elif "secretKeyRef" in ref:
                         r = ref["secretKeyRef"]
-                        out.append(f"# {var['name']} from secret {r.get('name')}, key {r.get('key')}\n")
+                        out.append(
+                            f"# {var['name']} from secret {r.get('name')}, key {r.get('key')}\n"
+                        )
                     elif "fieldRef" in ref:
-                        out.append(f"# {var['name']} from field path {ref['fieldRef'].get('fieldPath')}\n")
+                        out.append(
+                            f"# {var['name']} from field path {ref['fieldRef'].get('fieldPath')}\n"
+                        )
                     else:
                         out.append(f"{var['name']}=\n")
     return CommandResult("".join(out))
@@ -244,7 +250,9 @@ def _quantities(text: str | None) -> dict[str, str]:
     for part in text.split(","):
         key, eq, value = part.partition("=")
         if not eq or not key:
-            raise KubectlError(f'error: invalid argument "{part}": must be in the form resource=quantity')
+            raise KubectlError(
+                f'error: invalid argument "{part}": must be in the form resource=quantity'
+            )
         parsed = Quantity.parse(value)
         if parsed.value == 0 and value.strip() not in ("0", "0m"):
             raise KubectlError(_QUANTITY_ERROR)

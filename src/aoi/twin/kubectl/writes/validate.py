@@ -83,7 +83,12 @@ def _decode(obj: Obj) -> None:
             for p in c.get("ports") or []:
                 if isinstance(p, dict):
                     problems.append(
-                        ("ContainerPort", f"{prefix}.containers.ports.containerPort", p.get("containerPort"), "int32")
+                        (
+                            "ContainerPort",
+                            f"{prefix}.containers.ports.containerPort",
+                            p.get("containerPort"),
+                            "int32",
+                        )
                     )
             for key in ("limits", "requests"):
                 values = (c.get("resources") or {}).get(key) or {}
@@ -173,7 +178,9 @@ def _service(spec: dict[str, Any]) -> list[str]:
         protocol = port.get("protocol", "TCP")
         if protocol not in _PROTOCOLS:
             supported = ", ".join(f'"{p}"' for p in _PROTOCOLS)
-            errors.append(f'{path}.protocol: Unsupported value: "{protocol}": supported values: {supported}')
+            errors.append(
+                f'{path}.protocol: Unsupported value: "{protocol}": supported values: {supported}'
+            )
         target = port.get("targetPort")
         if isinstance(target, str):
             errors += _iana(f"{path}.targetPort", target)
@@ -192,7 +199,9 @@ def _workload(kind: str, spec: dict[str, Any], old: Obj | None) -> list[str]:
     errors: list[str] = []
     replicas = spec.get("replicas")
     if isinstance(replicas, int) and replicas < 0:
-        errors.append(f"spec.replicas: Invalid value: {replicas}: must be greater than or equal to 0")
+        errors.append(
+            f"spec.replicas: Invalid value: {replicas}: must be greater than or equal to 0"
+        )
     template = spec.get("template")
     selector = spec.get("selector")
     if kind != "Job":
@@ -211,7 +220,9 @@ def _workload(kind: str, spec: dict[str, Any], old: Obj | None) -> list[str]:
         if old is not None and isinstance(selector, dict):
             before = old.get("spec", {}).get("selector")
             if before is not None and before != selector:
-                errors.append(f"spec.selector: Invalid value: {_go_selector(selector)}: field is immutable")
+                errors.append(
+                    f"spec.selector: Invalid value: {_go_selector(selector)}: field is immutable"
+                )
     if not isinstance(template, dict):
         errors.append("spec.template.spec.containers: Required value")
         return errors
@@ -263,7 +274,9 @@ def _pod_spec(spec: dict[str, Any], prefix: str, restart: tuple[str, ...] | None
     policy = spec.get("restartPolicy", "Always")
     if restart is not None and policy not in restart:
         supported = ", ".join(f'"{r}"' for r in restart)
-        errors.append(f'{prefix}.restartPolicy: Unsupported value: "{policy}": supported values: {supported}')
+        errors.append(
+            f'{prefix}.restartPolicy: Unsupported value: "{policy}": supported values: {supported}'
+        )
     return errors
 
 
@@ -272,12 +285,11 @@ def _resources(path: str, resources: dict[str, Any]) -> list[str]:
     requests = resources.get("requests") or {}
     errors = []
     for key, value in requests.items():
-        if key in limits:
-            if Quantity.parse(value).value > Quantity.parse(limits[key]).value:
-                errors.append(
-                    f'{path}.resources.requests: Invalid value: "{value}": must be less than '
-                    f"or equal to {key} limit of {limits[key]}"
-                )
+        if key in limits and Quantity.parse(value).value > Quantity.parse(limits[key]).value:
+            errors.append(
+                f'{path}.resources.requests: Invalid value: "{value}": must be less than '
+                f"or equal to {key} limit of {limits[key]}"
+            )
     return errors
 
 
@@ -308,7 +320,7 @@ def _pod_update(old: Obj, new: Obj) -> list[str]:
 def _metadata(obj: Obj) -> list[str]:
     errors: list[str] = []
     labels = obj["metadata"].get("labels") or {}
-    for key, value in labels.items():
+    for value in labels.values():
         if not isinstance(value, str):
             continue
         problem = label_value_problem(value)

@@ -1,0 +1,5 @@
+"""python -m aoi.cli"""
+
+from aoi.cli import main
+
+main()
