@@ -132,3 +132,16 @@ def test_writer_killed_at_any_moment_loses_at_most_one_step(tmp_path: Path, dela
         assert store.finished_attempts(run) == set(work)
         assert len(store.query_outcomes(run_id=run)) == len(work)
         assert store.count_steps() == len(work) * N_STEPS
+
+
+def test_store_inherited_by_a_forked_child_reconnects(tmp_path: Path) -> None:
+    with TrajectoryStore(f"sqlite:///{tmp_path}/aoi.db") as store:
+        run = store.create_run()
+        store.runs()  # leaves a pooled connection for the child to inherit
+        fork = multiprocessing.get_context("fork")
+        proc = fork.Process(target=run_attempt, args=(store, run, TASKS[0], 0, N_STEPS))
+        proc.start()
+        proc.join(30)
+        assert proc.exitcode == 0
+        assert store.finished_attempts(run) == {(TASKS[0], 0)}
+        assert store.count_steps() == N_STEPS

@@ -15,12 +15,15 @@ from typing import Any
 
 from aoi.agents.memory import AgentRole, MemoryView, RawRecord
 from aoi.agents.prompts import render
+from aoi.llm import Message
 from aoi.agents.schema import ExecutorContext, ExecutorReply, ProbeContext, ProbeReply
 from aoi.envs.base import Action, Observation, to_action
 from aoi.gate import Channel, Role
 
 READ_APIS = ("get_logs", "get_metrics", "read_metrics", "get_traces", "read_traces")
-_API_CALL = re.compile(r"^\s*(get_logs|get_metrics|read_metrics|get_traces|read_traces|submit|exec_shell)\s*\(")
+_API_CALL = re.compile(
+    r"^\s*(get_logs|get_metrics|read_metrics|get_traces|read_traces|submit|exec_shell)\s*\("
+)
 TELEMETRY_CHARS = 6_000
 
 ApiReader = Callable[[Action], Observation]
@@ -46,8 +49,10 @@ class DispatchResult:
     errors: list[str] = field(default_factory=list)
 
 
-def _ask(model: Any, prompt: str, parse: JsonParser, result: DispatchResult, temperature: float) -> dict[str, Any]:
-    completion = model.complete([{"role": "user", "content": prompt}], n=1, temperature=temperature)[0]
+def _ask(
+    model: Any, prompt: str, parse: JsonParser, result: DispatchResult, temperature: float
+) -> dict[str, Any]:
+    completion = model.complete([Message.user(prompt)], n=1, temperature=temperature)[0]
     usage = getattr(completion, "usage", None)
     result.tokens_in += int(getattr(usage, "prompt_tokens", 0) or 0)
     result.tokens_out += int(getattr(usage, "completion_tokens", 0) or 0)
@@ -90,7 +95,14 @@ class Probe:
         if match and match.group(1) != "exec_shell":
             api = match.group(1)
             if api not in READ_APIS:
-                run = CommandRun(command, "probe", "FORBIDDEN", False, 3, f"refused: the Probe may not call {api}; only the Observer submits")
+                run = CommandRun(
+                    command,
+                    "probe",
+                    "FORBIDDEN",
+                    False,
+                    3,
+                    f"refused: the Probe may not call {api}; only the Observer submits",
+                )
             else:
                 action, error = to_action(f"```\n{command}\n```")
                 if action is None:
@@ -99,15 +111,27 @@ class Probe:
                     obs = self.read_api(action)
                     text = obs.text
                     if len(text) > self.telemetry_chars and api in ("read_metrics", "read_traces"):
-                        text = text[: self.telemetry_chars] + f"\n... [telemetry truncated: {len(obs.text) - self.telemetry_chars} more characters]"
+                        text = (
+                            text[: self.telemetry_chars]
+                            + f"\n... [telemetry truncated: {len(obs.text) - self.telemetry_chars} more characters]"
+                        )
                     run = CommandRun(command, "probe", "READ", True, obs.exit_code, text)
         else:
             if match:  # exec_shell("...") written as a call: run the inner command
                 action, _ = to_action(f"```\n{command}\n```")
                 command = str(action.args[0]) if action and action.args else command
             result = self.channel.run(command)
-            run = CommandRun(command, "probe", result.verdict.kind.value, result.verdict.allowed, result.exit_code, result.output)
-        self.memory.write_raw(RawRecord(iteration, "probe", run.command, run.output, run.exit_code, run.verdict))
+            run = CommandRun(
+                command,
+                "probe",
+                result.verdict.kind.value.upper(),
+                result.verdict.allowed,
+                result.exit_code,
+                result.output,
+            )
+        self.memory.write_raw(
+            RawRecord(iteration, "probe", run.command, run.output, run.exit_code, run.verdict)
+        )
         return run
 
     def dispatch(
@@ -136,14 +160,19 @@ class Probe:
                 instruction=instruction,
                 context=context.model_dump_json(indent=1) if context else "",
                 suggested=suggested,
-                history=[{"command": r.command, "exit_code": r.exit_code, "output": r.output[-1500:]} for r in result.runs],
+                history=[
+                    {"command": r.command, "exit_code": r.exit_code, "output": r.output[-1500:]}
+                    for r in result.runs
+                ],
                 error=error,
                 round=round_no - failures,
                 rounds=self.rounds,
             )
             try:
-                reply = ProbeReply.model_validate(_ask(self.model, prompt, self.parse, result, self.temperature))
-            except Exception as exc:  # noqa: BLE001 - a malformed reply is a failed round
+                reply = ProbeReply.model_validate(
+                    _ask(self.model, prompt, self.parse, result, self.temperature)
+                )
+            except ValueError as exc:  # a malformed reply (bad JSON, bad fields) is a failed round
                 result.errors.append(f"probe reply unusable: {exc}")
                 failures += 1
                 if failures > self.retries:
@@ -156,7 +185,9 @@ class Probe:
             command = reply.command.strip()
             if not command or command in tried:
                 failures += 1
-                error = "you repeated a command you already ran" if command else "no command was given"
+                error = (
+                    "you repeated a command you already ran" if command else "no command was given"
+                )
                 if failures > self.retries:
                     break
                 continue
@@ -165,7 +196,11 @@ class Probe:
             result.runs.append(run)
             if run.exit_code != 0 or not run.allowed:
                 failures += 1
-                error = run.output.strip().splitlines()[-1] if run.output.strip() else f"exit {run.exit_code}"
+                error = (
+                    run.output.strip().splitlines()[-1]
+                    if run.output.strip()
+                    else f"exit {run.exit_code}"
+                )
                 if failures > self.retries:
                     break
                 continue
@@ -199,8 +234,17 @@ class Executor:
 
     def run_command(self, iteration: int, command: str) -> CommandRun:
         result = self.channel.run(command)
-        run = CommandRun(command, "executor", result.verdict.kind.value, result.verdict.allowed, result.exit_code, result.output)
-        self.memory.write_raw(RawRecord(iteration, "executor", command, run.output, run.exit_code, run.verdict))
+        run = CommandRun(
+            command,
+            "executor",
+            result.verdict.kind.value.upper(),
+            result.verdict.allowed,
+            result.exit_code,
+            result.output,
+        )
+        self.memory.write_raw(
+            RawRecord(iteration, "executor", command, run.output, run.exit_code, run.verdict)
+        )
         return run
 
     def dispatch(
@@ -216,17 +260,37 @@ class Executor:
         if self.model is None or self.parse is None:
             return self._scripted(iteration, context, probe, suggested or [], result)
         verification = ""
-        prompt = render("executor.j2", instruction=instruction, context=context.model_dump_json(indent=1), verification="")
+        prompt = render(
+            "executor.j2",
+            instruction=instruction,
+            context=context.model_dump_json(indent=1),
+            verification="",
+        )
         try:
-            reply = ExecutorReply.model_validate(_ask(self.model, prompt, self.parse, result, self.temperature))
+            reply = ExecutorReply.model_validate(
+                _ask(self.model, prompt, self.parse, result, self.temperature)
+            )
             if reply.needs_probe or not reply.command.strip():
                 # look before you leap: the Probe reads the current state first
-                look = probe.dispatch(iteration, f"Before a change, show the current state: {instruction}", suggested=reply.verification and [reply.verification] or context.verification[:2])
+                look = probe.dispatch(
+                    iteration,
+                    f"Before a change, show the current state: {instruction}",
+                    suggested=reply.verification
+                    and [reply.verification]
+                    or context.verification[:2],
+                )
                 verification = "\n".join(f"$ {r.command}\n{r.output[-1500:]}" for r in look.runs)
                 result.runs.extend(look.runs)
-                prompt = render("executor.j2", instruction=instruction, context=context.model_dump_json(indent=1), verification=verification)
-                reply = ExecutorReply.model_validate(_ask(self.model, prompt, self.parse, result, self.temperature))
-        except Exception as exc:  # noqa: BLE001 - a malformed reply is a failed dispatch
+                prompt = render(
+                    "executor.j2",
+                    instruction=instruction,
+                    context=context.model_dump_json(indent=1),
+                    verification=verification,
+                )
+                reply = ExecutorReply.model_validate(
+                    _ask(self.model, prompt, self.parse, result, self.temperature)
+                )
+        except ValueError as exc:  # a malformed reply is a failed dispatch
             result.errors.append(f"executor reply unusable: {exc}")
             return result
         result.analysis = reply.analysis
@@ -247,7 +311,13 @@ class Executor:
         try:
             analysis = _ask(
                 self.model,
-                render("executor_recover.j2", stage="analyse", command=failed.command, error=failed.output[-1500:], analysis=""),
+                render(
+                    "executor_recover.j2",
+                    stage="analyse",
+                    command=failed.command,
+                    error=failed.output[-1500:],
+                    analysis="",
+                ),
                 self.parse,
                 result,
                 self.temperature,
@@ -255,13 +325,19 @@ class Executor:
             reply = ExecutorReply.model_validate(
                 _ask(
                     self.model,
-                    render("executor_recover.j2", stage="command", command=failed.command, error=failed.output[-1500:], analysis=analysis),
+                    render(
+                        "executor_recover.j2",
+                        stage="command",
+                        command=failed.command,
+                        error=failed.output[-1500:],
+                        analysis=analysis,
+                    ),
                     self.parse,
                     result,
                     self.temperature,
                 )
             )
-        except Exception as exc:  # noqa: BLE001
+        except ValueError as exc:
             result.errors.append(f"recovery failed: {exc}")
             return
         command = reply.command.strip()

@@ -47,7 +47,9 @@ class _ProxyEnvironment(Environment):
 class AIOpsLabAgent:
     """Wraps a Runtime so that AIOpsLab's orchestrator can drive it."""
 
-    def __init__(self, runtime: Runtime, *, task_type: str | None = None, namespace: str | None = None) -> None:
+    def __init__(
+        self, runtime: Runtime, *, task_type: str | None = None, namespace: str | None = None
+    ) -> None:
         self.runtime = runtime
         self.task_type = task_type
         self.namespace = namespace
@@ -64,7 +66,9 @@ class AIOpsLabAgent:
 
         def work() -> None:
             try:
-                self.record = self.runtime.run(self._env, problem, task_type=task_type, namespace=namespace)
+                self.record = self.runtime.run(
+                    self._env, problem, task_type=task_type, namespace=namespace
+                )
             except BaseException as exc:  # noqa: BLE001 - reported through get_action
                 self.error = exc
             finally:

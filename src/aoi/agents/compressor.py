@@ -22,6 +22,7 @@ from typing import Any
 
 from aoi.agents.memory import CompressedContext, MemoryView, RawRecord
 from aoi.agents.prompts import render
+from aoi.llm import Message
 
 DEDUP_MIN_CHARS = 1_000
 SIMILARITY = 0.93
@@ -68,7 +69,8 @@ def dedupe_lines(text: str, similarity: float = SIMILARITY) -> str:
             counts.append(1)
             keys.append(key)
     rendered = [
-        line if count == 1 else f"{line}  [x{count} similar lines]" for line, count in zip(out, counts, strict=True)
+        line if count == 1 else f"{line}  [x{count} similar lines]"
+        for line, count in zip(out, counts, strict=True)
     ]
     return "\n".join(rendered) + ("\n" if text.endswith("\n") else "")
 
@@ -129,7 +131,7 @@ class Compressor:
                 windows=len(windows),
             )
             completion = self.model.complete(
-                [{"role": "user", "content": prompt}], n=1, temperature=0.0, max_tokens=per_window * 2
+                [Message.user(prompt)], n=1, temperature=0.0, max_tokens=per_window * 2
             )[0]
             usage = getattr(completion, "usage", None)
             self.tokens_in += int(getattr(usage, "prompt_tokens", 0) or 0)

@@ -13,12 +13,16 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from aoi.agents.prompts import render
+from aoi.llm import Message
 from aoi.agents.schema import Decision, NextAgent, PlannedSubtask
 from aoi.agents.subtasks import SubtaskQueue
 
 SUBMIT_FORMATS = {
     "detection": ('submit("Yes") if there is a fault, else submit("No")', 'submit("Yes")'),
-    "localization": ('submit(["<faulty service>"]) naming only the root-cause service(s)', 'submit(["user-service"])'),
+    "localization": (
+        'submit(["<faulty service>"]) naming only the root-cause service(s)',
+        'submit(["user-service"])',
+    ),
     "analysis": (
         'submit({"system_level": "<Hardware|Operating System|Virtualization|Application>", "fault_type": '
         '"<Misconfiguration|Code Defect|Authentication Issue|Network/Storage Issue|Operation Error|Dependency Problem>"})',
@@ -84,7 +88,9 @@ class LongTermMemory:
 class LLMObserver:
     """An Observer backed by a chat model (a local model in production, as the paper trains)."""
 
-    def __init__(self, model: Any, parse: Any, *, temperature: float = 0.7, max_tokens: int | None = 2048) -> None:
+    def __init__(
+        self, model: Any, parse: Any, *, temperature: float = 0.7, max_tokens: int | None = 2048
+    ) -> None:
         self.model = model
         self.parse = parse
         self.temperature = temperature
@@ -97,7 +103,7 @@ class LLMObserver:
     def _ask(self, prompt: str) -> str:
         self.last_prompt = prompt
         completion = self.model.complete(
-            [{"role": "user", "content": prompt}],
+            [Message.user(prompt)],
             n=1,
             temperature=self.temperature,
             max_tokens=self.max_tokens,
@@ -111,7 +117,13 @@ class LLMObserver:
     def plan(self, problem: str, task_type: str, iterations: int) -> SubtaskQueue:
         mitigation = task_type == "mitigation"
         try:
-            data = self.parse(self._ask(render("planner.j2", problem=problem, iterations=iterations, mitigation=mitigation)))
+            data = self.parse(
+                self._ask(
+                    render(
+                        "planner.j2", problem=problem, iterations=iterations, mitigation=mitigation
+                    )
+                )
+            )
             plan = [PlannedSubtask.model_validate(item) for item in data.get("subtasks", [])]
         except Exception:  # noqa: BLE001 - planning failure falls back to the default queue
             return SubtaskQueue.default(iterations, mitigation)

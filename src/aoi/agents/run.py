@@ -99,7 +99,9 @@ def run_task(
     started = time.perf_counter()
     try:
         problem = env.reset(task_id, seed)
-        record = runtime.run(env, problem, task_type=task.type.value, namespace=task.namespace, on_step=on_step)
+        record = runtime.run(
+            env, problem, task_type=task.type.value, namespace=task.namespace, on_step=on_step
+        )
         outcome = env.evaluate()
     finally:
         if own_env:

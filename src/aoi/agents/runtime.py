@@ -16,7 +16,7 @@ from typing import Any
 from aoi.agents.acting import CommandRun, DispatchResult, Executor, Probe
 from aoi.agents.compressor import Compressor
 from aoi.agents.memory import AgentRole, Memory
-from aoi.agents.observer import LongTermMemory, Observer, ObserverState
+from aoi.agents.observer import DecisionError, LongTermMemory, Observer, ObserverState
 from aoi.agents.schema import Decision, NextAgent
 from aoi.catalog import Problem, parse_action
 from aoi.envs.base import Action, Environment
@@ -86,7 +86,9 @@ class Runtime:
         cfg = self.config
         record = RunRecord()
         memory = Memory()
-        gate = Gate(env.run_command, policy=cfg.policy, approval=cfg.approval, audit_path=cfg.audit_path)
+        gate = Gate(
+            env.run_command, policy=cfg.policy, approval=cfg.approval, audit_path=cfg.audit_path
+        )
         probe = Probe(
             gate.channel(Role.PROBE),
             memory.view(AgentRole.PROBE),
@@ -151,9 +153,12 @@ class Runtime:
             }
             try:
                 decision = self.observer.decide(state)
-            except Exception as exc:  # noqa: BLE001 - a malformed decision is a failed step
+            except DecisionError as exc:  # a malformed decision is a failed step; the loop goes on
                 decision = None
                 step["error"] = str(exc)[:500]
+            except Exception as exc:  # noqa: BLE001 - a dead model endpoint and the like end the run
+                self._abort(record, step, exc, emit)
+                break
             current = observer_view.subtasks().current()
             if decision is None:
                 # the loop goes on: follow the queue with its own goal
@@ -162,7 +167,9 @@ class Runtime:
                     agent = NextAgent.PROBE
                 decision = Decision()
                 decision.next_action.agent = agent
-                decision.next_action.instruction = current.goal if current else "investigate the namespace"
+                decision.next_action.instruction = (
+                    current.goal if current else "investigate the namespace"
+                )
                 used_fallback = True
             else:
                 used_fallback = False
@@ -174,7 +181,9 @@ class Runtime:
             if must_submit:
                 agent = NextAgent.SUBMIT
             if agent is NextAgent.SUBMIT and (decision.submission.call or must_submit):
-                call = decision.submission.call or _fallback_call(task_type, observer_view.read_compressed())
+                call = decision.submission.call or _fallback_call(
+                    task_type, observer_view.read_compressed()
+                )
                 observation = self._submit(env, call)
                 step["agent"] = "observer"
                 step["api_call"] = call
@@ -188,23 +197,33 @@ class Runtime:
                     elif must_submit and not decision.wants_submit:
                         record.ended_by = "forced submit"
             elif agent is NextAgent.EXECUTOR:
-                result = executor.dispatch(
-                    iteration,
-                    decision.next_action.instruction,
-                    decision.next_action.executor_context,
-                    probe,
-                    decision.suggested_commands,
-                )
+                try:
+                    result = executor.dispatch(
+                        iteration,
+                        decision.next_action.instruction,
+                        decision.next_action.executor_context,
+                        probe,
+                        decision.suggested_commands,
+                    )
+                except Exception as exc:  # noqa: BLE001
+                    self._abort(record, step, exc, emit)
+                    break
                 self._fill(step, "executor", result)
             else:
                 if agent is NextAgent.SUBMIT:
-                    step["error"] = (step["error"] or "") + " submit asked without a call; probing instead"
-                result = probe.dispatch(
-                    iteration,
-                    decision.next_action.instruction,
-                    decision.next_action.probe_context,
-                    decision.suggested_commands,
-                )
+                    step["error"] = (
+                        step["error"] or ""
+                    ) + " submit asked without a call; probing instead"
+                try:
+                    result = probe.dispatch(
+                        iteration,
+                        decision.next_action.instruction,
+                        decision.next_action.probe_context,
+                        decision.suggested_commands,
+                    )
+                except Exception as exc:  # noqa: BLE001
+                    self._abort(record, step, exc, emit)
+                    break
                 self._fill(step, "probe", result)
             if not record.submitted:
                 context = compressor.compress_iteration(compressor_view, iteration)
@@ -212,8 +231,12 @@ class Runtime:
             step["fallback_decision"] = used_fallback
             step["dispatch_tokens_in"] = step.pop("_tin", 0)
             step["dispatch_tokens_out"] = step.pop("_tout", 0)
-            step["tokens_in"] = self.observer.tokens_in - tokens_before[0] + step["dispatch_tokens_in"]
-            step["tokens_out"] = self.observer.tokens_out - tokens_before[1] + step["dispatch_tokens_out"]
+            step["tokens_in"] = (
+                self.observer.tokens_in - tokens_before[0] + step["dispatch_tokens_in"]
+            )
+            step["tokens_out"] = (
+                self.observer.tokens_out - tokens_before[1] + step["dispatch_tokens_out"]
+            )
             step["seconds"] = round(time.perf_counter() - started, 4)
             observer_queue.advance()
             emit(step)
@@ -224,9 +247,22 @@ class Runtime:
         record.tokens_in = self.observer.tokens_in + compressor.tokens_in + dispatch_in
         record.tokens_out = self.observer.tokens_out + compressor.tokens_out + dispatch_out
         env.record_tokens(record.tokens_in, record.tokens_out)
-        if not record.submitted:
+        if not record.submitted and record.error is None:
             record.ended_by = "iteration cap without a valid submission"
         return record
+
+    @staticmethod
+    def _abort(
+        record: RunRecord,
+        step: dict[str, Any],
+        exc: Exception,
+        emit: Callable[[dict[str, Any]], None],
+    ) -> None:
+        """End the run on an error no retry can fix (a dead endpoint): the record says why."""
+        record.error = f"{type(exc).__name__}: {exc}"[:1000]
+        record.ended_by = "error"
+        step["error"] = record.error
+        emit(step)
 
     @staticmethod
     def _fill(step: dict[str, Any], agent: str, result: DispatchResult) -> None:

@@ -28,18 +28,27 @@ class SubtaskQueue:
         """About half probing, then executor steps for mitigation, then Submit."""
         body = max(1, iterations - 1)
         probes = max(1, body // 2) if mitigation else body
-        items = [Subtask(NextAgent.PROBE, _PROBE_GOALS[min(i, len(_PROBE_GOALS) - 1)]) for i in range(probes)]
+        items = [
+            Subtask(NextAgent.PROBE, _PROBE_GOALS[min(i, len(_PROBE_GOALS) - 1)])
+            for i in range(probes)
+        ]
         if mitigation:
             fixes = body - probes
             for i in range(fixes):
-                goal = "apply the fix for the root cause" if i % 2 == 0 else "verify the fix took effect"
+                goal = (
+                    "apply the fix for the root cause"
+                    if i % 2 == 0
+                    else "verify the fix took effect"
+                )
                 agent = NextAgent.EXECUTOR if i % 2 == 0 else NextAgent.PROBE
                 items.append(Subtask(agent, goal))
         items.append(Subtask(NextAgent.SUBMIT, "submit the answer"))
         return cls(items=items)
 
     @classmethod
-    def from_plan(cls, plan: list[PlannedSubtask], iterations: int, mitigation: bool) -> SubtaskQueue:
+    def from_plan(
+        cls, plan: list[PlannedSubtask], iterations: int, mitigation: bool
+    ) -> SubtaskQueue:
         """A model's plan, repaired: capped to the iteration count, ending in Submit,
         with Executor steps for mitigation. An unusable plan gives the default queue."""
         items = [Subtask(p.agent, p.goal) for p in plan if p.agent is not NextAgent.SUBMIT]

@@ -78,7 +78,12 @@ def _group(results: list[AttemptResult], key: str) -> dict[str, dict[str, float]
     out = {}
     for name in sorted(groups):
         tasks, best, avg = _rates(groups[name])
-        out[name] = {"tasks": tasks, "best_at_k": best, "avg_at_k": avg, "gap": round(best - avg, 2)}
+        out[name] = {
+            "tasks": tasks,
+            "best_at_k": best,
+            "avg_at_k": avg,
+            "gap": round(best - avg, 2),
+        }
     return out
 
 

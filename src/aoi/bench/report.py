@@ -13,7 +13,12 @@ PAPER_OVERALL = [
     ("STRATUS (previous best)", 41.9, 22.1),
     ("Claude Sonnet 4.5 with AIOpsLab's reference agent", 57.0, None),
 ]
-PAPER_BY_TYPE = {"detection": (100.0, None), "analysis": (30.8, 7.7), "mitigation": (46.2, 15.4), "localization": (None, None)}
+PAPER_BY_TYPE = {
+    "detection": (100.0, None),
+    "analysis": (30.8, 7.7),
+    "mitigation": (46.2, 15.4),
+    "localization": (None, None),
+}
 
 
 def _pct(value: float | None) -> str:
@@ -54,9 +59,17 @@ def markdown(result: BenchResult) -> str:
             f"| {name} | {row['tasks']:.0f} | {_pct(row['best_at_k'])} | {_pct(row['avg_at_k'])} | "
             f"{row['gap']:.1f} | {_pct(paper)} | {_pct(stratus)} |"
         )
-    lines += ["", "## Per fault", "", f"| fault | tasks | best@{k} | avg@{k} |", "| --- | --- | --- | --- |"]
+    lines += [
+        "",
+        "## Per fault",
+        "",
+        f"| fault | tasks | best@{k} | avg@{k} |",
+        "| --- | --- | --- | --- |",
+    ]
     for name, row in fig.by_fault.items():
-        lines.append(f"| {name} | {row['tasks']:.0f} | {_pct(row['best_at_k'])} | {_pct(row['avg_at_k'])} |")
+        lines.append(
+            f"| {name} | {row['tasks']:.0f} | {_pct(row['best_at_k'])} | {_pct(row['avg_at_k'])} |"
+        )
     sec = fig.secondary
     lines += [
         "",
@@ -109,7 +122,13 @@ def _plots(result: BenchResult, out: Path) -> list[Path]:
         xs = range(len(labels))
         axis.bar([x - width / 2 for x in xs], best, width, label=f"best@{fig.k}")
         axis.bar([x + width / 2 for x in xs], avg, width, label=f"avg@{fig.k}")
-        axis.set_xticks(list(xs), labels, rotation=60 if len(labels) > 5 else 0, ha="right" if len(labels) > 5 else "center", fontsize=8)
+        axis.set_xticks(
+            list(xs),
+            labels,
+            rotation=60 if len(labels) > 5 else 0,
+            ha="right" if len(labels) > 5 else "center",
+            fontsize=8,
+        )
         axis.set_ylim(0, 105)
         axis.set_ylabel("success (%)")
         axis.set_title(title)
@@ -122,7 +141,10 @@ def _plots(result: BenchResult, out: Path) -> list[Path]:
 
     bars(fig.by_type, "Success per task type", "success_by_type.png")
     bars(fig.by_fault, "Success per fault", "success_by_fault.png")
-    for key, label, name in (("steps", "steps per attempt", "steps.png"), ("tokens", "tokens per attempt", "tokens.png")):
+    for key, label, name in (
+        ("steps", "steps per attempt", "steps.png"),
+        ("tokens", "tokens per attempt", "tokens.png"),
+    ):
         values = [getattr(r, key) for r in result.results]
         figure, axis = plt.subplots(figsize=(6, 4))
         axis.hist(values, bins=min(20, max(1, len(set(values)))))

@@ -108,13 +108,19 @@ def run_attempt(job: Job) -> AttemptResult:
     )
 
     def on_step(step: dict[str, Any]) -> None:
-        store.append_step(attempt_id, Step.model_validate({k: v for k, v in step.items() if k in _STEP_FIELDS}))
+        store.append_step(
+            attempt_id, Step.model_validate({k: v for k, v in step.items() if k in _STEP_FIELDS})
+        )
 
     started = time.perf_counter()
     try:
-        result = run_task(job.task_id, agent=job.agent, seed=job.seed, config=job.config, on_step=on_step)
+        result = run_task(
+            job.task_id, agent=job.agent, seed=job.seed, config=job.config, on_step=on_step
+        )
     except Exception as exc:  # noqa: BLE001 - a failed attempt is recorded, the run goes on
-        store.finish_attempt(attempt_id, None, status="failed", error=f"{type(exc).__name__}: {exc}"[:2000])
+        store.finish_attempt(
+            attempt_id, None, status="failed", error=f"{type(exc).__name__}: {exc}"[:2000]
+        )
         return AttemptResult(
             task_id=job.task_id,
             attempt=job.attempt,
@@ -156,7 +162,9 @@ class BenchResult:
             "agent": self.config.agent.describe(),
             "k": fig["k"],
             "tasks": [{"id": task, **info} for task, info in fig["per_task"].items()],
-            "attempts": [asdict(r) for r in sorted(self.results, key=lambda r: (r.task_id, r.attempt))],
+            "attempts": [
+                asdict(r) for r in sorted(self.results, key=lambda r: (r.task_id, r.attempt))
+            ],
             "best_at_k": fig["best_at_k"],
             "avg_at_k": fig["avg_at_k"],
             "gap": fig["gap"],
@@ -171,7 +179,9 @@ class BenchResult:
 Progress = Callable[[AttemptResult, int, int], None]
 
 
-def run_bench(config: BenchConfig, *, resume: str | None = None, progress: Progress | None = None) -> BenchResult:
+def run_bench(
+    config: BenchConfig, *, resume: str | None = None, progress: Progress | None = None
+) -> BenchResult:
     """Run (or finish) a benchmark and compute its figures from the store."""
     store = _store(config.store_url)
     if resume:
@@ -183,7 +193,15 @@ def run_bench(config: BenchConfig, *, resume: str | None = None, progress: Progr
     done = store.finished_attempts(run_id)
     runtime_config = RuntimeConfig(max_iterations=config.max_iterations)
     jobs = [
-        Job(config.store_url, run_id, task, attempt, config.seed + attempt, config.agent, runtime_config)
+        Job(
+            config.store_url,
+            run_id,
+            task,
+            attempt,
+            config.seed + attempt,
+            config.agent,
+            runtime_config,
+        )
         for task in config.tasks
         for attempt in range(config.attempts)
         if (task, attempt) not in done
@@ -214,7 +232,8 @@ def results_from_store(store: TrajectoryStore, run_id: str) -> list[AttemptResul
                 task_type=row.task_type or "",
                 fault=row.fault or "",
                 steps=int(outcome.get("steps", 0) or 0),
-                tokens=int(outcome.get("in_tokens", 0) or 0) + int(outcome.get("out_tokens", 0) or 0),
+                tokens=int(outcome.get("in_tokens", 0) or 0)
+                + int(outcome.get("out_tokens", 0) or 0),
                 seconds=float(outcome.get("wall_seconds", 0.0) or 0.0),
                 seconds_to_submit=outcome.get("seconds_to_submit"),
                 error=row.error,
@@ -245,10 +264,17 @@ def _execute_ray(jobs: list[Job], workers: int) -> Iterator[AttemptResult]:
     try:
         import ray
     except ImportError:
-        raise RuntimeError("the Ray backend needs the 'ray' extra: pip install 'aoi[ray]'") from None
+        raise RuntimeError(
+            "the Ray backend needs the 'ray' extra: pip install 'aoi[ray]'"
+        ) from None
     started_here = not ray.is_initialized()
     if started_here:
-        ray.init(num_cpus=max(1, workers), include_dashboard=False, log_to_driver=False, ignore_reinit_error=True)
+        ray.init(
+            num_cpus=max(1, workers),
+            include_dashboard=False,
+            log_to_driver=False,
+            ignore_reinit_error=True,
+        )
     try:
         remote = ray.remote(run_attempt)
         pending = [remote.remote(job) for job in jobs]
@@ -263,6 +289,8 @@ def _execute_ray(jobs: list[Job], workers: int) -> Iterator[AttemptResult]:
 
 def _config_from(data: dict[str, Any], store_url: str) -> BenchConfig:
     agent = AgentSpec(**data.get("agent", {}))
-    fields = {k: v for k, v in data.items() if k in BenchConfig.__dataclass_fields__ and k != "agent"}
+    fields = {
+        k: v for k, v in data.items() if k in BenchConfig.__dataclass_fields__ and k != "agent"
+    }
     fields["store_url"] = store_url
     return BenchConfig(agent=agent, **fields)

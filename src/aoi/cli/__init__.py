@@ -28,4 +28,3 @@ app.add_typer(gate.app, name="gate")
 def main() -> None:
     """Console entry point."""
     app()
-

@@ -15,13 +15,31 @@ from aoi.cli.tasks import unknown_task
 
 
 def run(
-    task_id: Annotated[str, typer.Argument(help="Task id, e.g. revoke_auth_mongodb-mitigation-1 or k8s_target_port-misconfig/compose-post-service/localization.")],
-    agent: Annotated[str, typer.Option("--agent", help=f"Which agent: {' or '.join(AGENTS)}.")] = "expert",
-    model: Annotated[str | None, typer.Option("--model", help="Model name at the endpoint (for --agent aoi).")] = None,
-    base_url: Annotated[str | None, typer.Option("--base-url", help="OpenAI-compatible endpoint, e.g. http://localhost:8000/v1.")] = None,
+    task_id: Annotated[
+        str,
+        typer.Argument(
+            help="Task id, e.g. revoke_auth_mongodb-mitigation-1 or k8s_target_port-misconfig/compose-post-service/localization."
+        ),
+    ],
+    agent: Annotated[
+        str, typer.Option("--agent", help=f"Which agent: {' or '.join(AGENTS)}.")
+    ] = "expert",
+    model: Annotated[
+        str | None, typer.Option("--model", help="Model name at the endpoint (for --agent aoi).")
+    ] = None,
+    base_url: Annotated[
+        str | None,
+        typer.Option(
+            "--base-url", help="OpenAI-compatible endpoint, e.g. http://localhost:8000/v1."
+        ),
+    ] = None,
     seed: Annotated[int, typer.Option("--seed", help="Seed of the twin.")] = 0,
-    max_iterations: Annotated[int, typer.Option("--max-iterations", help="Iteration cap of the loop.")] = 15,
-    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object instead of the live view.")] = False,
+    max_iterations: Annotated[
+        int, typer.Option("--max-iterations", help="Iteration cap of the loop.")
+    ] = 15,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print one JSON object instead of the live view.")
+    ] = False,
 ) -> None:
     """Run one task on the twin with an agent and show what it does."""
     try:
@@ -49,7 +67,13 @@ def run(
             console.print(f"{head} [yellow]{step['error'][:150]}[/]")
 
     try:
-        result = run_task(task_id, agent=spec, seed=seed, config=RuntimeConfig(max_iterations=max_iterations), on_step=show)
+        result = run_task(
+            task_id,
+            agent=spec,
+            seed=seed,
+            config=RuntimeConfig(max_iterations=max_iterations),
+            on_step=show,
+        )
     except AgentConfigError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from None
@@ -76,4 +100,6 @@ def run(
         return
     mark = "[green]SUCCESS[/]" if outcome.success else "[red]FAILURE[/]"
     console.print(f"\n{mark} {task_id}: {outcome.reason}")
-    console.print(f"submitted {result.record.submission or '(nothing)'} ({result.record.ended_by}); {len(result.record.steps)} steps, {result.seconds:.2f} s")
+    console.print(
+        f"submitted {result.record.submission or '(nothing)'} ({result.record.ended_by}); {len(result.record.steps)} steps, {result.seconds:.2f} s"
+    )

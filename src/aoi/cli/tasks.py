@@ -17,7 +17,10 @@ from aoi.catalog import (
     render_problem,
 )
 
-app = typer.Typer(help="List and show the benchmark tasks (the 86 AIOpsLab tasks and parametric ones).", no_args_is_help=True)
+app = typer.Typer(
+    help="List and show the benchmark tasks (the 86 AIOpsLab tasks and parametric ones).",
+    no_args_is_help=True,
+)
 
 
 def unknown_task(exc: UnknownTaskError) -> typer.Exit:
@@ -29,8 +32,12 @@ def unknown_task(exc: UnknownTaskError) -> typer.Exit:
 
 @app.command("list")
 def list_(
-    split: Annotated[str, typer.Option("--split", help=f"One of: {', '.join(SPLITS)}, or 'parametric'.")] = "all",
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON (id, type, app, fault per task).")] = False,
+    split: Annotated[
+        str, typer.Option("--split", help=f"One of: {', '.join(SPLITS)}, or 'parametric'.")
+    ] = "all",
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print JSON (id, type, app, fault per task).")
+    ] = False,
 ) -> None:
     """List tasks of a split."""
     try:
@@ -39,7 +46,9 @@ def list_(
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from None
     if as_json:
-        rows = [{"id": t.id, "type": t.type.value, "app": t.app.value, "fault": t.fault} for t in tasks]
+        rows = [
+            {"id": t.id, "type": t.type.value, "app": t.app.value, "fault": t.fault} for t in tasks
+        ]
         typer.echo(json.dumps(rows, indent=2))
         return
     rows = [(t.id, t.type.value, t.app.value, t.fault) for t in tasks]
@@ -50,11 +59,17 @@ def list_(
 
 
 @app.command("show")
-def show(task_id: Annotated[str, typer.Argument(help="A task id, e.g. revoke_auth_mongodb-localization-1.")]) -> None:
+def show(
+    task_id: Annotated[
+        str, typer.Argument(help="A task id, e.g. revoke_auth_mongodb-localization-1.")
+    ],
+) -> None:
     """Show what an agent is told for a task (never its answer)."""
     try:
         task = get_task(task_id)
     except UnknownTaskError as exc:
         raise unknown_task(exc) from None
-    typer.echo(f"id:        {task.id}\ntype:      {task.type.value}\napp:       {task.app.value}\nnamespace: {task.namespace}\nfault:     {task.fault}\n")
+    typer.echo(
+        f"id:        {task.id}\ntype:      {task.type.value}\napp:       {task.app.value}\nnamespace: {task.namespace}\nfault:     {task.fault}\n"
+    )
     typer.echo(render_problem(task).text())

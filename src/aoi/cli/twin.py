@@ -15,7 +15,9 @@ app = typer.Typer(
     no_args_is_help=True,
 )
 
-SeedOption = Annotated[int, typer.Option("--seed", help="Seed: the same seed gives the same cluster.")]
+SeedOption = Annotated[
+    int, typer.Option("--seed", help="Seed: the same seed gives the same cluster.")
+]
 
 
 def _fail(message: str) -> typer.Exit:
@@ -27,9 +29,7 @@ def _build(app_name: str, seed: int):  # type: ignore[no-untyped-def]
     try:
         key = app_key(app_name)
     except ValueError:
-        raise _fail(
-            f"unknown app {app_name!r}; choose one of: {', '.join(APP_KEYS)}"
-        ) from None
+        raise _fail(f"unknown app {app_name!r}; choose one of: {', '.join(APP_KEYS)}") from None
     from aoi.twin.core import Twin
 
     return Twin(key, seed=seed)
@@ -61,7 +61,12 @@ def _twin_for(app_name: str | None, task_id: str | None, seed: int):  # type: ig
 @app.command("exec")
 def exec_(
     command: Annotated[str, typer.Argument(help="The command line, e.g. 'kubectl get pods -A'.")],
-    app_name: Annotated[str | None, typer.Option("--app", help="Application: hotel-reservation, social-network or astronomy-shop.")] = None,
+    app_name: Annotated[
+        str | None,
+        typer.Option(
+            "--app", help="Application: hotel-reservation, social-network or astronomy-shop."
+        ),
+    ] = None,
     task_id: TaskOption = None,
     seed: SeedOption = 0,
 ) -> None:
@@ -75,7 +80,12 @@ def exec_(
 
 @app.command("shell")
 def shell(
-    app_name: Annotated[str | None, typer.Option("--app", help="Application: hotel-reservation, social-network or astronomy-shop.")] = None,
+    app_name: Annotated[
+        str | None,
+        typer.Option(
+            "--app", help="Application: hotel-reservation, social-network or astronomy-shop."
+        ),
+    ] = None,
     task_id: TaskOption = None,
     seed: SeedOption = 0,
 ) -> None:

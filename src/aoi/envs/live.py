@@ -440,7 +440,7 @@ class LiveClusterEnvironment(Environment):
         except TimeoutError:
             return ProcessResult(
                 "",
-                f"{argv[0]} did not finish within {limit:g} s and was stopped; narrow the query "
+                f"{argv[0]} timed out after {limit:g} s and was stopped; narrow the query "
                 "(-n NAMESPACE, -l LABEL, --tail N) and try again\n",
                 TIMEOUT_EXIT,
                 timed_out=True,

@@ -75,7 +75,7 @@ def subprocess_runner(argv: list[str], timeout: float, max_bytes: int) -> Proces
     stderr = err.text()
     if timed_out:
         stderr += (
-            f"{argv[0]}: killed after the {timeout:g} s time-out; narrow the query "
+            f"{argv[0]}: timed out after {timeout:g} s and was killed; narrow the query "
             "(-n NAMESPACE, -l LABEL, --tail N) and try again\n"
         )
         return ProcessResult(out.text(), stderr, TIMEOUT_EXIT, out.truncated or err.truncated, True)

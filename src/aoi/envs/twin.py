@@ -5,7 +5,7 @@ from __future__ import annotations
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from aoi.catalog import ParsedAction, Problem, Task, TaskType, get_task, render_problem, score
 from aoi.envs.base import (
@@ -17,10 +17,14 @@ from aoi.envs.base import (
     to_action,
 )
 from aoi.twin import api
-from aoi.twin.core import Twin
+from aoi.twin.core import CommandResult, Twin
 from aoi.twin.faults import inject
 
-APP_KEYS = {"HotelReservation": "hotel-reservation", "SocialNetwork": "social-network", "AstronomyShop": "astronomy-shop"}
+APP_KEYS = {
+    "HotelReservation": "hotel-reservation",
+    "SocialNetwork": "social-network",
+    "AstronomyShop": "astronomy-shop",
+}
 # Simulated seconds the cluster gets after a mitigation submit before it is graded,
 # as AIOpsLab's evaluation waits for pods to settle.
 MITIGATION_SETTLE_SECONDS = 60.0
@@ -87,7 +91,9 @@ class TwinEnvironment(Environment):
     def act(self, call: str | Action | ParsedAction) -> Observation:
         twin, task = self._require()
         if self._submitted:
-            return Observation(text="The task has already been submitted.", verdict="invalid", done=True)
+            return Observation(
+                text="The task has already been submitted.", verdict="invalid", done=True
+            )
         self._steps += 1
         action, error = to_action(call)
         if action is None:
@@ -99,10 +105,14 @@ class TwinEnvironment(Environment):
         try:
             text, exit_code = self._dispatch(twin, task, action)
         except TypeError as exc:
-            return Observation(text=f"Error: {action.api}(): {exc}", api=action.api, verdict="invalid")
+            return Observation(
+                text=f"Error: {action.api}(): {exc}", api=action.api, verdict="invalid"
+            )
         text, truncated = self._truncate(text)
         verdict = "ok" if exit_code == 0 else "error"
-        return Observation(text=text, api=action.api, exit_code=exit_code, truncated=truncated, verdict=verdict)
+        return Observation(
+            text=text, api=action.api, exit_code=exit_code, truncated=truncated, verdict=verdict
+        )
 
     def evaluate(self) -> Outcome:
         twin, task = self._require()
@@ -143,7 +153,9 @@ class TwinEnvironment(Environment):
             if self.strict:
                 base.success = strict.success
                 base.problems = list(strict.problems)
-        key = {"detection": "TTD", "localization": "TTL", "analysis": "TTA", "mitigation": "TTM"}[task.type.value]
+        key = {"detection": "TTD", "localization": "TTL", "analysis": "TTA", "mitigation": "TTM"}[
+            task.type.value
+        ]
         if self._submit_at is not None:
             base.results[key] = self._submit_at
         base.results["steps"] = self._steps
@@ -180,8 +192,11 @@ class TwinEnvironment(Environment):
         args = action.args
         if action.api == "exec_shell":
             command = str(args[0]) if args else ""
-            result = api.exec_shell_result(twin, command)
-            return result
+            recorder = _Recorder(twin)
+            text = api.exec_shell(cast(Twin, recorder), command)
+            if recorder.result is None:  # refused before running, as AIOpsLab refuses it
+                return text, 1
+            return text, recorder.result.exit_code
         if action.api == "get_logs":
             return api.get_logs(twin, *args), 0
         if action.api == "get_metrics":
@@ -192,7 +207,10 @@ class TwinEnvironment(Environment):
             return api.get_traces(twin, *args, run_dir=self.run_dir), 0
         if action.api == "read_traces":
             return api.read_traces(*args), 0
-        return f"Error: Unknown API {action.api!r}. Available: exec_shell, get_logs, get_metrics, read_metrics, get_traces, read_traces, submit.", 1
+        return (
+            f"Error: Unknown API {action.api!r}. Available: exec_shell, get_logs, get_metrics, read_metrics, get_traces, read_traces, submit.",
+            1,
+        )
 
     def _require(self) -> tuple[Twin, Task]:
         if self.twin is None or self.task is None:
@@ -200,7 +218,17 @@ class TwinEnvironment(Environment):
         return self.twin, self.task
 
 
+class _Recorder:
+    """Stands in for the twin inside api.exec_shell to keep the command's exit status."""
+
+    def __init__(self, twin: Twin) -> None:
+        self.twin = twin
+        self.result: CommandResult | None = None
+
+    def run(self, command: str) -> CommandResult:
+        self.result = self.twin.run(command)
+        return self.result
+
+
 def _frontend_component(service: str, app: Any) -> str:
     return str(app.components_by_service()[service].name)
-
-

@@ -58,7 +58,9 @@ def make_model(spec: str, *, base_url: str | None = None, **options: Any) -> Cha
     else:
         model, url = _split_at(spec)
         url = url or base_url or os.environ.get(BASE_URL_ENV)
-        _require(url or "", f"no endpoint for model {model!r}: pass --base-url URL or set {BASE_URL_ENV}")
+        _require(
+            url or "", f"no endpoint for model {model!r}: pass --base-url URL or set {BASE_URL_ENV}"
+        )
     _require(model, "no model name")
     assert url is not None
     return OpenAICompatible(url, model, **options)

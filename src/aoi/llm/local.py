@@ -32,6 +32,16 @@ def fallback_prompt(messages: Sequence[Message]) -> str:
     return "".join(blocks) + "<|assistant|>\n"
 
 
+def _load(transformers: Any, path: Path, dtype: Any) -> tuple[Any, Any]:
+    """(tokenizer, model) from local files only."""
+    tokenizer = transformers.AutoTokenizer.from_pretrained(path, local_files_only=True)
+    kwargs: dict[str, Any] = {"local_files_only": True}
+    if dtype is not None:
+        kwargs["dtype"] = dtype
+    model = transformers.AutoModelForCausalLM.from_pretrained(path, **kwargs)
+    return tokenizer, model
+
+
 class LocalTransformers:
     """A causal language model from a local directory, sampled with ``generate``.
 
@@ -73,13 +83,7 @@ class LocalTransformers:
             )
         torch_dtype = getattr(torch, dtype) if isinstance(dtype, str) else dtype
         try:
-            self.tokenizer = transformers.AutoTokenizer.from_pretrained(
-                path, local_files_only=True
-            )
-            kwargs: dict[str, Any] = {"local_files_only": True}
-            if torch_dtype is not None:
-                kwargs["dtype"] = torch_dtype
-            self.model = transformers.AutoModelForCausalLM.from_pretrained(path, **kwargs)
+            self.tokenizer, self.model = _load(transformers, path, torch_dtype)
         except (OSError, ValueError, KeyError) as exc:
             raise EndpointUnavailable(
                 f"cannot load a model from {path}: {exc}; check that it holds config.json, "
@@ -205,7 +209,7 @@ class LocalTransformers:
             if ended:
                 ids = ids[: ids.index(eos)]
             used = len(ids) + (1 if ended else 0)
-            text = self.tokenizer.decode(ids, skip_special_tokens=True)
+            text = str(self.tokenizer.decode(ids, skip_special_tokens=True))
             text, stopped = cut_at_stop(text, stops)
             reason = "stop" if ended or stopped or used < budget else "length"
             usage = Usage(prompt_len if i == 0 else 0, used)

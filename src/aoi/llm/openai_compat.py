@@ -310,9 +310,7 @@ class OpenAICompatible:
             )
         if status in (400, 413, 422) and _CONTEXT_PATTERNS.search(detail):
             raise ContextTooLong(f"{self.model}: the prompt does not fit: {detail}")
-        hint = (
-            "; check the base URL and the model name" if status == 404 else "; check the request"
-        )
+        hint = "; check the base URL and the model name" if status == 404 else "; check the request"
         raise RequestRejected(
             f"{self.url} rejected the request (HTTP {status}): {detail}{hint}",
             url=self.url,

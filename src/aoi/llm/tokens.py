@@ -48,7 +48,9 @@ def estimate_tokens(text: str) -> int:
         elif first.isspace():
             count += 0 if piece == " " else 1
         else:
-            count += math.ceil(len(piece.encode("utf-8", "surrogatepass")) / _BYTES_PER_SYMBOL_TOKEN)
+            count += math.ceil(
+                len(piece.encode("utf-8", "surrogatepass")) / _BYTES_PER_SYMBOL_TOKEN
+            )
     return max(count, 1) if text else 0
 
 

@@ -18,13 +18,20 @@ from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel
 from sqlalchemy import Select, and_, delete, func, insert, select, update
-from sqlalchemy.engine import Connection, Row, make_url
+from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.exc import IntegrityError
 
 from aoi.catalog import UnknownTaskError, get_task
+from aoi.trajectories.errors import (
+    AttemptFinishedError,
+    StoreError,
+    UnknownAttemptError,
+    UnknownRunError,
+)
 from aoi.trajectories.models import TERMINAL_STATUSES, Status, Step, Trajectory, as_utc, utcnow
+from aoi.trajectories.records import OutcomeRow, RunRecord, outcome_row, run_record, trajectory
 from aoi.trajectories.schema import (
     WRITE_OPTION,
     attempts,
@@ -37,73 +44,6 @@ from aoi.trajectories.schema import (
 
 DEFAULT_URL = "sqlite:///runs/aoi.db"
 _CHUNK = 500  # ids per IN (...) clause, well under SQLite's bound-parameter limit
-
-
-class StoreError(Exception):
-    """Base of the store's errors."""
-
-
-class UnknownRunError(StoreError, LookupError):
-    """No run has this id."""
-
-    def __init__(self, run_id: str) -> None:
-        super().__init__(f"no run {run_id!r} in this store; list runs with TrajectoryStore.runs()")
-        self.run_id = run_id
-
-
-class UnknownAttemptError(StoreError, LookupError):
-    """No attempt has this id."""
-
-    def __init__(self, attempt_id: str) -> None:
-        super().__init__(f"no attempt {attempt_id!r} in this store; start it with start_attempt()")
-        self.attempt_id = attempt_id
-
-
-class AttemptFinishedError(StoreError):
-    """The attempt (run, task, index) already finished; a resume must skip it."""
-
-    def __init__(self, run_id: str, task_id: str, attempt_index: int, attempt_id: str) -> None:
-        super().__init__(
-            f"attempt {attempt_index} of {task_id!r} in run {run_id!r} already finished "
-            f"(attempt_id {attempt_id}); skip the pairs finished_attempts() returns"
-        )
-        self.attempt_id = attempt_id
-
-
-class RunRecord(BaseModel):
-    """One row of `runs`."""
-
-    model_config = ConfigDict(frozen=True)
-
-    run_id: str
-    created_at: datetime
-    config: dict[str, Any]
-    status: str
-    finished_at: datetime | None = None
-
-
-class OutcomeRow(BaseModel):
-    """One attempt without its steps: what metrics and reports need."""
-
-    model_config = ConfigDict(frozen=True)
-
-    run_id: str
-    attempt_id: str
-    task_id: str
-    attempt_index: int
-    task_type: str | None
-    fault: str | None
-    app: str | None
-    seed: int | None
-    agent: str
-    model: str | None
-    guidance: str | None
-    status: str
-    success: bool | None
-    outcome: dict[str, Any] | None
-    error: str | None
-    started_at: datetime
-    finished_at: datetime | None
 
 
 def _outcome_dict(outcome: Mapping[str, Any] | BaseModel | None) -> dict[str, Any] | None:
@@ -216,13 +156,13 @@ class TrajectoryStore:
             row = conn.execute(select(runs).where(runs.c.run_id == run_id)).one_or_none()
         if row is None:
             raise UnknownRunError(run_id)
-        return _run_record(row)
+        return run_record(row)
 
     def runs(self, limit: int | None = None) -> list[RunRecord]:
         """Runs, newest first."""
         stmt = select(runs).order_by(runs.c.created_at.desc(), runs.c.run_id).limit(limit)
         with self._read() as conn:
-            return [_run_record(row) for row in conn.execute(stmt)]
+            return [run_record(row) for row in conn.execute(stmt)]
 
     def finish_run(self, run_id: str, status: Status = "finished") -> None:
         """Mark a run finished (or failed, killed); raises UnknownRunError."""
@@ -433,7 +373,7 @@ class TrajectoryStore:
             if row is None:
                 raise UnknownAttemptError(attempt_id)
             found = _steps_of(conn, [attempt_id])
-        return _trajectory(row, found.get(attempt_id, []))
+        return trajectory(row, found.get(attempt_id, []))
 
     def query(
         self,
@@ -452,7 +392,7 @@ class TrajectoryStore:
         with self._read() as conn:
             rows = conn.execute(stmt).all()
             found = _steps_of(conn, [row.attempt_id for row in rows])
-        return [_trajectory(row, found.get(row.attempt_id, [])) for row in rows]
+        return [trajectory(row, found.get(row.attempt_id, [])) for row in rows]
 
     def query_outcomes(
         self,
@@ -469,7 +409,7 @@ class TrajectoryStore:
         """Like query() but without steps: one cheap row per attempt, for metrics."""
         stmt = _filtered(task, agent, model, success, run_id, task_type, status, limit)
         with self._read() as conn:
-            return [_outcome_row(row) for row in conn.execute(stmt)]
+            return [outcome_row(row) for row in conn.execute(stmt)]
 
     def count_steps(self, attempt_id: str | None = None) -> int:
         """Stored steps of one attempt, or of the whole store."""
@@ -526,57 +466,3 @@ def _steps_of(conn: Connection, attempt_ids: Sequence[str]) -> dict[str, list[St
 def _chunks(items: Sequence[str], size: int) -> Iterable[Sequence[str]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
-
-
-def _run_record(row: Row[Any]) -> RunRecord:
-    return RunRecord(
-        run_id=row.run_id,
-        created_at=as_utc(row.created_at),
-        config=row.config or {},
-        status=row.status,
-        finished_at=None if row.finished_at is None else as_utc(row.finished_at),
-    )
-
-
-def _outcome_row(row: Row[Any]) -> OutcomeRow:
-    return OutcomeRow(
-        run_id=row.run_id,
-        attempt_id=row.attempt_id,
-        task_id=row.task_id,
-        attempt_index=row.attempt_index,
-        task_type=row.task_type,
-        fault=row.fault,
-        app=row.app,
-        seed=row.seed,
-        agent=row.agent,
-        model=row.model,
-        guidance=row.guidance,
-        status=row.status,
-        success=row.success,
-        outcome=row.outcome,
-        error=row.error,
-        started_at=as_utc(row.started_at),
-        finished_at=None if row.finished_at is None else as_utc(row.finished_at),
-    )
-
-
-def _trajectory(row: Row[Any], found: list[Step]) -> Trajectory:
-    return Trajectory(
-        run_id=row.run_id,
-        attempt_id=row.attempt_id,
-        task_id=row.task_id,
-        attempt_index=row.attempt_index,
-        task_type=row.task_type,
-        fault=row.fault,
-        app=row.app,
-        seed=row.seed,
-        agent=row.agent,
-        model=row.model,
-        guidance=row.guidance,
-        started_at=row.started_at,
-        finished_at=row.finished_at,
-        steps=found,
-        outcome=row.outcome,
-        status=row.status,
-        error=row.error,
-    )

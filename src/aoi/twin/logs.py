@@ -155,7 +155,7 @@ class LogWriter:
                 )
             )
         for raw in style.trailer:
-            timed.append((end, raw.format_map(ls._LineValues(with_cause))))
+            timed.append((end, raw.format_map(ls.LineValues(with_cause))))
         if len(self._crashes) >= MAX_CRASHES:
             self._crashes.pop(next(iter(self._crashes)))
         self._crashes[(program.name, t0)] = timed
@@ -396,7 +396,7 @@ class LogWriter:
             return out
         style = ls.style_for(program, container)
         for raw in style.header:
-            out.append((t, raw.format_map(ls._LineValues(ctx))))
+            out.append((t, raw.format_map(ls.LineValues(ctx))))
         for entry in _startup(style, program):
             t += style.gap * (0.5 + r.random())
             when = _dt(t)

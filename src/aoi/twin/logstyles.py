@@ -126,12 +126,12 @@ class Style:
         if self.escape == "json":
             msg = json.dumps(msg)[1:-1]
             where = json.dumps(where)[1:-1]
-        values = _LineValues(ctx, ts=stamp(self.stamp, at), lvl=word, where=where, msg=msg, _at=at)
+        values = LineValues(ctx, ts=stamp(self.stamp, at), lvl=word, where=where, msg=msg, _at=at)
         values["lvl0"] = word.strip()[:1]
         return self.line.format_map(values).split("\n")
 
 
-class _LineValues(dict[str, Any]):
+class LineValues(dict[str, Any]):
     """Line fields first, then the container's context; unknown fields print as-is."""
 
     def __init__(self, ctx: Mapping[str, Any], **line: Any) -> None:
@@ -371,7 +371,7 @@ def cause(family: str, kind: str, values: Mapping[str, Any]) -> str:
     """How a client library words a failed call of the given kind."""
     table = causes().get(family) or causes()["tcp"]
     text = table.get(kind) or table.get("default") or causes()["tcp"]["default"]
-    return text.format_map(_LineValues(values))
+    return text.format_map(LineValues(values))
 
 
 # --- mongod ----------------------------------------------------------------------

@@ -25,6 +25,7 @@ from aoi.twin.kubectl.describe import describe as describe_object
 from aoi.twin.kubectl.flags import Parsed
 from aoi.twin.kubectl.printers import empty_message, print_names, print_table
 from aoi.twin.kubectl.resources import ResourceInfo, api_resources_table, resolve_many
+from aoi.twin.logs import LogUnavailable
 from aoi.twin.kubectl.selectors import SelectorError, field_matcher, label_matcher
 from aoi.twin.store import Obj
 
@@ -308,14 +309,17 @@ def _container_log(twin: Twin, pod: Obj, container: str, parsed: Parsed, since: 
         raise KubectlError(
             f'Error from server (BadRequest): previous terminated container "{container}" in pod "{name}" not found'
         )
-    return twin.logs.container_log(
-        pod,
-        container,
-        previous=previous,
-        since_seconds=since,
-        tail=tail,
-        timestamps=parsed.get_bool("timestamps"),
-    )
+    try:
+        return twin.logs.container_log(
+            pod,
+            container,
+            previous=previous,
+            since_seconds=since,
+            tail=tail,
+            timestamps=parsed.get_bool("timestamps"),
+        )
+    except LogUnavailable as exc:
+        raise KubectlError(f"Error from server (BadRequest): {exc.message}") from None
 
 
 # --- exec ------------------------------------------------------------------------------

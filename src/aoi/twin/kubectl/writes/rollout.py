@@ -14,15 +14,7 @@ from aoi.twin.kubectl.describe.writer import Writer
 from aoi.twin.kubectl.flags import Parsed
 from aoi.twin.kubectl.printers import tabwrite
 from aoi.twin.kubectl.resources import ResourceInfo
-from aoi.twin.kubectl.writes.base import (
-    commit,
-    dry_run,
-    ref,
-    report,
-    resource_name,
-    settle,
-    targets,
-)
+from aoi.twin.kubectl.writes.base import commit, dry_run, ref, report, resource_name, targets
 from aoi.twin.store import Obj
 
 if TYPE_CHECKING:
@@ -263,7 +255,6 @@ def _undo(twin: Twin, parsed: Parsed, info: ResourceInfo, obj: Obj) -> str:
         if key not in _SKIPPED:
             annotations[key] = value
     commit(twin, obj, new)
-    _promote(twin, obj, target)
     return report(parsed, [(obj, "rolled back")]).stdout
 
 
@@ -290,38 +281,6 @@ def _revision_set(twin: Twin, dep: Obj, to_revision: int) -> Obj:
             f'error: no rollout history found for deployment "{dep["metadata"]["name"]}"'
         )
     return previous[1]
-
-
-def _promote(twin: Twin, dep: Obj, target: Obj) -> None:
-    """What the deployment controller does when a rollback reuses an old ReplicaSet: it becomes
-    the newest revision and takes every replica; the others scale to zero."""
-    sets = replica_sets(twin, dep)
-    newest = max(
-        (int(rs["metadata"].get("annotations", {}).get(REVISION, "0") or 0) for rs in sets),
-        default=0,
-    )
-    revision = str(newest + 1)
-    target["metadata"].setdefault("annotations", {})[REVISION] = revision
-    dep["metadata"].setdefault("annotations", {})[REVISION] = revision
-    now = twin.clock.now()
-    replicas = int(dep["spec"].get("replicas", 1))
-    for rs in sets:
-        want = replicas if rs is target else 0
-        have = int(rs["spec"].get("replicas", 0))
-        if have != want:
-            rs["spec"]["replicas"] = want
-            twin.store.touch(rs)
-            verb = "up" if want > have else "down"
-            twin.controller.events.record(
-                dep,
-                "ScalingReplicaSet",
-                f"Scaled {verb} replica set {rs['metadata']['name']} from {have} to {want}",
-                component="deployment-controller",
-                at=now,
-            )
-    twin.store.touch(target)
-    twin.store.touch(dep)
-    settle(twin)
 
 
 # --- restart, pause, resume --------------------------------------------------------------------

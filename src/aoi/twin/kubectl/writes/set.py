@@ -217,7 +217,7 @@ def _env_list(
         for c in spec.get("containers", []) or []:
             if not fnmatch.fnmatchcase(c.get("name", ""), pattern):
                 continue
-            out.append(f"# {resource_name(info)}/{name}, container {c['name']}\n")
+            out.append(f"# {obj['kind'].lower()}/{name}, container {c['name']}\n")
             for var in c.get("env", []) or []:
                 if "value" in var:
                     out.append(f"{var['name']}={var['value']}\n")
