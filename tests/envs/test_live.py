@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import json
 import shlex
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from aoi.catalog import get_task, render_problem
-from aoi.envs.base import Action, EnvironmentStateError
+from aoi.catalog import Task, get_task, render_problem
+from aoi.envs.base import Action, EnvironmentStateError, Observation
 from aoi.envs.live import NOT_FOUND, LiveClusterEnvironment, LiveClusterError
 from aoi.envs.runner import TIMEOUT_EXIT, ProcessResult
 from aoi.gate import REFUSED_EXIT, Policy
@@ -56,8 +58,8 @@ class TwinRunner:
 class Transcript:
     """A ProcessRunner that answers from recorded argv -> output pairs."""
 
-    def __init__(self, recorded: dict[tuple[str, ...], ProcessResult]) -> None:
-        self.recorded = recorded
+    def __init__(self, recorded: Mapping[Any, ProcessResult]) -> None:
+        self.recorded: Mapping[tuple[str, ...], ProcessResult] = recorded
         self.calls: list[tuple[str, ...]] = []
 
     def __call__(self, argv: list[str], timeout: float, max_bytes: int) -> ProcessResult:
@@ -68,7 +70,7 @@ class Transcript:
         return self.recorded[key]
 
 
-def shell(env: LiveClusterEnvironment, command: str):  # type: ignore[no-untyped-def]
+def shell(env: LiveClusterEnvironment, command: str) -> Observation:
     return env.act(Action.exec_shell(command))
 
 
@@ -114,7 +116,7 @@ def test_no_current_context_is_a_clear_error() -> None:
             )
         }
     )
-    with pytest.raises(LiveClusterError, match="current-context is not set.*context="):
+    with pytest.raises(LiveClusterError, match=r"current-context is not set.*context="):
         LiveClusterEnvironment(runner=runner)
 
 
@@ -133,7 +135,7 @@ def test_inject_needs_an_injector_and_calls_it(tmp_path: Path) -> None:
     twin = Twin.fresh("hotel-reservation", 0)
     seen: list[str] = []
 
-    def injector(task, env):  # type: ignore[no-untyped-def]
+    def injector(task: Task, env: LiveClusterEnvironment) -> None:
         seen.append(task.id)
         inject(twin, task)
 
@@ -242,7 +244,12 @@ def test_a_timeout_comes_back_as_an_error_not_an_exception(tmp_path: Path) -> No
         raise TimeoutError
 
     def returning(argv: list[str], timeout: float, max_bytes: int) -> ProcessResult:
-        return ProcessResult("partial\n", "kubectl: timed out after 2 s and was killed\n", TIMEOUT_EXIT, timed_out=True)
+        return ProcessResult(
+            "partial\n",
+            "kubectl: timed out after 2 s and was killed\n",
+            TIMEOUT_EXIT,
+            timed_out=True,
+        )
 
     for runner in (raising, returning):
         env = LiveClusterEnvironment(context=CTX, runner=runner, run_dir=tmp_path, timeout_s=2)
@@ -287,7 +294,9 @@ def test_secrets_are_redacted(tmp_path: Path) -> None:
     raw = twin.run(f"kubectl get secret mongodb-tls -n {SOCIAL} -o yaml").stdout
     obs = shell(env, f"kubectl get secret mongodb-tls -n {SOCIAL} -o yaml")
     assert "kind: Secret" in obs.text and "****" in obs.text
-    values = [line.split(":", 1)[1].strip() for line in raw.splitlines() if line.startswith("  tls")]
+    values = [
+        line.split(":", 1)[1].strip() for line in raw.splitlines() if line.startswith("  tls")
+    ]
     assert values and not any(v in obs.text for v in values if len(v) > 8)
 
 
@@ -419,7 +428,10 @@ def _pod(name: str, ready: bool, waiting: str | None = None) -> dict[str, object
     state = {"waiting": {"reason": waiting}} if waiting else {"running": {}}
     return {
         "metadata": {"name": name},
-        "status": {"phase": "Running", "containerStatuses": [{"name": "app", "ready": ready, "state": state}]},
+        "status": {
+            "phase": "Running",
+            "containerStatuses": [{"name": "app", "ready": ready, "state": state}],
+        },
     }
 
 
@@ -476,7 +488,9 @@ def test_live_task_without_namespace_uses_the_configured_one() -> None:
 
 def test_namespace_scope_applies_to_every_api(tmp_path: Path) -> None:
     policy = Policy.default().scoped(["payments"])
-    env = LiveClusterEnvironment(context=CTX, runner=Transcript({}), run_dir=tmp_path, policy=policy)
+    env = LiveClusterEnvironment(
+        context=CTX, runner=Transcript({}), run_dir=tmp_path, policy=policy
+    )
     env.reset("live/detection/payments")
     for call in (
         'get_logs("kube-system", "coredns")',
@@ -486,3 +500,19 @@ def test_namespace_scope_applies_to_every_api(tmp_path: Path) -> None:
         obs = env.act(f"```\n{call}\n```")
         assert obs.verdict == "refused", call
         assert "scope" in obs.text
+
+
+def test_get_logs_in_a_moved_namespace_uses_the_tasks_label(tmp_path: Path) -> None:
+    base = ("kubectl", "--context", CTX)
+    pods = {"items": [{"metadata": {"name": "geo-1"}}]}
+    recorded = {
+        (*base, "get", "pods", "-n", "hotel", "-l", "io.kompose.service=geo", "-o", "json"): (
+            ProcessResult(json.dumps(pods))
+        ),
+        (*base, "logs", "geo-1", "-n", "hotel"): ProcessResult("ready\n"),
+    }
+    env = LiveClusterEnvironment(
+        context=CTX, namespace="hotel", runner=Transcript(recorded), run_dir=tmp_path
+    )
+    env.reset("revoke_auth_mongodb-localization-1")
+    assert env.act('```\nget_logs("hotel", "geo")\n```').text == "ready\n"

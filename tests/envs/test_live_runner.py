@@ -20,7 +20,9 @@ def test_stdout_stderr_and_exit_status_are_captured() -> None:
 
 
 def test_arguments_are_never_read_by_a_shell() -> None:
-    result = subprocess_runner([PY, "-c", "import sys; print(sys.argv[1])", "$(id); `id` | x"], 10, 1000)
+    result = subprocess_runner(
+        [PY, "-c", "import sys; print(sys.argv[1])", "$(id); `id` | x"], 10, 1000
+    )
     assert result.stdout == "$(id); `id` | x\n"
 
 
@@ -31,7 +33,9 @@ def test_output_past_the_cap_is_dropped_and_marked() -> None:
 
 
 def test_a_slow_program_is_killed_at_the_time_out() -> None:
-    result = subprocess_runner([PY, "-c", "import time; print('started', flush=True); time.sleep(30)"], 0.5, 1000)
+    result = subprocess_runner(
+        [PY, "-c", "import time; print('started', flush=True); time.sleep(30)"], 0.5, 1000
+    )
     assert result.timed_out and result.exit_code == TIMEOUT_EXIT
     assert result.stdout == "started\n"
     assert "timed out after 0.5 s" in result.stderr

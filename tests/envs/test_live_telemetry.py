@@ -29,7 +29,11 @@ def _series(metric: str, query: str) -> list[dict[str, Any]]:
     if metric == "container_cpu_usage_seconds_total":
         return [
             {
-                "metric": {"instance": "kind-worker", "pod": "geo-1", "container": "hotel-reserv-geo"},
+                "metric": {
+                    "instance": "kind-worker",
+                    "pod": "geo-1",
+                    "container": "hotel-reserv-geo",
+                },
                 "values": [[1700000000, "1.5"], [1700000015, "1.75"]],
             },
             {
@@ -47,7 +51,9 @@ def _series(metric: str, query: str) -> list[dict[str, Any]]:
     return []
 
 
-def _span(trace: str, span: str, process: str, parent: str | None, tags: list[dict[str, Any]]) -> dict[str, Any]:
+def _span(
+    trace: str, span: str, process: str, parent: str | None, tags: list[dict[str, Any]]
+) -> dict[str, Any]:
     refs = [{"refType": "CHILD_OF", "traceID": trace, "spanID": parent}] if parent else []
     return {
         "traceID": trace,
@@ -71,7 +77,10 @@ TRACE = {
     "processes": {
         "p1": {"serviceName": "frontend", "tags": []},
         "p2": {"serviceName": "geo", "tags": [{"key": "k8s.namespace.name", "value": NS}]},
-        "p3": {"serviceName": "other", "tags": [{"key": "k8s.namespace.name", "value": "elsewhere"}]},
+        "p3": {
+            "serviceName": "other",
+            "tags": [{"key": "k8s.namespace.name", "value": "elsewhere"}],
+        },
     },
 }
 
@@ -90,7 +99,10 @@ class _Handler(BaseHTTPRequestHandler):
                 self._send(400, {"status": "error", "error": "parse error"})
                 return
             metric = query.split("{", 1)[0]
-            body = {"status": "success", "data": {"resultType": "matrix", "result": _series(metric, query)}}
+            body = {
+                "status": "success",
+                "data": {"resultType": "matrix", "result": _series(metric, query)},
+            }
         elif url.path == "/api/services":
             body = {"data": ["frontend", "geo", "jaeger-all-in-one"]}
         elif url.path == "/api/traces":
@@ -157,7 +169,9 @@ def test_metrics_are_exported_in_the_twins_files(tmp_path: Path, server: str) ->
     assert sorted(p.name for p in (folder / "container").iterdir()) == [cpu.name, net.name]
     queries = [p["query"][0] for path, p in _Handler.queries if path == "/api/v1/query_range"]
     assert all(f'namespace="{NS}"' in q for q in queries)
-    assert all(p["step"] == ["15s"] for path, p in _Handler.queries if path == "/api/v1/query_range")
+    assert all(
+        p["step"] == ["15s"] for path, p in _Handler.queries if path == "/api/v1/query_range"
+    )
     table = env.act(Action(api="read_metrics", args=(str(cpu),)))
     assert "kind-worker.geo-1" in table.text and "kpi_name" in table.text
 

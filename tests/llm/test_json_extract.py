@@ -78,7 +78,6 @@ def test_the_first_parsable_object_wins_over_earlier_garbage() -> None:
         ("I cannot help with that.", "no '{'"),
         ('{"next": "probe", "subtask": "check', "never closes"),
         ("[1, 2, 3]", "no '{'"),
-        ('```json\n[{"a": 1}]\n```', "invalid JSON"),
         ("{not json at all}", "invalid JSON"),
     ],
 )
@@ -89,9 +88,10 @@ def test_failures_say_why(text: str, reason: str) -> None:
     assert isinstance(err.value, ValueError)
 
 
-def test_a_lone_array_is_not_a_decision() -> None:
+def test_a_lone_array_is_not_a_decision_but_an_object_inside_one_is_found() -> None:
     with pytest.raises(JSONExtractionError, match="array"):
-        extract_json('Here: ```json\n[1, 2]\n```')
+        extract_json("Here: ```json\n[1, 2]\n```")
+    assert extract_json('```json\n[{"a": 1}]\n```') == {"a": 1}
 
 
 def test_count_json_objects_for_the_format_reward() -> None:

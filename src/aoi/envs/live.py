@@ -475,11 +475,13 @@ class LiveClusterEnvironment(Environment):
         return TaskType(parts[1]), namespace
 
     def _pod_for(self, namespace: str, service: str) -> str | None:
-        labels = (
-            [POD_LABELS[namespace]]
-            if namespace in POD_LABELS
-            else list(dict.fromkeys(POD_LABELS.values()))
-        )
+        if self.task is not None and namespace == self.task.namespace:
+            labels = [self.task.pod_label]
+        elif namespace in POD_LABELS:
+            labels = [POD_LABELS[namespace]]
+        else:
+            # An unknown application: each of the three labelling conventions in turn.
+            labels = list(dict.fromkeys(POD_LABELS.values()))
         for label in labels:
             result = self.kubectl(
                 ["get", "pods", "-n", namespace, "-l", f"{label}={service}", "-o", "json"]

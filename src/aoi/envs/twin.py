@@ -178,8 +178,9 @@ class TwinEnvironment(Environment):
         app = twin.app_for(task.namespace)
         if app is None:
             return False
-        health = twin.oracle.health(task.namespace, _frontend_component(app.frontend, app))
-        return health.ok
+        # every program that serves requests must be up and answering without errors
+        serving = [c.name for c in app.components if c.role in ("service", "frontend")]
+        return all(twin.oracle.health(task.namespace, name).ok for name in serving)
 
     def _submit(self, action: Action) -> Observation:
         twin, _task = self._require()
@@ -228,7 +229,3 @@ class _Recorder:
     def run(self, command: str) -> CommandResult:
         self.result = self.twin.run(command)
         return self.result
-
-
-def _frontend_component(service: str, app: Any) -> str:
-    return str(app.components_by_service()[service].name)

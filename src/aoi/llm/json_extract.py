@@ -16,7 +16,7 @@ from typing import Any
 
 # Bounds that keep extraction linear-ish on hostile input.
 _MAX_TEXT = 200_000
-_MAX_STARTS = 64
+_MAX_PASSES = 4
 
 _FENCE = re.compile(r"```[ \t]*([A-Za-z0-9_+-]*)[^\n]*\n(.*?)(?:```|\Z)", re.DOTALL)
 _PY_LITERALS = {"True": "true", "False": "false", "None": "null"}
@@ -91,27 +91,36 @@ def _candidates(text: str) -> list[str]:
 
 
 def _balanced_spans(text: str) -> list[tuple[int, int]]:
-    """Top-level ``{...}`` spans, aware of quoted strings; a span that never closes is skipped."""
-    spans: list[tuple[int, int]] = []
+    """Outermost balanced ``{...}`` spans, in order, aware of quoted strings.
+
+    One pass with a stack. Quotes count only inside brackets (prose has
+    apostrophes); a single-quoted string ends at a newline. An opener that never
+    closes does not hide the objects inside it; a pass that ends inside a string
+    is retried from just after the first unclosed opener, a few times at most.
+    """
+    found: set[tuple[int, int]] = set()
     pos = 0
-    for _ in range(_MAX_STARTS):
-        start = text.find("{", pos)
-        if start < 0:
+    for _ in range(_MAX_PASSES):
+        spans, unclosed = _scan(text, pos)
+        found.update(spans)
+        if unclosed is None:
             break
-        end = _match_brace(text, start)
-        if end is None:
-            pos = start + 1
-        else:
-            spans.append((start, end))
-            pos = end
-    return spans
+        pos = unclosed + 1
+    outermost: list[tuple[int, int]] = []
+    for start, end in sorted(found, key=lambda span: (span[0], -span[1])):
+        if outermost and start < outermost[-1][1]:
+            continue
+        outermost.append((start, end))
+    return outermost
 
 
-def _match_brace(text: str, start: int) -> int | None:
-    depth = 0
+def _scan(text: str, pos: int) -> tuple[list[tuple[int, int]], int | None]:
+    """Closed ``{...}`` spans from ``pos``; and the first unclosed opener if the pass
+    ended inside a string (else None)."""
+    spans: list[tuple[int, int]] = []
+    stack: list[int] = []
     quote = ""
-    i = start
-    n = len(text)
+    i, n = pos, len(text)
     while i < n:
         ch = text[i]
         if quote:
@@ -120,18 +129,18 @@ def _match_brace(text: str, start: int) -> int | None:
                 continue
             if ch == quote or (ch == "\n" and quote == "'"):
                 quote = ""
+        elif ch in "{[":
+            stack.append(i)
+        elif not stack:
+            pass
         elif ch in "\"'":
             quote = ch
-        elif ch in "{[":
-            depth += 1
         elif ch in "}]":
-            depth -= 1
-            if depth == 0:
-                return i + 1 if ch == "}" else None
-            if depth < 0:
-                return None
+            opener = stack.pop()
+            if ch == "}" and text[opener] == "{":
+                spans.append((opener, i + 1))
         i += 1
-    return None
+    return spans, (stack[0] if stack and quote else None)
 
 
 # --- parsing and repair -------------------------------------------------------------

@@ -17,6 +17,12 @@ the step in flight and a run can be resumed.
 'revoke_auth_mongodb'
 """
 
+from aoi.trajectories.errors import (
+    AttemptFinishedError,
+    StoreError,
+    UnknownAttemptError,
+    UnknownRunError,
+)
 from aoi.trajectories.export import (
     MissingExtraError,
     export_jsonl,
@@ -37,16 +43,8 @@ from aoi.trajectories.models import (
     Step,
     Trajectory,
 )
-from aoi.trajectories.store import (
-    DEFAULT_URL,
-    AttemptFinishedError,
-    OutcomeRow,
-    RunRecord,
-    StoreError,
-    TrajectoryStore,
-    UnknownAttemptError,
-    UnknownRunError,
-)
+from aoi.trajectories.records import OutcomeRow, RunRecord
+from aoi.trajectories.store import DEFAULT_URL, TrajectoryStore
 
 __all__ = [
     "DEFAULT_URL",

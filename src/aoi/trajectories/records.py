@@ -47,7 +47,7 @@ class OutcomeRow(BaseModel):
     finished_at: datetime | None
 
 
-def run_record(row: Row[Any]) -> RunRecord:
+def run_from_row(row: Row[Any]) -> RunRecord:
     return RunRecord(
         run_id=row.run_id,
         created_at=as_utc(row.created_at),
@@ -57,7 +57,7 @@ def run_record(row: Row[Any]) -> RunRecord:
     )
 
 
-def outcome_row(row: Row[Any]) -> OutcomeRow:
+def outcome_from_row(row: Row[Any]) -> OutcomeRow:
     return OutcomeRow(
         run_id=row.run_id,
         attempt_id=row.attempt_id,
@@ -79,7 +79,7 @@ def outcome_row(row: Row[Any]) -> OutcomeRow:
     )
 
 
-def trajectory(row: Row[Any], found: list[Step]) -> Trajectory:
+def trajectory_from_row(row: Row[Any], found: list[Step]) -> Trajectory:
     return Trajectory(
         run_id=row.run_id,
         attempt_id=row.attempt_id,

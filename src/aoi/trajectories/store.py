@@ -31,7 +31,13 @@ from aoi.trajectories.errors import (
     UnknownRunError,
 )
 from aoi.trajectories.models import TERMINAL_STATUSES, Status, Step, Trajectory, as_utc, utcnow
-from aoi.trajectories.records import OutcomeRow, RunRecord, outcome_row, run_record, trajectory
+from aoi.trajectories.records import (
+    OutcomeRow,
+    RunRecord,
+    outcome_from_row,
+    run_from_row,
+    trajectory_from_row,
+)
 from aoi.trajectories.schema import (
     WRITE_OPTION,
     attempts,
@@ -156,13 +162,13 @@ class TrajectoryStore:
             row = conn.execute(select(runs).where(runs.c.run_id == run_id)).one_or_none()
         if row is None:
             raise UnknownRunError(run_id)
-        return run_record(row)
+        return run_from_row(row)
 
     def runs(self, limit: int | None = None) -> list[RunRecord]:
         """Runs, newest first."""
         stmt = select(runs).order_by(runs.c.created_at.desc(), runs.c.run_id).limit(limit)
         with self._read() as conn:
-            return [run_record(row) for row in conn.execute(stmt)]
+            return [run_from_row(row) for row in conn.execute(stmt)]
 
     def finish_run(self, run_id: str, status: Status = "finished") -> None:
         """Mark a run finished (or failed, killed); raises UnknownRunError."""
@@ -373,7 +379,7 @@ class TrajectoryStore:
             if row is None:
                 raise UnknownAttemptError(attempt_id)
             found = _steps_of(conn, [attempt_id])
-        return trajectory(row, found.get(attempt_id, []))
+        return trajectory_from_row(row, found.get(attempt_id, []))
 
     def query(
         self,
@@ -392,7 +398,7 @@ class TrajectoryStore:
         with self._read() as conn:
             rows = conn.execute(stmt).all()
             found = _steps_of(conn, [row.attempt_id for row in rows])
-        return [trajectory(row, found.get(row.attempt_id, [])) for row in rows]
+        return [trajectory_from_row(row, found.get(row.attempt_id, [])) for row in rows]
 
     def query_outcomes(
         self,
@@ -409,7 +415,7 @@ class TrajectoryStore:
         """Like query() but without steps: one cheap row per attempt, for metrics."""
         stmt = _filtered(task, agent, model, success, run_id, task_type, status, limit)
         with self._read() as conn:
-            return [outcome_row(row) for row in conn.execute(stmt)]
+            return [outcome_from_row(row) for row in conn.execute(stmt)]
 
     def count_steps(self, attempt_id: str | None = None) -> int:
         """Stored steps of one attempt, or of the whole store."""

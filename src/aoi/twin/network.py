@@ -45,6 +45,8 @@ class EdgeResult:
     latency_ms: float = 0.0
     target_ip: str = ""
     target_port: int = 0
+    # share of requests that still fail behind a working connection (the callee's own errors)
+    error_rate: float = 0.0
 
 
 @dataclass(slots=True)
@@ -290,6 +292,7 @@ class Oracle:
             latency += health.latency_ms
             if health.error_rate >= 0.5:
                 return EdgeResult(False, "upstream", target_program.name, latency, ip, port)
+            return EdgeResult(True, latency_ms=latency, target_ip=ip, target_port=port, error_rate=health.error_rate)
         return EdgeResult(True, latency_ms=latency, target_ip=ip, target_port=port)
 
     def _mongo(self, ns: str, server: Component, client: Component) -> str:
@@ -360,12 +363,16 @@ class Oracle:
         share = 1.0 / max(1, len(hard))
         ok_rate = 1.0
         worst = 0.0
+        # A frontend routes each request to one backend (a share of the traffic each);
+        # a backend's request fans out to all of its dependencies.
+        fan_out = program.role != "frontend"
         for dep in program.calls:
             edge = self.edge(ns, caller, program, dep, at)
             if not edge.ok:
                 health.failures.append((dep, edge))
-                if dep.protocol not in SOFT_PROTOCOLS:
-                    ok_rate *= 1.0 - share
+            if dep.protocol not in SOFT_PROTOCOLS:
+                failing = 1.0 if not edge.ok else edge.error_rate
+                ok_rate *= 1.0 - (failing if fan_out else share * failing)
             worst = max(worst, edge.latency_ms)
         effects = self.twin.effects_for(ns, service, at)
         health.effects = effects

@@ -26,6 +26,7 @@ STATUS_OWNED = (
     "PersistentVolume",
     "PersistentVolumeClaim",
 )
+CHANGE_CAUSE = "kubernetes.io/change-cause"
 _SERVER_META = ("uid", "creationTimestamp", "resourceVersion", "generation", "managedFields")
 
 
@@ -148,6 +149,12 @@ def adopt_replica_set(twin: Twin, dep: Obj) -> None:
     )
     if current is None:
         return
+    # the controller keeps the newest ReplicaSet's change-cause in step with the Deployment's
+    cause = dep["metadata"].get("annotations", {}).get(CHANGE_CAUSE)
+    current_annotations = current["metadata"].setdefault("annotations", {})
+    if cause is not None and current_annotations.get(CHANGE_CAUSE) != cause:
+        current_annotations[CHANGE_CAUSE] = cause
+        twin.store.touch(current)
     others = [rs for rs in sets if rs is not current]
     if not any(int(rs["spec"].get("replicas", 0)) for rs in others):
         return

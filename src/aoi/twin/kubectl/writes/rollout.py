@@ -192,7 +192,6 @@ def _revisions(twin: Twin, obj: Obj) -> dict[int, Obj]:
     if obj["kind"] != "Deployment":
         return {1: copy.deepcopy(obj["spec"]["template"])}
     out: dict[int, Obj] = {}
-    current = obj["metadata"].get("annotations", {}).get(REVISION)
     for rs in replica_sets(twin, obj):
         annotations = rs["metadata"].get("annotations", {})
         text = annotations.get(REVISION)
@@ -200,8 +199,6 @@ def _revisions(twin: Twin, obj: Obj) -> dict[int, Obj]:
             continue
         template = copy.deepcopy(rs["spec"]["template"])
         cause = annotations.get(CHANGE_CAUSE)
-        if cause is None and text == current:
-            cause = obj["metadata"].get("annotations", {}).get(CHANGE_CAUSE)
         if cause:
             template.setdefault("metadata", {}).setdefault("annotations", {})[CHANGE_CAUSE] = cause
         out[int(text)] = template
