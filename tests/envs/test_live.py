@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import shlex
+import subprocess
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -241,7 +242,7 @@ def test_other_programs_run_only_when_the_policy_names_them(tmp_path: Path) -> N
 
 def test_a_timeout_comes_back_as_an_error_not_an_exception(tmp_path: Path) -> None:
     def raising(argv: list[str], timeout: float, max_bytes: int) -> ProcessResult:
-        raise TimeoutError
+        raise subprocess.TimeoutExpired(argv, timeout)
 
     def returning(argv: list[str], timeout: float, max_bytes: int) -> ProcessResult:
         return ProcessResult(

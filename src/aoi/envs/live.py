@@ -12,26 +12,19 @@ health of the namespace).
 from __future__ import annotations
 
 import json
-import re
+import subprocess
 import tempfile
 import time
 from collections.abc import Callable
-from functools import cache
-from importlib import resources
 from pathlib import Path
-from string import Template
 from typing import Any
-
-import yaml
 
 from aoi.catalog import (
     ParsedAction,
     Problem,
     Task,
     TaskType,
-    api_docs,
     get_task,
-    list_tasks,
     pod_problems,
     render_problem,
     score,
@@ -45,7 +38,9 @@ from aoi.envs.base import (
     to_action,
 )
 from aoi.envs.jaeger import export_traces
+from aoi.envs.kubeview import ClusterReadError, KubectlView
 from aoi.envs.live_commands import prepare
+from aoi.envs.live_tasks import LIVE_PREFIX, LiveClusterError, live_problem, parse_live_id
 from aoi.envs.prometheus import export_metrics
 from aoi.envs.runner import TIMEOUT_EXIT, ProcessResult, ProcessRunner, subprocess_runner
 from aoi.envs.telemetry import TelemetryError, fresh_folder, resolve_inside, tree
@@ -53,7 +48,6 @@ from aoi.gate import REFUSED_EXIT, Policy, redact
 from aoi.twin import api as twin_api
 from aoi.twin.text import run_filter
 
-LIVE_PREFIX = "live/"
 NOT_FOUND = twin_api.NO_SERVICE
 # Pod labels that name a service, by application namespace (AIOpsLab's get_logs rule).
 POD_LABELS = {
@@ -64,43 +58,14 @@ POD_LABELS = {
 # Reading the cluster for scoring needs whole JSON documents, whatever the agents' cap.
 VIEW_MIN_BYTES = 64 * 1024 * 1024
 MAX_TIMEOUT_S = 600.0
-_NAMESPACE = re.compile(r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$")
-_RESOURCES = {
-    "Pod": "pods",
-    "Deployment": "deployments",
-    "Service": "services",
-    "PersistentVolumeClaim": "persistentvolumeclaims",
-}
+__all__ = [
+    "ClusterReadError",
+    "KubectlView",
+    "LiveClusterEnvironment",
+    "LiveClusterError",
+]
+
 Injector = Callable[[Task, "LiveClusterEnvironment"], None]
-
-
-class LiveClusterError(RuntimeError):
-    """The live cluster cannot be used as configured (no kube context, bad task id, ...)."""
-
-
-class ClusterReadError(RuntimeError):
-    """kubectl could not read objects the scoring needs."""
-
-
-class KubectlView:
-    """The catalog's ClusterView over `kubectl get <kind> -n NS -o json`."""
-
-    def __init__(self, kubectl: Callable[[list[str]], ProcessResult]) -> None:
-        self._kubectl = kubectl
-
-    def objects(self, kind: str, namespace: str) -> list[dict[str, Any]]:
-        resource = _RESOURCES.get(kind, kind.lower())
-        result = self._kubectl(["get", resource, "-n", namespace, "-o", "json"])
-        what = f"kubectl get {resource} -n {namespace}"
-        if result.timed_out or result.exit_code != 0:
-            raise ClusterReadError(f"{what} failed: {result.stderr.strip() or result.exit_code}")
-        if result.truncated:
-            raise ClusterReadError(f"{what} printed more than the output cap")
-        try:
-            items = json.loads(result.stdout).get("items")
-        except (ValueError, AttributeError) as exc:
-            raise ClusterReadError(f"{what} did not print a JSON list") from exc
-        return [i for i in items or [] if isinstance(i, dict)]
 
 
 class LiveClusterEnvironment(Environment):
@@ -174,8 +139,8 @@ class LiveClusterEnvironment(Environment):
         `seed` is accepted for the contract and unused: a live cluster is not replayable.
         """
         if task_id.startswith(LIVE_PREFIX):
-            task, task_type, namespace = None, *self._parse_live(task_id)
-            problem = _live_problem(task_type, namespace)
+            task, task_type, namespace = None, *parse_live_id(task_id, self.namespace)
+            problem = live_problem(task_type, namespace)
         else:
             task = get_task(task_id)
             if self.namespace and self.namespace != task.namespace:
@@ -437,7 +402,7 @@ class LiveClusterEnvironment(Environment):
         cap = self.max_output_bytes if max_bytes is None else max_bytes
         try:
             return self.runner(argv, limit, cap)
-        except TimeoutError:
+        except (TimeoutError, subprocess.TimeoutExpired):
             return ProcessResult(
                 "",
                 f"{argv[0]} timed out after {limit:g} s and was stopped; narrow the query "
@@ -457,22 +422,6 @@ class LiveClusterEnvironment(Environment):
                 f"cannot read the current kube context ({detail}); name one with context=..."
             )
         return name
-
-    def _parse_live(self, task_id: str) -> tuple[TaskType, str]:
-        parts = task_id.split("/")
-        usage = (
-            f"a live task id has the form live/<{'|'.join(t.value for t in TaskType)}>/<namespace>"
-        )
-        if len(parts) not in (2, 3) or parts[1] not in {t.value for t in TaskType}:
-            raise LiveClusterError(f"{task_id!r}: {usage}")
-        namespace = parts[2] if len(parts) == 3 else (self.namespace or "")
-        if not namespace:
-            raise LiveClusterError(
-                f"{task_id!r} names no namespace: {usage}, or pass namespace=..."
-            )
-        if not _NAMESPACE.match(namespace):
-            raise LiveClusterError(f"{namespace!r} is not a Kubernetes namespace name")
-        return TaskType(parts[1]), namespace
 
     def _pod_for(self, namespace: str, service: str) -> str | None:
         if self.task is not None and namespace == self.task.namespace:
@@ -525,25 +474,6 @@ class LiveClusterEnvironment(Environment):
         if self.task_type is None:
             raise EnvironmentStateError("call reset(task_id) before act() or evaluate()")
         return self.task_type
-
-
-@cache
-def _live_texts() -> dict[str, Any]:
-    text = resources.files("aoi.envs").joinpath("data", "live_problem.yaml").read_text("utf-8")
-    data: dict[str, Any] = yaml.safe_load(text)
-    return data
-
-
-def _live_problem(task_type: TaskType, namespace: str) -> Problem:
-    description = Template(_live_texts()["descriptions"][task_type.value]).substitute(
-        namespace=namespace
-    )
-    # The instructions are the catalog's, shown for this namespace.
-    model = next(t for t in list_tasks() if t.type is task_type)
-    instructions = render_problem(
-        model.model_copy(update={"namespace": namespace, "hint": None})
-    ).instructions
-    return Problem(description=description, instructions=instructions, apis=api_docs(task_type))
 
 
 def _join(stdout: str, stderr: str) -> str:

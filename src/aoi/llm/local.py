@@ -38,8 +38,34 @@ def _load(transformers: Any, path: Path, dtype: Any) -> tuple[Any, Any]:
     kwargs: dict[str, Any] = {"local_files_only": True}
     if dtype is not None:
         kwargs["dtype"] = dtype
-    model = transformers.AutoModelForCausalLM.from_pretrained(path, **kwargs)
+    # Loading shows progress bars on stderr by default; backends never print.
+    hub_logging = transformers.utils.logging
+    bars = hub_logging.is_progress_bar_enabled()
+    hub_logging.disable_progress_bar()
+    try:
+        model = transformers.AutoModelForCausalLM.from_pretrained(path, **kwargs)
+    finally:
+        if bars:
+            hub_logging.enable_progress_bar()
     return tokenizer, model
+
+
+def _stop_criterion(transformers: Any, tokenizer: Any, stops: list[str], prompt_len: int) -> Any:
+    """A StoppingCriteria that ends each sequence once its new text holds a stop string."""
+    import torch
+
+    window = max(len(s) for s in stops) + 8  # tokens: enough to hold any stop string
+
+    class StopOnStrings(transformers.StoppingCriteria):  # type: ignore[misc]
+        def __call__(self, input_ids: Any, scores: Any, **kwargs: Any) -> Any:
+            done = []
+            for row in input_ids:
+                tail = row[prompt_len:][-window:].tolist()
+                text = tokenizer.decode(tail, skip_special_tokens=True)
+                done.append(any(s in text for s in stops))
+            return torch.tensor(done, dtype=torch.bool, device=input_ids.device)
+
+    return StopOnStrings()
 
 
 class LocalTransformers:
@@ -70,6 +96,7 @@ class LocalTransformers:
                 "pip install 'aoi[local]'"
             ) from exc
         self._torch = torch
+        self._transformers = transformers
         path = Path(model_dir)
         self.model_dir = path
         self.name = f"local:{path}"
@@ -187,9 +214,11 @@ class LocalTransformers:
         if eos is not None:
             gen_kwargs["eos_token_id"] = eos
         if stops:
-            # Ends generation at a stop string; the text is cut before it below.
-            gen_kwargs["stop_strings"] = stops
-            gen_kwargs["tokenizer"] = self.tokenizer
+            # transformers' own stop_strings needs a byte-level or SentencePiece
+            # vocabulary; decoding the tail works with any tokenizer.
+            gen_kwargs["stopping_criteria"] = self._transformers.StoppingCriteriaList(
+                [_stop_criterion(self._transformers, self.tokenizer, stops, prompt_len)]
+            )
         if sample:
             gen_kwargs["temperature"] = temperature
             gen_kwargs["top_k"] = 0

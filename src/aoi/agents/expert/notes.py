@@ -102,6 +102,11 @@ class Notes:
     log_lines: dict[str, list[str]] = field(default_factory=dict)
     complaints: list[Complaint] = field(default_factory=list)
     failed_auth_users: dict[str, str] = field(default_factory=dict)  # mongo deployment -> principal
+    db_state: dict[str, set[str]] = field(default_factory=dict)  # database -> what it said about itself
+    auth_failures: set[str] = field(default_factory=set)  # clients that failed to authenticate
+    unauthorized_dbs: dict[str, str] = field(default_factory=dict)  # client -> database it may not use
+    mongo_login_failed: set[str] = field(default_factory=set)
+    log_heads: dict[str, list[str]] = field(default_factory=dict)
     ran: set[str] = field(default_factory=set)
     errors: dict[str, str] = field(default_factory=dict)  # command -> error text
 
@@ -124,6 +129,11 @@ class Notes:
             if pod.ip == ip:
                 return self.owner(pod.name)
         return ""
+
+    def port_owner(self, port: int) -> str:
+        """The only service listening on a port, if exactly one does."""
+        owners = [s.name for s in self.services.values() if port in s.ports]
+        return owners[0] if len(owners) == 1 else ""
 
     def complaints_about(self, peer: str) -> list[Complaint]:
         return [c for c in self.complaints if c.peer == peer and c.caller != peer]

@@ -192,6 +192,9 @@ def settle(twin: Twin) -> None:
 
     bind_claims(twin)
     twin.changed()
+    # pods the controllers just removed may have been the last users of a claim
+    if bind_claims(twin):
+        twin.changed()
 
 
 def is_namespaced(kind: str) -> bool:

@@ -23,9 +23,12 @@ BOUND_BY_CONTROLLER = "pv.kubernetes.io/bound-by-controller"
 BIND_COMPLETED = "pv.kubernetes.io/bind-completed"
 
 
-def bind_claims(twin: Twin) -> None:
-    """Bind, release and finalize claims and volumes as the controllers would, now."""
+def bind_claims(twin: Twin) -> bool:
+    """Bind, release and finalize claims and volumes as the controllers would, now.
+
+    Returns whether anything changed (so a caller can let the scheduler retry pending pods)."""
     store = twin.store
+    before = _fingerprint(twin)
     now = rfc3339(twin.clock.now())
     _finish_deletions(twin)
     claims = {
@@ -43,6 +46,15 @@ def bind_claims(twin: Twin) -> None:
                 store.touch(claim)
         elif phase != "Lost":
             _bind(twin, claim, now)
+    return _fingerprint(twin) != before
+
+
+def _fingerprint(twin: Twin) -> list[tuple[str, str, str]]:
+    return [
+        (obj["kind"], obj["metadata"]["name"], obj.get("status", {}).get("phase", ""))
+        for kind in ("PersistentVolume", "PersistentVolumeClaim")
+        for obj in twin.store.list(kind)
+    ]
 
 
 def _set_phase(twin: Twin, pv: Obj, phase: str, now: str) -> None:

@@ -108,6 +108,9 @@ def _emit(twin: Twin, parsed: Parsed, obj: Obj, failure: str | None = None) -> C
         if not parsed.get_str("namespace"):
             preview["metadata"].pop("namespace", None)
         preview["metadata"]["creationTimestamp"] = None
+        template = (preview.get("spec") or {}).get("template")
+        if isinstance(template, dict):
+            template.setdefault("metadata", {})["creationTimestamp"] = None
         return report(parsed, [(preview, "created")], dry)
     try:
         stored = create_object(twin, obj, info, dry=dry)
