@@ -31,10 +31,15 @@ def main() -> None:
             times[task.id] = elapsed
     env.close()
     values = sorted(times.values())
-    print(f"tasks: {len(times) + len(first)} (first reset per app, building its prototype: "
-          + ", ".join(f"{k} {v:.1f} ms" for k, v in first.items()) + ")")
-    print(f"reset + inject, the other {len(values)}: median {statistics.median(values):.2f} ms, "
-          f"p90 {values[int(0.9 * len(values))]:.2f} ms, max {values[-1]:.2f} ms")
+    print(
+        f"tasks: {len(times) + len(first)} (first reset per app, building its prototype: "
+        + ", ".join(f"{k} {v:.1f} ms" for k, v in first.items())
+        + ")"
+    )
+    print(
+        f"reset + inject, the other {len(values)}: median {statistics.median(values):.2f} ms, "
+        f"p90 {values[int(0.9 * len(values))]:.2f} ms, max {values[-1]:.2f} ms"
+    )
     slow = sorted(times.items(), key=lambda kv: -kv[1])[:5]
     print("slowest: " + ", ".join(f"{k} {v:.1f} ms" for k, v in slow))
 

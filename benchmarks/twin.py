@@ -27,7 +27,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--repeat", type=int, default=200)
     args = parser.parse_args()
-    print(f"{'app':<18} {'build (ms)':>11} {'fresh p50':>10} {'fresh p99':>10}   command latency p50 / p99 (ms)")
+    print(
+        f"{'app':<18} {'build (ms)':>11} {'fresh p50':>10} {'fresh p99':>10}   command latency p50 / p99 (ms)"
+    )
     for app, (ns, service) in APPS.items():
         started = time.perf_counter()
         Twin(app, seed=1)
@@ -54,7 +56,10 @@ def main() -> None:
                 twin.run(command)
                 times.append((time.perf_counter() - started) * 1000)
             cells.append(f"{label}: {statistics.median(times):.3f} / {percentile(times, 0.99):.3f}")
-        print(f"{app:<18} {build:>11.1f} {statistics.median(fresh):>10.2f} {percentile(fresh, 0.99):>10.2f}   " + "; ".join(cells))
+        print(
+            f"{app:<18} {build:>11.1f} {statistics.median(fresh):>10.2f} {percentile(fresh, 0.99):>10.2f}   "
+            + "; ".join(cells)
+        )
 
 
 if __name__ == "__main__":

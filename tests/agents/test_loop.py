@@ -19,10 +19,22 @@ HR = "test-hotel-reservation"
 
 
 def plan(*agents: str) -> dict[str, Any]:
-    return {"match": "planning an investigation", "response": json.dumps({"subtasks": [{"agent": a, "goal": f"step {i}"} for i, a in enumerate(agents)]})}
+    return {
+        "match": "planning an investigation",
+        "response": json.dumps(
+            {"subtasks": [{"agent": a, "goal": f"step {i}"} for i, a in enumerate(agents)]}
+        ),
+    }
 
 
-def observer(agent: str, *, call: str = "", commands: list[str] | None = None, executor: dict[str, Any] | None = None, repeat: bool = False) -> dict[str, Any]:
+def observer(
+    agent: str,
+    *,
+    call: str = "",
+    commands: list[str] | None = None,
+    executor: dict[str, Any] | None = None,
+    repeat: bool = False,
+) -> dict[str, Any]:
     decision = {
         "previous_summary": "looked around",
         "phase": "point_investigation" if agent != "submit" else "ready_to_submit",
@@ -32,11 +44,20 @@ def observer(agent: str, *, call: str = "", commands: list[str] | None = None, e
         "next_action": {"agent": agent, "instruction": "do it", "executor_context": executor},
         "submission": {"ready": agent == "submit", "call": call, "justification": "evidence"},
     }
-    return {"match": "You are the Observer of AOI, a team", "response": "```json\n" + json.dumps(decision) + "\n```", "repeat": repeat}
+    return {
+        "match": "You are the Observer of AOI, a team",
+        "response": "```json\n" + json.dumps(decision) + "\n```",
+        "repeat": repeat,
+    }
 
 
 def probe(command: str, status: str = "COMPLETE") -> dict[str, Any]:
-    return {"match": "You are the Probe of AOI", "response": json.dumps({"analysis": "ok", "command": command, "status": status, "reasoning": "r", "focus": "f"})}
+    return {
+        "match": "You are the Probe of AOI",
+        "response": json.dumps(
+            {"analysis": "ok", "command": command, "status": status, "reasoning": "r", "focus": "f"}
+        ),
+    }
 
 
 def run(task_id: str, entries: list[dict[str, Any]], *, iterations: int = 15, seed: int = 1):
@@ -59,7 +80,12 @@ def run(task_id: str, entries: list[dict[str, Any]], *, iterations: int = 15, se
 def test_detection_probe_then_submit() -> None:
     record, outcome, _, _ = run(
         "k8s_target_port-misconfig-detection-1",
-        [plan("probe", "submit"), observer("probe"), probe(f"kubectl get endpoints -n {SN}"), observer("submit", call='submit("Yes")')],
+        [
+            plan("probe", "submit"),
+            observer("probe"),
+            probe(f"kubectl get endpoints -n {SN}"),
+            observer("submit", call='submit("Yes")'),
+        ],
     )
     assert outcome.success and record.ended_by == "submit"
     assert record.steps[0]["agent"] == "probe"
@@ -70,13 +96,25 @@ def test_detection_probe_then_submit() -> None:
 def test_localization_and_analysis_submissions_parse() -> None:
     _, loc, _, _ = run(
         "revoke_auth_mongodb-localization-1",
-        [plan("probe", "submit"), observer("probe"), probe(f"kubectl get pods -n {HR}"), observer("submit", call='submit(["mongodb-geo"])')],
+        [
+            plan("probe", "submit"),
+            observer("probe"),
+            probe(f"kubectl get pods -n {HR}"),
+            observer("submit", call='submit(["mongodb-geo"])'),
+        ],
     )
     assert loc.success
     _, ana, _, _ = run(
         "revoke_auth_mongodb-analysis-1",
-        [plan("probe", "submit"), observer("probe"), probe(f"kubectl get pods -n {HR}"),
-         observer("submit", call='submit({"system_level": "Application", "fault_type": "Authentication Issue"})')],
+        [
+            plan("probe", "submit"),
+            observer("probe"),
+            probe(f"kubectl get pods -n {HR}"),
+            observer(
+                "submit",
+                call='submit({"system_level": "Application", "fault_type": "Authentication Issue"})',
+            ),
+        ],
     )
     assert ana.success
 
@@ -90,7 +128,16 @@ def test_mitigation_through_the_executor() -> None:
             observer("probe"),
             probe(f"kubectl get deploy user-service -n {SN}"),
             observer("executor", executor={"commands": [fix], "namespace": SN}),
-            {"match": "You are the Executor of AOI", "response": json.dumps({"analysis": "scale up", "command": fix, "verification": f"kubectl get deploy user-service -n {SN}"})},
+            {
+                "match": "You are the Executor of AOI",
+                "response": json.dumps(
+                    {
+                        "analysis": "scale up",
+                        "command": fix,
+                        "verification": f"kubectl get deploy user-service -n {SN}",
+                    }
+                ),
+            },
             observer("submit", call="submit()"),
         ],
     )
@@ -121,7 +168,10 @@ def test_garbage_json_is_a_failed_step_and_the_loop_goes_on() -> None:
         "noop_detection_hotel_reservation-1",
         [
             plan("probe", "probe", "submit"),
-            {"match": "You are the Observer of AOI, a team", "response": "I refuse to answer in JSON {{{"},
+            {
+                "match": "You are the Observer of AOI, a team",
+                "response": "I refuse to answer in JSON {{{",
+            },
             probe(f"kubectl get pods -n {HR}"),
             observer("submit", call='submit("No")'),
         ],
@@ -134,7 +184,11 @@ def test_garbage_json_is_a_failed_step_and_the_loop_goes_on() -> None:
 def test_an_endless_loop_is_cut_by_the_cap_with_a_forced_submit() -> None:
     record, outcome, _, _ = run(
         "noop_detection_hotel_reservation-1",
-        [plan(*["probe"] * 10), observer("probe", commands=[], repeat=True), {**probe(f"kubectl get pods -n {HR}"), "repeat": True}],
+        [
+            plan(*["probe"] * 10),
+            observer("probe", commands=[], repeat=True),
+            {**probe(f"kubectl get pods -n {HR}"), "repeat": True},
+        ],
         iterations=4,
     )
     assert len(record.steps) == 4
@@ -145,8 +199,15 @@ def test_an_endless_loop_is_cut_by_the_cap_with_a_forced_submit() -> None:
 def test_a_dead_endpoint_ends_the_run_with_a_clear_error() -> None:
     from aoi.llm import Backoff, OpenAICompatible
 
-    model = OpenAICompatible("http://127.0.0.1:9/v1", "m", max_retries=1, backoff=Backoff(initial=0.0), timeout=0.5)
-    runtime = Runtime(LLMObserver(model, extract_json), probe_model=model, parse=extract_json, config=RuntimeConfig(max_iterations=3))
+    model = OpenAICompatible(
+        "http://127.0.0.1:9/v1", "m", max_retries=1, backoff=Backoff(initial=0.0), timeout=0.5
+    )
+    runtime = Runtime(
+        LLMObserver(model, extract_json),
+        probe_model=model,
+        parse=extract_json,
+        config=RuntimeConfig(max_iterations=3),
+    )
     env = TwinEnvironment()
     problem = env.reset("noop_detection_hotel_reservation-1", 0)
     record = runtime.run(env, problem, task_type="detection", namespace=HR)

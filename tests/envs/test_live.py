@@ -20,7 +20,7 @@ from aoi.catalog import Task, get_task, render_problem
 from aoi.envs.base import Action, EnvironmentStateError, Observation
 from aoi.envs.live import NOT_FOUND, LiveClusterEnvironment, LiveClusterError
 from aoi.envs.runner import TIMEOUT_EXIT, ProcessResult
-from aoi.gate import REFUSED_EXIT, Policy
+from aoi.gate import REFUSED_EXIT, Gate, Policy, Role
 from aoi.twin.core import Twin
 from aoi.twin.faults import inject
 
@@ -244,6 +244,9 @@ def test_a_timeout_comes_back_as_an_error_not_an_exception(tmp_path: Path) -> No
     def raising(argv: list[str], timeout: float, max_bytes: int) -> ProcessResult:
         raise subprocess.TimeoutExpired(argv, timeout)
 
+    def raising_builtin(argv: list[str], timeout: float, max_bytes: int) -> ProcessResult:
+        raise TimeoutError
+
     def returning(argv: list[str], timeout: float, max_bytes: int) -> ProcessResult:
         return ProcessResult(
             "partial\n",
@@ -252,7 +255,7 @@ def test_a_timeout_comes_back_as_an_error_not_an_exception(tmp_path: Path) -> No
             timed_out=True,
         )
 
-    for runner in (raising, returning):
+    for runner in (raising, raising_builtin, returning):
         env = LiveClusterEnvironment(context=CTX, runner=runner, run_dir=tmp_path, timeout_s=2)
         env.reset("live/detection/shop")
         obs = shell(env, "kubectl get events -A | grep Warning")
@@ -517,3 +520,16 @@ def test_get_logs_in_a_moved_namespace_uses_the_tasks_label(tmp_path: Path) -> N
     )
     env.reset("revoke_auth_mongodb-localization-1")
     assert env.act('```\nget_logs("hotel", "geo")\n```').text == "ready\n"
+
+
+def test_the_gate_runs_agents_commands_through_the_live_environment(
+    hotel: tuple[LiveClusterEnvironment, TwinRunner, Twin],
+) -> None:
+    env, runner, _ = hotel
+    probe = Gate(env.run_command).channel(Role.PROBE)
+    before = len(runner.calls)
+    refused = probe.run(f"kubectl delete pod geo -n {HOTEL}")
+    assert refused.exit_code == REFUSED_EXIT and len(runner.calls) == before
+    read = probe.run(f"kubectl get pods -n {HOTEL} | grep geo")
+    assert read.exit_code == 0 and "geo-" in read.output
+    assert runner.calls[-1] == ["kubectl", "--context", CTX, "get", "pods", "-n", HOTEL]

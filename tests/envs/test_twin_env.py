@@ -15,14 +15,14 @@ SN = "test-social-network"
 REPAIRS: dict[str, list[str]] = {
     "k8s_target_port-misconfig-mitigation-1": [
         f"kubectl patch service user-service -n {SN} --type=json -p "
-        "'[{\"op\":\"replace\",\"path\":\"/spec/ports/0/targetPort\",\"value\":9090}]'"
+        '\'[{"op":"replace","path":"/spec/ports/0/targetPort","value":9090}]\''
     ],
     "k8s_target_port-misconfig-mitigation-2": [
-        f"kubectl patch svc text-service -n {SN} -p '{{\"spec\":{{\"ports\":[{{\"port\":9090,\"targetPort\":9090}}]}}}}'"
+        f'kubectl patch svc text-service -n {SN} -p \'{{"spec":{{"ports":[{{"port":9090,"targetPort":9090}}]}}}}\''
     ],
     "k8s_target_port-misconfig-mitigation-3": [
         f"kubectl patch service post-storage-service -n {SN} --type=json -p "
-        "'[{\"op\":\"replace\",\"path\":\"/spec/ports/0/targetPort\",\"value\":9090}]'"
+        '\'[{"op":"replace","path":"/spec/ports/0/targetPort","value":9090}]\''
     ],
     "auth_miss_mongodb-mitigation-1": [
         f"helm upgrade social-network ./socialnetwork -n {SN} --reuse-values --set url-shorten-mongodb.tls.mode=disabled",
@@ -51,18 +51,20 @@ REPAIRS: dict[str, list[str]] = {
     "misconfig_app_hotel_res-mitigation-1": [
         f"kubectl set image deployment/geo hotel-reserv-geo=yinfangchen/hotelreservation:latest -n {HR}"
     ],
-    "scale_pod_zero_social_net-mitigation-1": [f"kubectl scale deployment user-service --replicas=1 -n {SN}"],
+    "scale_pod_zero_social_net-mitigation-1": [
+        f"kubectl scale deployment user-service --replicas=1 -n {SN}"
+    ],
     "assign_to_non_existent_node_social_net-mitigation-1": [
         f"kubectl patch deployment user-service -n {SN} --type=json -p "
-        "'[{\"op\":\"remove\",\"path\":\"/spec/template/spec/nodeSelector\"}]'"
+        '\'[{"op":"remove","path":"/spec/template/spec/nodeSelector"}]\''
     ],
     "wrong_bin_usage-mitigation-1": [
         f"kubectl patch deployment profile -n {HR} --type=json -p "
-        "'[{\"op\":\"replace\",\"path\":\"/spec/template/spec/containers/0/command\",\"value\":[\"profile\"]}]'"
+        '\'[{"op":"replace","path":"/spec/template/spec/containers/0/command","value":["profile"]}]\''
     ],
     "redeploy_without_PV-mitigation-1": [
         *(
-            f"kubectl patch pv {name}-pv -p '{{\"spec\":{{\"claimRef\":null}}}}'"
+            f'kubectl patch pv {name}-pv -p \'{{"spec":{{"claimRef":null}}}}\''
             for name in ("geo", "profile", "rate", "recommendation", "reservation", "user")
         ),
         f"kubectl delete pods --all -n {HR}",
@@ -85,7 +87,10 @@ def right(task: Task) -> object:
     if task.type is TaskType.LOCALIZATION:
         return list(task.truth.localization)
     assert task.truth.analysis is not None
-    return {"system_level": task.truth.analysis.system_level, "fault_type": task.truth.analysis.fault_type}
+    return {
+        "system_level": task.truth.analysis.system_level,
+        "fault_type": task.truth.analysis.fault_type,
+    }
 
 
 MITIGATION = [t.id for t in list_tasks("mitigation")]
@@ -124,7 +129,9 @@ def test_doing_nothing_fails(env: TwinEnvironment, task_id: str) -> None:
     assert outcome.success is (task_id in PASS_UNREPAIRED_UNDER_AIOPSLAB)
 
 
-@pytest.mark.parametrize("task_id", ["scale_pod_zero_social_net-mitigation-1", "misconfig_app_hotel_res-mitigation-1"])
+@pytest.mark.parametrize(
+    "task_id", ["scale_pod_zero_social_net-mitigation-1", "misconfig_app_hotel_res-mitigation-1"]
+)
 def test_deleting_the_workload_fails_in_strict_mode(task_id: str) -> None:
     env = TwinEnvironment(step_seconds=5, strict=True)
     task = get_task(task_id)
@@ -145,7 +152,9 @@ def test_right_answers_pass_and_wrong_answers_fail(env: TwinEnvironment, task_id
     assert not env.evaluate().success
 
 
-@pytest.mark.parametrize("task_id", ["revoke_auth_mongodb-localization-1", "user_unregistered_mongodb-localization-2"])
+@pytest.mark.parametrize(
+    "task_id", ["revoke_auth_mongodb-localization-1", "user_unregistered_mongodb-localization-2"]
+)
 def test_mongodb_alias_passes(env: TwinEnvironment, task_id: str) -> None:
     env.reset(task_id, seed=1)
     env.act(Action.submit(get_task(task_id).truth.aliases[0]))
@@ -154,7 +163,9 @@ def test_mongodb_alias_passes(env: TwinEnvironment, task_id: str) -> None:
 
 def test_raw_agent_text_is_parsed_with_aiopslab_rules(env: TwinEnvironment) -> None:
     env.reset("noop_detection_hotel_reservation-1", seed=1)
-    obs = env.act("I think so.\n```python\nexec_shell(\"kubectl get pods -n test-hotel-reservation\")\n```")
+    obs = env.act(
+        'I think so.\n```python\nexec_shell("kubectl get pods -n test-hotel-reservation")\n```'
+    )
     assert "NAME" in obs.text and obs.exit_code == 0
     bad = env.act("no code block here")
     assert bad.verdict == "invalid"

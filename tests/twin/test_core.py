@@ -10,7 +10,6 @@ from hypothesis import strategies as st
 
 from aoi.twin.core import Twin
 
-
 HOTEL = "test-hotel-reservation"
 SOCIAL = "test-social-network"
 
@@ -39,7 +38,11 @@ def _drop_empty(value: object) -> object:
     """What the client drops on re-serialisation: None values and empty containers it never set."""
     if isinstance(value, dict):
         out = {k: _drop_empty(v) for k, v in value.items() if v is not None}
-        return {k: v for k, v in out.items() if v not in ({},) or k in ("lastState", "state", "securityContext", "emptyDir")}
+        return {
+            k: v
+            for k, v in out.items()
+            if v not in ({},) or k in ("lastState", "state", "securityContext", "emptyDir")
+        }
     if isinstance(value, list):
         return [_drop_empty(v) for v in value]
     if isinstance(value, str) and value.endswith("+00:00") and "T" in value:
@@ -63,7 +66,9 @@ def test_get_json_deserializes_with_the_official_client_with_no_field_lost(
     doc["kind"] = LIST_MODELS[resource].replace("V1", "").replace("CoreV1", "")
     again = round_trip(doc, LIST_MODELS[resource])
     for mine, theirs in zip(doc["items"], again["items"], strict=True):
-        assert _drop_empty(theirs) == _drop_empty(json.loads(json.dumps(mine))), mine["metadata"]["name"]
+        assert _drop_empty(theirs) == _drop_empty(json.loads(json.dumps(mine))), mine["metadata"][
+            "name"
+        ]
 
 
 def test_same_seed_same_cluster_other_seed_other_names() -> None:
@@ -109,17 +114,23 @@ def test_crash_loop_restart_count_grows_with_back_off() -> None:
     first = _geo(twin)
     twin.tick(600)
     later = _geo(twin)
-    assert first["state"].get("waiting", {}).get("reason") == "CrashLoopBackOff" or first["state"].get("running")
+    assert first["state"].get("waiting", {}).get("reason") == "CrashLoopBackOff" or first[
+        "state"
+    ].get("running")
     assert later["restartCount"] > first["restartCount"] >= 1
     assert later["lastState"]["terminated"]["exitCode"] != 0
     events = twin.run(f"kubectl get events -n {HOTEL} --field-selector reason=BackOff").stdout
     assert "Back-off restarting failed container hotel-reserv-geo" in events
     listing = twin.run(f"kubectl get pods -n {HOTEL}").stdout
-    assert any("CrashLoopBackOff" in line and line.startswith("geo-") for line in listing.splitlines())
+    assert any(
+        "CrashLoopBackOff" in line and line.startswith("geo-") for line in listing.splitlines()
+    )
 
 
 def _geo(twin: Twin) -> dict:
-    pods = json.loads(twin.run(f"kubectl get pods -n {HOTEL} -l io.kompose.service=geo -o json").stdout)
+    pods = json.loads(
+        twin.run(f"kubectl get pods -n {HOTEL} -l io.kompose.service=geo -o json").stdout
+    )
     return pods["items"][0]["status"]["containerStatuses"][0]
 
 
@@ -165,7 +176,9 @@ def test_service_target_port_shows_in_endpoints_and_breaks_callers() -> None:
     pods = twin.run(f"kubectl get pods -n {SOCIAL} -l app=user-service").stdout
     assert "Running" in pods
     health = twin.oracle.health(SOCIAL, "compose-post-service")
-    assert any(dep.service == "user-service" and edge.kind == "timeout" for dep, edge in health.failures)
+    assert any(
+        dep.service == "user-service" and edge.kind == "timeout" for dep, edge in health.failures
+    )
 
 
 def test_clock_moves_with_commands_and_ages_follow() -> None:
@@ -189,10 +202,49 @@ def test_any_string_gives_output_or_an_error_never_an_exception(text: str) -> No
 @given(
     st.lists(
         st.sampled_from(
-            ["kubectl", "get", "describe", "logs", "pods", "svc", "-n", HOTEL, "-o", "json", "yaml",
-             "wide", "-A", "-l", "app=x", "--tail", "5", "geo", "deploy/geo", "|", "grep", "-c",
-             "head", "--previous", "top", "pod", "events", "exec", "--", "env", "cat", "jsonpath={.items[0]}",
-             "rollout", "status", "history", "helm", "list", "--show-labels", "-p", "x", "'"]
+            [
+                "kubectl",
+                "get",
+                "describe",
+                "logs",
+                "pods",
+                "svc",
+                "-n",
+                HOTEL,
+                "-o",
+                "json",
+                "yaml",
+                "wide",
+                "-A",
+                "-l",
+                "app=x",
+                "--tail",
+                "5",
+                "geo",
+                "deploy/geo",
+                "|",
+                "grep",
+                "-c",
+                "head",
+                "--previous",
+                "top",
+                "pod",
+                "events",
+                "exec",
+                "--",
+                "env",
+                "cat",
+                "jsonpath={.items[0]}",
+                "rollout",
+                "status",
+                "history",
+                "helm",
+                "list",
+                "--show-labels",
+                "-p",
+                "x",
+                "'",
+            ]
         ),
         min_size=1,
         max_size=9,

@@ -47,7 +47,11 @@ class SRE:
 
 
 def pod_of(pods: dict[str, dict], service: str) -> dict:
-    found = [p for name, p in pods.items() if re.match(rf"^{re.escape(service)}-[a-z0-9]+-[a-z0-9]+$", name)]
+    found = [
+        p
+        for name, p in pods.items()
+        if re.match(rf"^{re.escape(service)}-[a-z0-9]+-[a-z0-9]+$", name)
+    ]
     assert found, f"no pod of {service}"
     return found[0]
 
@@ -62,7 +66,10 @@ def test_every_catalog_fault_family_has_an_injector() -> None:
 
 def test_target_port(tmp_path: Path) -> None:
     sre = SRE("k8s_target_port-misconfig-detection-1", tmp_path)
-    assert sre.sh(f"kubectl get svc user-service -n {SN} -o jsonpath={{.spec.ports[0].targetPort}}") == "9999"
+    assert (
+        sre.sh(f"kubectl get svc user-service -n {SN} -o jsonpath={{.spec.ports[0].targetPort}}")
+        == "9999"
+    )
     assert ":9999" in sre.sh(f"kubectl get endpoints user-service -n {SN}")
     assert state(pod_of(sre.pods(SN), "user-service"))["ready"]
     callers = sre.sh(f"kubectl logs deploy/compose-post-service -n {SN} --tail 200")
@@ -77,7 +84,13 @@ def test_auth_miss_mongodb(tmp_path: Path) -> None:
     assert re.search(r"tls|ssl|handshake|mongo", logs, re.I)
 
 
-@pytest.mark.parametrize(("task", "words"), [("revoke_auth_mongodb-detection-1", "not authorized on geo-db"), ("user_unregistered_mongodb-detection-1", "Authentication failed")])
+@pytest.mark.parametrize(
+    ("task", "words"),
+    [
+        ("revoke_auth_mongodb-detection-1", "not authorized on geo-db"),
+        ("user_unregistered_mongodb-detection-1", "Authentication failed"),
+    ],
+)
 def test_mongodb_auth_faults_crash_the_client(tmp_path: Path, task: str, words: str) -> None:
     sre = SRE(task, tmp_path)
     geo = pod_of(sre.pods(HR), "geo")
@@ -98,7 +111,9 @@ def test_buggy_image(tmp_path: Path) -> None:
 
 def test_scale_to_zero(tmp_path: Path) -> None:
     sre = SRE("scale_pod_zero_social_net-detection-1", tmp_path)
-    assert re.search(r"^user-service\s+0/0\s+0\s+0", sre.sh(f"kubectl get deploy user-service -n {SN}"), re.M)
+    assert re.search(
+        r"^user-service\s+0/0\s+0\s+0", sre.sh(f"kubectl get deploy user-service -n {SN}"), re.M
+    )
     assert "No resources found" in sre.sh(f"kubectl get pods -n {SN} -l app=user-service")
     assert "<none>" in sre.sh(f"kubectl get endpoints user-service -n {SN}")
 
@@ -113,7 +128,12 @@ def test_non_existent_node(tmp_path: Path) -> None:
 
 def test_wrong_binary(tmp_path: Path) -> None:
     sre = SRE("wrong_bin_usage-detection-1", tmp_path)
-    assert sre.sh(f"kubectl get deploy profile -n {HR} -o jsonpath={{.spec.template.spec.containers[0].command}}") == '["geo"]'
+    assert (
+        sre.sh(
+            f"kubectl get deploy profile -n {HR} -o jsonpath={{.spec.template.spec.containers[0].command}}"
+        )
+        == '["geo"]'
+    )
     profile = pod_of(sre.pods(HR), "profile")
     assert profile["status"]["phase"] == "Running"
     frontend = sre.sh(f"kubectl logs deploy/frontend -n {HR} --tail 300")
@@ -136,7 +156,9 @@ def test_container_kill(tmp_path: Path) -> None:
     assert state(geo)["lastState"]["terminated"]["exitCode"] == 137
 
 
-@pytest.mark.parametrize("task", ["pod_failure_hotel_res-detection-1", "pod_kill_hotel_res-detection-1"])
+@pytest.mark.parametrize(
+    "task", ["pod_failure_hotel_res-detection-1", "pod_kill_hotel_res-detection-1"]
+)
 def test_pod_failure(tmp_path: Path, task: str) -> None:
     sre = SRE(task, tmp_path)
     user = pod_of(sre.pods(HR), "user")
@@ -148,14 +170,20 @@ def test_network_loss_shows_in_traces_not_in_pod_status(tmp_path: Path) -> None:
     sre = SRE("network_loss_hotel_res-detection-1", tmp_path)
     assert state(pod_of(sre.pods(HR), "user"))["ready"]
     spans = sre.traces(HR)
-    assert any(s["has_error"] == "True" and ("user" in s["service_name"] or "user" in s["operation_name"].lower()) for s in spans)
+    assert any(
+        s["has_error"] == "True"
+        and ("user" in s["service_name"] or "user" in s["operation_name"].lower())
+        for s in spans
+    )
 
 
 def test_network_delay_shows_in_latency_not_in_pod_status(tmp_path: Path) -> None:
     sre = SRE("network_delay_hotel_res-detection-1", tmp_path)
     assert state(pod_of(sre.pods(HR), "user"))["ready"]
     spans = sre.traces(HR)
-    slow = [s for s in spans if float(s["duration"]) >= 10_000_000 or float(s["duration"]) >= 10_000]
+    slow = [
+        s for s in spans if float(s["duration"]) >= 10_000_000 or float(s["duration"]) >= 10_000
+    ]
     assert slow
 
 
@@ -168,16 +196,38 @@ def test_network_delay_shows_in_latency_not_in_pod_status(tmp_path: Path) -> Non
         ("astronomy_shop_cart_service_failure-detection-1", "cartFailure", "cart"),
         ("astronomy_shop_image_slow_load-detection-1", "imageSlowLoad", "image-provider"),
         ("astronomy_shop_kafka_queue_problems-detection-1", "kafkaQueueProblems", "kafka"),
-        ("astronomy_shop_loadgenerator_flood_homepage-detection-1", "loadGeneratorFloodHomepage", "frontend"),
+        (
+            "astronomy_shop_loadgenerator_flood_homepage-detection-1",
+            "loadGeneratorFloodHomepage",
+            "frontend",
+        ),
         ("astronomy_shop_payment_service_failure-detection-1", "paymentFailure", "payment"),
-        ("astronomy_shop_payment_service_unreachable-detection-1", "paymentUnreachable", "checkout"),
-        ("astronomy_shop_product_catalog_service_failure-detection-1", "productCatalogFailure", "product-catalog"),
-        ("astronomy_shop_recommendation_service_cache_failure-detection-1", "recommendationCacheFailure", "recommendation"),
+        (
+            "astronomy_shop_payment_service_unreachable-detection-1",
+            "paymentUnreachable",
+            "checkout",
+        ),
+        (
+            "astronomy_shop_product_catalog_service_failure-detection-1",
+            "productCatalogFailure",
+            "product-catalog",
+        ),
+        (
+            "astronomy_shop_recommendation_service_cache_failure-detection-1",
+            "recommendationCacheFailure",
+            "recommendation",
+        ),
     ],
 )
-def test_flag_faults_show_in_the_configmap_and_the_flagged_service(tmp_path: Path, task: str, flag: str, service: str) -> None:
+def test_flag_faults_show_in_the_configmap_and_the_flagged_service(
+    tmp_path: Path, task: str, flag: str, service: str
+) -> None:
     sre = SRE(task, tmp_path)
-    flags = json.loads(sre.sh(f"kubectl get configmap flagd-config -n {AS} -o jsonpath='{{.data.demo\\.flagd\\.json}}'"))
+    flags = json.loads(
+        sre.sh(
+            f"kubectl get configmap flagd-config -n {AS} -o jsonpath='{{.data.demo\\.flagd\\.json}}'"
+        )
+    )
     assert flags["flags"][flag]["defaultVariant"] != "off"
     history = sre.sh(f"kubectl rollout history deployment/flagd -n {AS}")
     assert "2" in history
@@ -185,7 +235,14 @@ def test_flag_faults_show_in_the_configmap_and_the_flagged_service(tmp_path: Pat
     assert logs.strip()
 
 
-@pytest.mark.parametrize("task", ["noop_detection_hotel_reservation-1", "noop_detection_social_network-1", "noop_detection_astronomy_shop-1"])
+@pytest.mark.parametrize(
+    "task",
+    [
+        "noop_detection_hotel_reservation-1",
+        "noop_detection_social_network-1",
+        "noop_detection_astronomy_shop-1",
+    ],
+)
 def test_noop_shows_nothing_but_noise(tmp_path: Path, task: str) -> None:
     sre = SRE(task, tmp_path)
     ns = sre.env.task.namespace if sre.env.task else ""
@@ -195,4 +252,9 @@ def test_noop_shows_nothing_but_noise(tmp_path: Path, task: str) -> None:
     warnings = sre.sh(f"kubectl get events -n {ns} --field-selector type=Warning")
     recent = [line for line in warnings.splitlines()[1:] if re.match(r"^\d+s\s", line)]
     assert not recent, recent
-    assert sre.env.twin is not None and sre.env.twin.oracle.health(ns, sre.env.twin.apps[ns].components_by_service()[sre.env.twin.apps[ns].frontend].name).ok
+    assert (
+        sre.env.twin is not None
+        and sre.env.twin.oracle.health(
+            ns, sre.env.twin.apps[ns].components_by_service()[sre.env.twin.apps[ns].frontend].name
+        ).ok
+    )

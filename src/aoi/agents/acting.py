@@ -15,10 +15,10 @@ from typing import Any
 
 from aoi.agents.memory import AgentRole, MemoryView, RawRecord
 from aoi.agents.prompts import render
-from aoi.llm import Message
 from aoi.agents.schema import ExecutorContext, ExecutorReply, ProbeContext, ProbeReply
 from aoi.envs.base import Action, Observation, to_action
 from aoi.gate import Channel, Role
+from aoi.llm import Message
 
 READ_APIS = ("get_logs", "get_metrics", "read_metrics", "get_traces", "read_traces")
 _API_CALL = re.compile(
@@ -275,8 +275,7 @@ class Executor:
                 look = probe.dispatch(
                     iteration,
                     f"Before a change, show the current state: {instruction}",
-                    suggested=reply.verification
-                    and [reply.verification]
+                    suggested=(reply.verification and [reply.verification])
                     or context.verification[:2],
                 )
                 verification = "\n".join(f"$ {r.command}\n{r.output[-1500:]}" for r in look.runs)

@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from aoi.agents.prompts import render
-from aoi.llm import Message
 from aoi.agents.schema import Decision, NextAgent, PlannedSubtask
 from aoi.agents.subtasks import SubtaskQueue
+from aoi.llm import Message
 
 SUBMIT_FORMATS = {
     "detection": ('submit("Yes") if there is a fault, else submit("No")', 'submit("Yes")'),
@@ -148,7 +148,7 @@ class LLMObserver:
         try:
             data = self.parse(text)
             decision = Decision.model_validate(data)
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             raise DecisionError(f"unusable decision: {exc}") from exc
         if state.must_submit and decision.next_action.agent is not NextAgent.SUBMIT:
             decision.next_action.agent = NextAgent.SUBMIT

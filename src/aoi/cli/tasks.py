@@ -51,9 +51,10 @@ def list_(
         ]
         typer.echo(json.dumps(rows, indent=2))
         return
-    rows = [(t.id, t.type.value, t.app.value, t.fault) for t in tasks]
-    widths = [max(len(r[i]) for r in [("ID", "TYPE", "APP", "FAULT"), *rows]) for i in range(4)]
-    for row in [("ID", "TYPE", "APP", "FAULT"), *rows]:
+    lines: list[tuple[str, ...]] = [("ID", "TYPE", "APP", "FAULT")]
+    lines += [(t.id, t.type.value, t.app.value, t.fault) for t in tasks]
+    widths = [max(len(r[i]) for r in lines) for i in range(4)]
+    for row in lines:
         typer.echo("   ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
     typer.echo(f"({len(tasks)} tasks in split {split})", err=True)
 

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
+
+if TYPE_CHECKING:
+    from aoi.twin.core import Twin
 
 from aoi.twin.apps import APP_KEYS, app_key
 
@@ -25,14 +29,14 @@ def _fail(message: str) -> typer.Exit:
     return typer.Exit(2)
 
 
-def _build(app_name: str, seed: int):  # type: ignore[no-untyped-def]
+def _build(app_name: str, seed: int) -> Twin:
     try:
         key = app_key(app_name)
     except ValueError:
         raise _fail(f"unknown app {app_name!r}; choose one of: {', '.join(APP_KEYS)}") from None
     from aoi.twin.core import Twin
 
-    return Twin(key, seed=seed)
+    return Twin.fresh(key, seed=seed)
 
 
 TaskOption = Annotated[
@@ -41,7 +45,7 @@ TaskOption = Annotated[
 ]
 
 
-def _twin_for(app_name: str | None, task_id: str | None, seed: int):  # type: ignore[no-untyped-def]
+def _twin_for(app_name: str | None, task_id: str | None, seed: int) -> Twin:
     if task_id is None:
         return _build(app_name or "hotel-reservation", seed)
     from aoi.catalog import UnknownTaskError, get_task
@@ -119,7 +123,5 @@ def shell(
         sys.stderr.write(result.stderr)
         sys.stdout.flush()
     if readline is not None:
-        try:
+        with contextlib.suppress(OSError):
             readline.write_history_file(history)
-        except OSError:
-            pass

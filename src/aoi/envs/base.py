@@ -116,10 +116,10 @@ class Environment(ABC):
         obs = self.act(Action.exec_shell(command))
         return obs.text, obs.exit_code
 
-    def record_tokens(self, in_tokens: int, out_tokens: int) -> None:
+    def record_tokens(self, in_tokens: int, out_tokens: int) -> None:  # noqa: B027 - optional hook
         """Agents report the tokens their models used; the outcome carries the totals."""
 
-    def close(self) -> None:
+    def close(self) -> None:  # noqa: B027 - optional hook
         """Release what the environment holds."""
 
     def __enter__(self) -> Environment:

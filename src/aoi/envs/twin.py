@@ -5,7 +5,7 @@ from __future__ import annotations
 import tempfile
 import time
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, Literal, cast
 
 from aoi.catalog import ParsedAction, Problem, Task, TaskType, get_task, render_problem, score
 from aoi.envs.base import (
@@ -109,7 +109,7 @@ class TwinEnvironment(Environment):
                 text=f"Error: {action.api}(): {exc}", api=action.api, verdict="invalid"
             )
         text, truncated = self._truncate(text)
-        verdict = "ok" if exit_code == 0 else "error"
+        verdict: Literal["ok", "error"] = "ok" if exit_code == 0 else "error"
         return Observation(
             text=text, api=action.api, exit_code=exit_code, truncated=truncated, verdict=verdict
         )

@@ -56,7 +56,7 @@ def _stop_criterion(transformers: Any, tokenizer: Any, stops: list[str], prompt_
 
     window = max(len(s) for s in stops) + 8  # tokens: enough to hold any stop string
 
-    class StopOnStrings(transformers.StoppingCriteria):  # type: ignore[misc]
+    class StopOnStrings(transformers.StoppingCriteria):
         def __call__(self, input_ids: Any, scores: Any, **kwargs: Any) -> Any:
             done = []
             for row in input_ids:

@@ -103,7 +103,7 @@ class Controller:
             dirty.clear()
         for _ in range(100_000):
             moment = None
-            for uid, runtimes in self.runtimes.items():
+            for runtimes in self.runtimes.values():
                 for rt in runtimes.values():
                     nxt = rt.next_transition()
                     if nxt is not None and nxt <= at and (moment is None or nxt < moment):
@@ -375,7 +375,9 @@ class Controller:
         self._schedule(pod, at)
         return pod
 
-    def create_static_pod(self, node_name: str, name: str, template: dict[str, Any], namespace: str, at: datetime) -> Obj:
+    def create_static_pod(
+        self, node_name: str, name: str, template: dict[str, Any], namespace: str, at: datetime
+    ) -> Obj:
         """A kubelet's mirror pod for a static manifest (etcd, kube-apiserver, ...)."""
         node = self.store.get("Node", None, node_name)
         assert node is not None, node_name
@@ -584,8 +586,10 @@ class Controller:
         if all_terminated and statuses:
             status["phase"] = "Failed" if any_failed else "Succeeded"
         else:
-            status["phase"] = "Running" if any(s["state"].get("running") for s in statuses) else (
-                "Running" if any(s["lastState"] for s in statuses) else "Pending"
+            status["phase"] = (
+                "Running"
+                if any(s["state"].get("running") for s in statuses)
+                else ("Running" if any(s["lastState"] for s in statuses) else "Pending")
             )
         ready = "True" if all_ready and status["phase"] == "Running" else "False"
         created = any(s["state"].get("running") or s["lastState"] for s in statuses)
@@ -612,9 +616,7 @@ class Controller:
                 if status["phase"] == "Succeeded":
                     cond["reason"] = "PodCompleted"
                 else:
-                    cond["reason"] = (
-                        "ContainersNotReady" if ctype == "Ready" else "ContainersNotReady"
-                    )
+                    cond["reason"] = "ContainersNotReady"
                     cond["message"] = f"containers with unready status: [{' '.join(unready)}]"
             conditions.append(cond)
         status["conditions"] = conditions
@@ -846,9 +848,11 @@ class Controller:
                     "type": ctype,
                     "status": value,
                     "lastUpdateTime": now
-                    if changed or (prev and prev["reason"] != reason)
+                    if prev is None or changed or prev["reason"] != reason
                     else prev["lastUpdateTime"],
-                    "lastTransitionTime": now if changed else prev["lastTransitionTime"],  # type: ignore[index]
+                    "lastTransitionTime": now
+                    if prev is None or changed
+                    else prev["lastTransitionTime"],
                     "reason": reason,
                     "message": message,
                 }
@@ -867,7 +871,9 @@ class Controller:
         dep["status"] = status
 
     def _job_status(self, job: Obj, at: datetime) -> None:
-        pods = [p for p in self.store.list("Pod", job["metadata"]["namespace"]) if _owned_by(p, job)]
+        pods = [
+            p for p in self.store.list("Pod", job["metadata"]["namespace"]) if _owned_by(p, job)
+        ]
         succeeded = sum(1 for p in pods if p["status"].get("phase") == "Succeeded")
         active = sum(1 for p in pods if p["status"].get("phase") in ("Running", "Pending"))
         status = job.setdefault("status", {})
@@ -893,12 +899,22 @@ class Controller:
                     "status": "True",
                     "lastProbeTime": finished,
                     "lastTransitionTime": finished,
-                    **({"reason": "CompletionsReached", "message": "Reached expected number of succeeded pods"} if cond == "SuccessCriteriaMet" else {}),
+                    **(
+                        {
+                            "reason": "CompletionsReached",
+                            "message": "Reached expected number of succeeded pods",
+                        }
+                        if cond == "SuccessCriteriaMet"
+                        else {}
+                    ),
                 }
                 for cond in ("SuccessCriteriaMet", "Complete")
             ]
             self.events.record(
-                job, "Completed", "Job completed", component="job-controller",
+                job,
+                "Completed",
+                "Job completed",
+                component="job-controller",
                 at=parse_rfc3339(finished),
             )
         status.setdefault("startTime", job["metadata"]["creationTimestamp"])
@@ -923,9 +939,14 @@ class Controller:
                     if kind == "Pod":
                         self.delete_pod(obj, self.twin.clock.now())
                     else:
-                        self.store.delete(kind, obj["metadata"]["namespace"], obj["metadata"]["name"])
+                        self.store.delete(
+                            kind, obj["metadata"]["namespace"], obj["metadata"]["name"]
+                        )
         for ep in self.store.list("Endpoints"):
-            if self.store.get("Service", ep["metadata"]["namespace"], ep["metadata"]["name"]) is None:
+            if (
+                self.store.get("Service", ep["metadata"]["namespace"], ep["metadata"]["name"])
+                is None
+            ):
                 self.store.delete("Endpoints", ep["metadata"]["namespace"], ep["metadata"]["name"])
 
 

@@ -19,7 +19,9 @@ from aoi.twin.network import Chaos, Oracle
 from aoi.twin.spec import App, BadImage, Cluster, Component, image_repository
 from aoi.twin.store import Obj, Store
 
-_DERIVED = frozenset({"apps", "cluster", "_infra", "_repos", "oracle", "controller", "logs", "effects"})
+_DERIVED = frozenset(
+    {"apps", "cluster", "_infra", "_repos", "oracle", "controller", "logs", "effects"}
+)
 _PROTOTYPES: dict[tuple[tuple[str, ...], int], bytes] = {}
 _PROTOTYPE_CACHE = 64
 
@@ -173,7 +175,11 @@ class Twin:
             for image in app.bad_images:
                 repos.setdefault(image_repository(image), set()).add(_tag(image))
         for comp in comps:
-            images = [comp.image, *(s.image for s in comp.sidecars), *(s.image for s in comp.init_containers)]
+            images = [
+                comp.image,
+                *(s.image for s in comp.sidecars),
+                *(s.image for s in comp.init_containers),
+            ]
             for image in images:
                 repos.setdefault(image_repository(image), set()).add(_tag(image))
         return repos
@@ -182,7 +188,9 @@ class Twin:
     def app_for(self, namespace: str) -> App | None:
         return self.apps.get(namespace)
 
-    def infra_component(self, namespace: str, owner: str | None, container: str) -> Component | None:
+    def infra_component(
+        self, namespace: str, owner: str | None, container: str
+    ) -> Component | None:
         if owner is None:
             return None
         return self._infra.get((namespace, owner))
@@ -229,7 +237,9 @@ class Twin:
         self.clock._now = target
         self.controller.refresh()
 
-    def schedule(self, start: datetime, delay_s: float, fn: Callable[..., None], *args: Any) -> None:
+    def schedule(
+        self, start: datetime, delay_s: float, fn: Callable[..., None], *args: Any
+    ) -> None:
         """Run `fn(twin, *args)` when the clock reaches start + delay_s."""
         self.timers.append((start + timedelta(seconds=delay_s), fn, args))
 
@@ -272,7 +282,9 @@ class Twin:
             return run_command_line(self, command)
         except Exception as exc:  # noqa: BLE001 - the last line of defence: never a traceback
             self.internal_errors.append(f"{command!r}: {type(exc).__name__}: {exc}")
-            return CommandResult("", f"error: the twin failed to run this command ({type(exc).__name__})\n", 1)
+            return CommandResult(
+                "", f"error: the twin failed to run this command ({type(exc).__name__})\n", 1
+            )
 
 
 def _tag(image: str) -> str:

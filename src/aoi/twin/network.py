@@ -129,7 +129,9 @@ class Oracle:
         refs = pod["metadata"].get("ownerReferences", [])
         if refs and refs[0].get("kind") == "Job":
             # a batch program runs its course and exits cleanly
-            return StartResult(ok=False, run_seconds=12.0, exit_code=0, terminated_reason="Completed")
+            return StartResult(
+                ok=False, run_seconds=12.0, exit_code=0, terminated_reason="Completed"
+            )
         program = self.program_of(pod, spec)
         if program is None and self._declared_sidecar(pod, spec):
             return StartResult(ok=True)
@@ -276,7 +278,9 @@ class Oracle:
                 )
         ip = pod["status"].get("podIP", "")
         if port not in self.listening(pod):
-            return EdgeResult(False, "refused", "connection refused", target_ip=ip, target_port=port)
+            return EdgeResult(
+                False, "refused", "connection refused", target_ip=ip, target_port=port
+            )
         lost = loss or self._network_chaos(ns, pod, at, "network-loss")
         if lost and float(lost.params.get("loss", 100)) >= 50:
             return EdgeResult(False, "timeout", "i/o timeout", target_ip=ip, target_port=port)
@@ -292,7 +296,13 @@ class Oracle:
             latency += health.latency_ms
             if health.error_rate >= 0.5:
                 return EdgeResult(False, "upstream", target_program.name, latency, ip, port)
-            return EdgeResult(True, latency_ms=latency, target_ip=ip, target_port=port, error_rate=health.error_rate)
+            return EdgeResult(
+                True,
+                latency_ms=latency,
+                target_ip=ip,
+                target_port=port,
+                error_rate=health.error_rate,
+            )
         return EdgeResult(True, latency_ms=latency, target_ip=ip, target_port=port)
 
     def _mongo(self, ns: str, server: Component, client: Component) -> str:
@@ -302,7 +312,7 @@ class Oracle:
         if state.tls_mode == "requireTLS":
             return "tls"
         creds = client.mongo_client
-        if creds is None or creds.service != server.name and not _serves(server, creds.service):
+        if creds is None or (creds.service != server.name and not _serves(server, creds.service)):
             return state.check_client(None, None, "") if state.auth else ""
         return state.check_client(creds.user, creds.password, creds.database)
 

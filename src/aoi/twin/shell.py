@@ -39,7 +39,11 @@ def run_command_line(twin: Twin, line: str) -> CommandResult:
     try:
         tokens = split_line(line)
     except ValueError as exc:
-        message = "unexpected EOF while looking for matching quote" if "quotation" in str(exc) else str(exc)
+        message = (
+            "unexpected EOF while looking for matching quote"
+            if "quotation" in str(exc)
+            else str(exc)
+        )
         return CommandResult("", f"bash: -c: line 1: {message}\n", 2)
     if not tokens:
         return CommandResult("", "", 0)

@@ -117,7 +117,7 @@ class Store:
                 yield from table.values()
 
     def namespaces(self) -> list[str]:
-        return [o["metadata"]["name"] for o in self.list("Namespace")]
+        return [str(o["metadata"]["name"]) for o in self.list("Namespace")]
 
     # --- writes -------------------------------------------------------------------
     def add(self, obj: Obj, *, created: str | None = None) -> Obj:
@@ -146,7 +146,9 @@ class Store:
     def replace(self, obj: Obj) -> Obj:
         kind = obj["kind"]
         meta = obj["metadata"]
-        self._objects[kind].setdefault(self._ns(kind, meta.get("namespace")), {})[meta["name"]] = obj
+        self._objects[kind].setdefault(self._ns(kind, meta.get("namespace")), {})[meta["name"]] = (
+            obj
+        )
         return self.touch(obj)
 
     def delete(self, kind: str, namespace: str | None, name: str) -> Obj | None:

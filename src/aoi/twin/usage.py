@@ -35,7 +35,16 @@ BASE = {
     "service": (2.0, 10.0),
     "other": (3.0, 30.0),
 }
-LANGUAGE_MEMORY = {"java": 260.0, "kotlin": 300.0, "dotnet": 90.0, "node": 70.0, "python": 55.0, "ruby": 80.0, "elixir": 60.0, "php": 40.0}
+LANGUAGE_MEMORY = {
+    "java": 260.0,
+    "kotlin": 300.0,
+    "dotnet": 90.0,
+    "node": 70.0,
+    "python": 55.0,
+    "ruby": 80.0,
+    "elixir": 60.0,
+    "php": 40.0,
+}
 
 
 def _jitter(key: str) -> float:
@@ -43,7 +52,9 @@ def _jitter(key: str) -> float:
     return int.from_bytes(digest, "big") / 2**32
 
 
-def container_usage(twin: Twin, pod: Obj, container: str, at: datetime | None = None) -> tuple[float, float] | None:
+def container_usage(
+    twin: Twin, pod: Obj, container: str, at: datetime | None = None
+) -> tuple[float, float] | None:
     """(cpu cores, memory bytes) of a running container; None when it is not running."""
     at = at or twin.clock.now()
     rt = twin.controller.runtimes.get(pod["metadata"]["uid"], {}).get(container)
@@ -101,15 +112,33 @@ def pod_usage_table(
             for name, (cpu, mem) in per:
                 rows.append((meta["namespace"], meta["name"], name, cpu, mem))
         else:
-            rows.append((meta["namespace"], meta["name"], "", sum(u[0] for _, u in per), sum(u[1] for _, u in per)))
+            rows.append(
+                (
+                    meta["namespace"],
+                    meta["name"],
+                    "",
+                    sum(u[0] for _, u in per),
+                    sum(u[1] for _, u in per),
+                )
+            )
     if not rows:
         where = "" if all_namespaces else f" in {namespace} namespace"
-        return "", f"No resources found{where}.\n" if not pods else f"error: Metrics not available for pod {namespace}/{pods[0]['metadata']['name']}, age: {_age(twin, pods[0])}\n"
+        return (
+            "",
+            f"No resources found{where}.\n"
+            if not pods
+            else f"error: Metrics not available for pod {namespace}/{pods[0]['metadata']['name']}, age: {_age(twin, pods[0])}\n",
+        )
     if sort_by == "cpu":
         rows.sort(key=lambda r: -r[3])
     elif sort_by == "memory":
         rows.sort(key=lambda r: -r[4])
-    head = ("NAMESPACE\t" if all_namespaces else "") + "POD\tNAME\t" * containers + ("NAME\t" if not containers else "") + "CPU(cores)\tMEMORY(bytes)\t"
+    head = (
+        ("NAMESPACE\t" if all_namespaces else "")
+        + "POD\tNAME\t" * containers
+        + ("NAME\t" if not containers else "")
+        + "CPU(cores)\tMEMORY(bytes)\t"
+    )
     lines = [] if no_headers else [head]
     for ns, pod_name, cname, cpu, mem in rows:
         cells = ([ns] if all_namespaces else []) + [pod_name] + ([cname] if containers else [])
@@ -125,7 +154,7 @@ def node_usage_table(twin: Twin, *, no_headers: bool, sort_by: str | None) -> st
     for node in twin.store.list("Node"):
         name = node["metadata"]["name"]
         cpu = 0.06 if name.endswith("control-plane") else 0.03
-        mem = (620 if name.endswith("control-plane") else 240) * MI
+        mem = float((620 if name.endswith("control-plane") else 240) * MI)
         for pod in twin.store.list("Pod"):
             if pod["spec"].get("nodeName") != name:
                 continue
@@ -141,12 +170,22 @@ def node_usage_table(twin: Twin, *, no_headers: bool, sort_by: str | None) -> st
     if sort_by == "cpu":
         rows.sort(key=lambda r: -r[1])
     for name, cpu, mem, cpu_pct, mem_pct in rows:
-        lines.append(f"{name}\t{round(cpu * 1000)}m\t{round(cpu_pct)}%\t{round(mem / MI)}Mi\t{round(mem_pct)}%\t")
+        lines.append(
+            f"{name}\t{round(cpu * 1000)}m\t{round(cpu_pct)}%\t{round(mem / MI)}Mi\t{round(mem_pct)}%\t"
+        )
     return tabwrite("\n".join(lines) + "\n", minwidth=0, padding=3)
 
 
 def _bytes(text: str) -> float:
-    units = {"Ki": 1024, "Mi": MI, "Gi": 1024 * MI, "Ti": 1024**4, "k": 1000, "M": 10**6, "G": 10**9}
+    units = {
+        "Ki": 1024,
+        "Mi": MI,
+        "Gi": 1024 * MI,
+        "Ti": 1024**4,
+        "k": 1000,
+        "M": 10**6,
+        "G": 10**9,
+    }
     for suffix, mult in units.items():
         if text.endswith(suffix):
             return float(text[: -len(suffix)]) * mult

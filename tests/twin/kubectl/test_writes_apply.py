@@ -98,7 +98,14 @@ def test_apply_unchanged_configured_created(hotel: Twin, tmp_path: Path) -> None
     assert last["spec"]["replicas"] == 2
     assert hotel.run(f"kubectl delete deploy geo -n {HOTEL}").exit_code == 0
     assert hotel.run(f"kubectl apply -f {same}").stdout == "deployment.apps/geo created\n"
-    assert len(hotel.run(f"kubectl get pods -n {HOTEL} -l io.kompose.service=geo -o name").stdout.split()) == 1
+    assert (
+        len(
+            hotel.run(
+                f"kubectl get pods -n {HOTEL} -l io.kompose.service=geo -o name"
+            ).stdout.split()
+        )
+        == 1
+    )
 
 
 def test_apply_from_stdin_multi_document_and_list(hotel: Twin, tmp_path: Path) -> None:
@@ -109,17 +116,21 @@ def test_apply_from_stdin_multi_document_and_list(hotel: Twin, tmp_path: Path) -
     path = write(tmp_path, "cms.yaml", docs)
     result = hotel.run(f"kubectl apply -f {path}")
     assert result.stdout == "configmap/a created\nconfigmap/b created\n"
-    stdin = hotel.run(f"kubectl get cm a -o yaml | kubectl apply -f -")
+    stdin = hotel.run("kubectl get cm a -o yaml | kubectl apply -f -")
     assert stdin.stdout == "configmap/a unchanged\n"
 
 
 def test_apply_removes_fields_dropped_from_the_manifest(hotel: Twin, tmp_path: Path) -> None:
     selector = GEO.replace(
-        "    spec:\n      containers:", "    spec:\n      nodeSelector:\n        disk: ssd\n      containers:"
+        "    spec:\n      containers:",
+        "    spec:\n      nodeSelector:\n        disk: ssd\n      containers:",
     )
     assert hotel.run(f"kubectl apply -f {write(tmp_path, 'a.yaml', selector)}").exit_code == 0
     assert "Pending" in hotel.run(f"kubectl get pods -n {HOTEL} -l io.kompose.service=geo").stdout
-    assert hotel.run(f"kubectl apply -f {write(tmp_path, 'b.yaml', GEO)}").stdout == "deployment.apps/geo configured\n"
+    assert (
+        hotel.run(f"kubectl apply -f {write(tmp_path, 'b.yaml', GEO)}").stdout
+        == "deployment.apps/geo configured\n"
+    )
     spec = json.loads(hotel.run(f"kubectl get deploy geo -n {HOTEL} -o json").stdout)["spec"]
     assert "nodeSelector" not in spec["template"]["spec"]
     pods = hotel.run(f"kubectl get pods -n {HOTEL} -l io.kompose.service=geo --no-headers").stdout
@@ -142,7 +153,7 @@ def test_apply_removes_fields_dropped_from_the_manifest(hotel: Twin, tmp_path: P
             "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n  namespace: nope\n",
             'Error from server (NotFound): error when creating "FILE": namespaces "nope" not found\n',
         ),
-        ("a: [b\n", 'error: error parsing FILE: error converting YAML to JSON: yaml: line '),
+        ("a: [b\n", "error: error parsing FILE: error converting YAML to JSON: yaml: line "),
     ],
 )
 def test_apply_errors(hotel: Twin, tmp_path: Path, text: str, message: str) -> None:
@@ -154,7 +165,10 @@ def test_apply_errors(hotel: Twin, tmp_path: Path, text: str, message: str) -> N
 
 def test_apply_needs_a_file(hotel: Twin) -> None:
     assert hotel.run("kubectl apply").stderr == "error: must specify one of -f and -k\n"
-    assert hotel.run("kubectl apply -f /no/such.yaml").stderr == 'error: the path "/no/such.yaml" does not exist\n'
+    assert (
+        hotel.run("kubectl apply -f /no/such.yaml").stderr
+        == 'error: the path "/no/such.yaml" does not exist\n'
+    )
 
 
 def test_create_from_file_and_already_exists(hotel: Twin, tmp_path: Path) -> None:
@@ -168,22 +182,37 @@ def test_create_from_file_and_already_exists(hotel: Twin, tmp_path: Path) -> Non
 
 
 def test_create_generators(hotel: Twin) -> None:
-    assert hotel.run("kubectl create deployment web --image=nginx:1.25 --replicas=2 --port=80").stdout == (
-        "deployment.apps/web created\n"
-    )
+    assert hotel.run(
+        "kubectl create deployment web --image=nginx:1.25 --replicas=2 --port=80"
+    ).stdout == ("deployment.apps/web created\n")
     assert len(hotel.run("kubectl get pods -l app=web -o name").stdout.split()) == 2
     again = hotel.run("kubectl create deployment web --image=nginx")
-    assert again.stderr == 'error: failed to create deployment: deployments.apps "web" already exists\n'
-    assert hotel.run("kubectl create deployment x").stderr == 'error: required flag(s) "image" not set\n'
+    assert (
+        again.stderr
+        == 'error: failed to create deployment: deployments.apps "web" already exists\n'
+    )
+    assert (
+        hotel.run("kubectl create deployment x").stderr
+        == 'error: required flag(s) "image" not set\n'
+    )
     assert hotel.run("kubectl create namespace tools").stdout == "namespace/tools created\n"
     assert hotel.run("kubectl create namespace tools").stderr == (
         'Error from server (AlreadyExists): namespaces "tools" already exists\n'
     )
     assert hotel.run("kubectl get sa default -n tools -o name").stdout == "serviceaccount/default\n"
-    assert hotel.run("kubectl create configmap c -n tools --from-literal=a=b").stdout == "configmap/c created\n"
-    assert hotel.run("kubectl create secret generic s -n tools --from-literal=a=b").stdout == "secret/s created\n"
+    assert (
+        hotel.run("kubectl create configmap c -n tools --from-literal=a=b").stdout
+        == "configmap/c created\n"
+    )
+    assert (
+        hotel.run("kubectl create secret generic s -n tools --from-literal=a=b").stdout
+        == "secret/s created\n"
+    )
     assert hotel.run("kubectl get secret s -n tools -o jsonpath='{.data.a}'").stdout == "Yg=="
-    assert hotel.run("kubectl create service clusterip web --tcp=80:80").stdout == "service/web created\n"
+    assert (
+        hotel.run("kubectl create service clusterip web --tcp=80:80").stdout
+        == "service/web created\n"
+    )
     assert "10.244." in hotel.run("kubectl get ep web").stdout
     job = hotel.run("kubectl create job --from=cronjob/nightly j")
     assert job.stderr == 'Error from server (NotFound): cronjobs.batch "nightly" not found\n'
@@ -211,13 +240,18 @@ def test_create_dry_run_client_matches_real_kubectl(hotel: Twin, args: str) -> N
     )
     ours = hotel.run(f"kubectl create {args} --dry-run=client -o yaml")
     assert yaml.safe_load(ours.stdout) == yaml.safe_load(real.stdout)
-    assert hotel.run(f"kubectl create {args} --dry-run=client").stdout.endswith(" created (dry run)\n")
+    assert hotel.run(f"kubectl create {args} --dry-run=client").stdout.endswith(
+        " created (dry run)\n"
+    )
 
 
 def test_replace(hotel: Twin, tmp_path: Path) -> None:
     path = write(tmp_path, "geo.yaml", GEO.replace("replicas: 1", "replicas: 3"))
     assert hotel.run(f"kubectl replace -f {path}").stdout == "deployment.apps/geo replaced\n"
-    assert hotel.run(f"kubectl get deploy geo -n {HOTEL} -o jsonpath='{{.spec.replicas}}'").stdout == "3"
+    assert (
+        hotel.run(f"kubectl get deploy geo -n {HOTEL} -o jsonpath='{{.spec.replicas}}'").stdout
+        == "3"
+    )
 
 
 # --- claims and volumes -----------------------------------------------------------------------
@@ -225,7 +259,10 @@ def test_namespace_deletion_leaves_released_volumes_until_claim_ref_is_removed(
     hotel: Twin, tmp_path: Path
 ) -> None:
     assert hotel.run(f"kubectl delete namespace {HOTEL}").stdout == f'namespace "{HOTEL}" deleted\n'
-    assert hotel.run(f"kubectl get pods -n {HOTEL}").stderr == f"No resources found in {HOTEL} namespace.\n"
+    assert (
+        hotel.run(f"kubectl get pods -n {HOTEL}").stderr
+        == f"No resources found in {HOTEL} namespace.\n"
+    )
     pv = json.loads(hotel.run("kubectl get pv geo-pv -o json").stdout)
     assert pv["status"]["phase"] == "Released"
     assert pv["spec"]["claimRef"]["name"] == "geo-pvc"

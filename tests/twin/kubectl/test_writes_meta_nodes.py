@@ -17,7 +17,9 @@ def hotel_fixture() -> Twin:
 
 
 def geo_pod(twin: Twin) -> str:
-    return twin.run(f"kubectl get pods -n {HOTEL} -l io.kompose.service=geo -o name").stdout.split()[0]
+    return twin.run(
+        f"kubectl get pods -n {HOTEL} -l io.kompose.service=geo -o name"
+    ).stdout.split()[0]
 
 
 def test_label_set_overwrite_remove(hotel: Twin) -> None:
@@ -32,11 +34,19 @@ def test_label_set_overwrite_remove(hotel: Twin) -> None:
         "error: 'team' already has a value (geo), and --overwrite is false\n",
         1,
     )
-    assert hotel.run(f"kubectl label {pod} -n {HOTEL} team=other --overwrite").stdout == f"{pod} labeled\n"
+    assert (
+        hotel.run(f"kubectl label {pod} -n {HOTEL} team=other --overwrite").stdout
+        == f"{pod} labeled\n"
+    )
     assert hotel.run(f"kubectl label {pod} -n {HOTEL} team-").stdout == f"{pod} unlabeled\n"
-    assert hotel.run(f"kubectl label {pod} -n {HOTEL}").stderr == "error: at least one label update is required\n"
+    assert (
+        hotel.run(f"kubectl label {pod} -n {HOTEL}").stderr
+        == "error: at least one label update is required\n"
+    )
     bad = hotel.run(f"kubectl label {pod} -n {HOTEL} 'x=a b'")
-    assert bad.stderr.startswith('error: invalid label value: "x=a b": a valid label must be an empty string')
+    assert bad.stderr.startswith(
+        'error: invalid label value: "x=a b": a valid label must be an empty string'
+    )
 
 
 def test_label_a_node_lets_a_pending_pod_schedule(hotel: Twin) -> None:
@@ -44,7 +54,9 @@ def test_label_a_node_lets_a_pending_pod_schedule(hotel: Twin) -> None:
         f"""kubectl patch deploy geo -n {HOTEL} -p '{{"spec":{{"template":{{"spec":{{"nodeSelector":{{"disk":"ssd"}}}}}}}}}}'"""
     )
     assert "Pending" in hotel.run(f"kubectl get pods -n {HOTEL} -l io.kompose.service=geo").stdout
-    assert hotel.run("kubectl label node kind-worker disk=ssd").stdout == "node/kind-worker labeled\n"
+    assert (
+        hotel.run("kubectl label node kind-worker disk=ssd").stdout == "node/kind-worker labeled\n"
+    )
     hotel.tick(30)
     assert "Running" in hotel.run(f"kubectl get pods -n {HOTEL} -l io.kompose.service=geo").stdout
 
@@ -57,7 +69,10 @@ def test_annotate(hotel: Twin) -> None:
         "error: --overwrite is false but found the following declared annotation(s): "
         "'owner' already has a value (sre)\n"
     )
-    assert hotel.run(f"kubectl annotate deploy geo -n {HOTEL} owner-").stdout == "deployment.apps/geo annotated\n"
+    assert (
+        hotel.run(f"kubectl annotate deploy geo -n {HOTEL} owner-").stdout
+        == "deployment.apps/geo annotated\n"
+    )
     doc = json.loads(hotel.run(f"kubectl get deploy geo -n {HOTEL} -o json").stdout)
     assert "owner" not in doc["metadata"]["annotations"]
 
@@ -70,8 +85,12 @@ def test_cordon_and_uncordon(hotel: Twin) -> None:
     pending = hotel.run(f"kubectl get pods -n {HOTEL} -l io.kompose.service=geo").stdout
     assert "Pending" in pending
     assert hotel.run("kubectl uncordon kind-worker").stdout == "node/kind-worker uncordoned\n"
-    assert hotel.run("kubectl uncordon kind-worker").stdout == "node/kind-worker already uncordoned\n"
-    assert "Pending" not in hotel.run(f"kubectl get pods -n {HOTEL} -l io.kompose.service=geo").stdout
+    assert (
+        hotel.run("kubectl uncordon kind-worker").stdout == "node/kind-worker already uncordoned\n"
+    )
+    assert (
+        "Pending" not in hotel.run(f"kubectl get pods -n {HOTEL} -l io.kompose.service=geo").stdout
+    )
     missing = hotel.run("kubectl cordon nope")
     assert missing.stderr == 'Error from server (NotFound): nodes "nope" not found\n'
 
@@ -80,7 +99,9 @@ def test_drain_refuses_daemonset_pods_then_evicts(hotel: Twin) -> None:
     refused = hotel.run("kubectl drain kind-worker")
     assert refused.stdout == "node/kind-worker cordoned\n"
     assert refused.exit_code == 1
-    assert refused.stderr.startswith('error: unable to drain node "kind-worker" due to error: [cannot delete DaemonSet-managed Pods (use --ignore-daemonsets to ignore): ')
+    assert refused.stderr.startswith(
+        'error: unable to drain node "kind-worker" due to error: [cannot delete DaemonSet-managed Pods (use --ignore-daemonsets to ignore): '
+    )
     assert "There are pending nodes to be drained:\n kind-worker\n" in refused.stderr
     drained = hotel.run("kubectl drain kind-worker --ignore-daemonsets --delete-emptydir-data")
     assert drained.exit_code == 0
@@ -92,12 +113,18 @@ def test_drain_refuses_daemonset_pods_then_evicts(hotel: Twin) -> None:
 
 
 def test_taint(hotel: Twin) -> None:
-    assert hotel.run("kubectl taint nodes kind-worker dedicated=db:NoSchedule").stdout == "node/kind-worker tainted\n"
+    assert (
+        hotel.run("kubectl taint nodes kind-worker dedicated=db:NoSchedule").stdout
+        == "node/kind-worker tainted\n"
+    )
     clash = hotel.run("kubectl taint nodes kind-worker dedicated=db:NoSchedule")
     assert clash.stderr == (
         "error: node kind-worker already has dedicated taint(s) with same effect(s) and --overwrite is false\n"
     )
-    assert hotel.run("kubectl taint nodes kind-worker dedicated:NoSchedule-").stdout == "node/kind-worker untainted\n"
+    assert (
+        hotel.run("kubectl taint nodes kind-worker dedicated:NoSchedule-").stdout
+        == "node/kind-worker untainted\n"
+    )
     assert hotel.run("kubectl taint nodes kind-worker dedicated:NoSchedule-").stderr == (
         'error: taint "dedicated:NoSchedule" not found\n'
     )

@@ -73,17 +73,43 @@ CASES: list[tuple[dict[str, Any], str, Any]] = [
     (
         DEPLOYMENT,
         "strategic",
-        {"spec": {"template": {"spec": {"containers": [{"name": "hotel-reserv-geo", "command": ["geo", "-v"]}]}}}},
+        {
+            "spec": {
+                "template": {
+                    "spec": {"containers": [{"name": "hotel-reserv-geo", "command": ["geo", "-v"]}]}
+                }
+            }
+        },
     ),
     (
         DEPLOYMENT,
         "strategic",
-        {"spec": {"template": {"spec": {"containers": [{"name": "hotel-reserv-geo", "env": [{"name": "NEW", "value": "x"}]}]}}}},
+        {
+            "spec": {
+                "template": {
+                    "spec": {
+                        "containers": [
+                            {"name": "hotel-reserv-geo", "env": [{"name": "NEW", "value": "x"}]}
+                        ]
+                    }
+                }
+            }
+        },
     ),
     (
         DEPLOYMENT,
         "strategic",
-        {"spec": {"template": {"spec": {"containers": [{"name": "hotel-reserv-geo", "image": "yinfangchen/geo:app3"}]}}}},
+        {
+            "spec": {
+                "template": {
+                    "spec": {
+                        "containers": [
+                            {"name": "hotel-reserv-geo", "image": "yinfangchen/geo:app3"}
+                        ]
+                    }
+                }
+            }
+        },
     ),
     (
         DEPLOYMENT,
@@ -98,7 +124,10 @@ CASES: list[tuple[dict[str, Any], str, Any]] = [
                             {"name": "extra", "image": "i3"},
                             {
                                 "name": "hotel-reserv-geo",
-                                "env": [{"name": "E3", "value": "3"}, {"name": "E2", "$patch": "delete"}],
+                                "env": [
+                                    {"name": "E3", "value": "3"},
+                                    {"name": "E2", "$patch": "delete"},
+                                ],
                                 "ports": [{"containerPort": 9090, "$patch": "delete"}],
                             },
                         ],
@@ -116,7 +145,10 @@ CASES: list[tuple[dict[str, Any], str, Any]] = [
                 "strategy": {"$retainKeys": ["type"], "type": "Recreate"},
                 "template": {
                     "spec": {
-                        "$setElementOrder/containers": [{"name": "sidecar"}, {"name": "hotel-reserv-geo"}],
+                        "$setElementOrder/containers": [
+                            {"name": "sidecar"},
+                            {"name": "hotel-reserv-geo"},
+                        ],
                         "containers": [{"name": "hotel-reserv-geo", "image": "n"}],
                         "nodeSelector": {"$patch": "replace", "disk": "ssd"},
                         "volumes": [{"$patch": "replace"}, {"name": "w", "emptyDir": {}}],
@@ -125,14 +157,22 @@ CASES: list[tuple[dict[str, Any], str, Any]] = [
             },
         },
     ),
-    (DEPLOYMENT, "merge", {"spec": {"template": {"spec": {"nodeSelector": None, "containers": [{"name": "only"}]}}}}),
+    (
+        DEPLOYMENT,
+        "merge",
+        {"spec": {"template": {"spec": {"nodeSelector": None, "containers": [{"name": "only"}]}}}},
+    ),
     (
         DEPLOYMENT,
         "json",
         [
             {"op": "replace", "path": "/spec/template/spec/containers/0/image", "value": "img:2"},
             {"op": "remove", "path": "/spec/template/spec/nodeSelector"},
-            {"op": "add", "path": "/spec/template/spec/containers/0/env/-", "value": {"name": "A", "value": "1"}},
+            {
+                "op": "add",
+                "path": "/spec/template/spec/containers/0/env/-",
+                "value": {"name": "A", "value": "1"},
+            },
             {"op": "test", "path": "/spec/replicas", "value": 1},
             {"op": "move", "from": "/metadata/finalizers", "path": "/metadata/moved"},
             {"op": "copy", "from": "/spec/selector", "path": "/spec/copied"},
@@ -153,7 +193,19 @@ def real_kubectl(obj: dict[str, Any], kind: str, patch: Any, tmp_path: Path) -> 
     path = tmp_path / "obj.json"
     path.write_text(json.dumps(obj))
     out = subprocess.run(
-        ["kubectl", "patch", "--local", "-f", str(path), "--type", kind, "-p", json.dumps(patch), "-o", "json"],
+        [
+            "kubectl",
+            "patch",
+            "--local",
+            "-f",
+            str(path),
+            "--type",
+            kind,
+            "-p",
+            json.dumps(patch),
+            "-o",
+            "json",
+        ],
         capture_output=True,
         text=True,
         timeout=60,
@@ -163,7 +215,9 @@ def real_kubectl(obj: dict[str, Any], kind: str, patch: Any, tmp_path: Path) -> 
 
 
 @pytest.mark.parametrize(("obj", "kind", "patch"), CASES)
-def test_patch_semantics_match_real_kubectl(obj: dict, kind: str, patch: Any, tmp_path: Path) -> None:
+def test_patch_semantics_match_real_kubectl(
+    obj: dict, kind: str, patch: Any, tmp_path: Path
+) -> None:
     if shutil.which("kubectl") is None:
         pytest.skip("kubectl is not installed")
     before = copy.deepcopy(obj)
@@ -172,18 +226,30 @@ def test_patch_semantics_match_real_kubectl(obj: dict, kind: str, patch: Any, tm
 
 
 def test_strategic_merge_by_key_and_null() -> None:
-    patched = strategic_merge(SERVICE, {"spec": {"ports": [{"port": 9090, "targetPort": 9999}]}}, "Service")
-    assert patched["spec"]["ports"] == [{"name": "9090", "port": 9090, "protocol": "TCP", "targetPort": 9999}]
-    removed = strategic_merge(DEPLOYMENT, {"spec": {"template": {"spec": {"nodeSelector": None}}}}, "Deployment")
+    patched = strategic_merge(
+        SERVICE, {"spec": {"ports": [{"port": 9090, "targetPort": 9999}]}}, "Service"
+    )
+    assert patched["spec"]["ports"] == [
+        {"name": "9090", "port": 9090, "protocol": "TCP", "targetPort": 9999}
+    ]
+    removed = strategic_merge(
+        DEPLOYMENT, {"spec": {"template": {"spec": {"nodeSelector": None}}}}, "Deployment"
+    )
     assert "nodeSelector" not in removed["spec"]["template"]["spec"]
     # tolerations have no merge key: a patch replaces them
-    tolerated = strategic_merge(DEPLOYMENT, {"spec": {"template": {"spec": {"tolerations": [{"key": "b"}]}}}}, "Deployment")
+    tolerated = strategic_merge(
+        DEPLOYMENT, {"spec": {"template": {"spec": {"tolerations": [{"key": "b"}]}}}}, "Deployment"
+    )
     assert tolerated["spec"]["template"]["spec"]["tolerations"] == [{"key": "b"}]
 
 
 def test_strategic_merge_requires_the_merge_key() -> None:
     with pytest.raises(PatchError, match="does not contain declared merge key: name"):
-        strategic_merge(DEPLOYMENT, {"spec": {"template": {"spec": {"containers": [{"image": "z"}]}}}}, "Deployment")
+        strategic_merge(
+            DEPLOYMENT,
+            {"spec": {"template": {"spec": {"containers": [{"image": "z"}]}}}},
+            "Deployment",
+        )
 
 
 def test_json_patch_errors_are_json_patch_messages() -> None:
@@ -196,7 +262,13 @@ def test_json_patch_errors_are_json_patch_messages() -> None:
 
 
 def test_three_way_apply_keeps_server_fields_and_drops_removed_ones() -> None:
-    last = {"spec": {"template": {"spec": {"nodeSelector": {"a": "b"}, "containers": [{"name": "c", "image": "1"}]}}}}
+    last = {
+        "spec": {
+            "template": {
+                "spec": {"nodeSelector": {"a": "b"}, "containers": [{"name": "c", "image": "1"}]}
+            }
+        }
+    }
     live = {
         "spec": {
             "replicas": 3,
@@ -224,7 +296,9 @@ def social_fixture() -> Twin:
 
 
 def endpoint_ports(twin: Twin) -> str:
-    return twin.run(f"kubectl get ep user-service -n {NS} -o jsonpath='{{.subsets[0].ports[0].port}}'").stdout
+    return twin.run(
+        f"kubectl get ep user-service -n {NS} -o jsonpath='{{.subsets[0].ports[0].port}}'"
+    ).stdout
 
 
 def test_target_port_fault_and_repair(social: Twin) -> None:
@@ -255,9 +329,18 @@ def test_patch_json_type_on_the_twin(social: Twin) -> None:
 @pytest.mark.parametrize(
     ("command", "message"),
     [
-        ("kubectl patch svc user-service -n NS", "error: must specify --patch or --patch-file containing the contents of the patch\n"),
-        ("kubectl patch svc nope -n NS -p '{}'", 'Error from server (NotFound): services "nope" not found\n'),
-        ("kubectl patch deploy nope -n NS -p '{}'", 'Error from server (NotFound): deployments.apps "nope" not found\n'),
+        (
+            "kubectl patch svc user-service -n NS",
+            "error: must specify --patch or --patch-file containing the contents of the patch\n",
+        ),
+        (
+            "kubectl patch svc nope -n NS -p '{}'",
+            'Error from server (NotFound): services "nope" not found\n',
+        ),
+        (
+            "kubectl patch deploy nope -n NS -p '{}'",
+            'Error from server (NotFound): deployments.apps "nope" not found\n',
+        ),
         (
             """kubectl patch svc user-service -n NS -p '{"spec":{"ports":[{"port":9090,"targetPort":99999}]}}'""",
             'The Service "user-service" is invalid: spec.ports[0].targetPort: Invalid value: 99999: must be between 1 and 65535, inclusive\n',
@@ -266,8 +349,14 @@ def test_patch_json_type_on_the_twin(social: Twin) -> None:
             """kubectl patch svc user-service -n NS -p '{"spec":{"ports":[{"port":9090,"targetPort":"bad name"}]}}'""",
             'The Service "user-service" is invalid: spec.ports[0].targetPort: Invalid value: "bad name": must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)\n',
         ),
-        ("kubectl patch svc user-service -n NS -p '{bad'", "Error from server (BadRequest): invalid character 'b' looking for beginning of object key string\n"),
-        ("kubectl patch svc user-service -n NS -p 'spec: [bad'", 'error: unable to parse "spec: [bad": yaml: line 1: '),
+        (
+            "kubectl patch svc user-service -n NS -p '{bad'",
+            "Error from server (BadRequest): invalid character 'b' looking for beginning of object key string\n",
+        ),
+        (
+            "kubectl patch svc user-service -n NS -p 'spec: [bad'",
+            'error: unable to parse "spec: [bad": yaml: line 1: ',
+        ),
         (
             """kubectl patch svc user-service -n NS --type json -p '[{"op":"remove","path":"/spec/foo"}]'""",
             "The request is invalid: the server rejected our request due to an error in our request\n",
@@ -276,7 +365,10 @@ def test_patch_json_type_on_the_twin(social: Twin) -> None:
             """kubectl patch svc user-service -n NS --type json -p '{"op":"remove"}'""",
             "Error from server (BadRequest): json: cannot unmarshal object into Go value of type jsonpatch.Patch\n",
         ),
-        ("kubectl patch svc user-service -n NS --type foo -p '{}'", 'error: --type must be one of [json merge strategic], not "foo"\n'),
+        (
+            "kubectl patch svc user-service -n NS --type foo -p '{}'",
+            'error: --type must be one of [json merge strategic], not "foo"\n',
+        ),
         (
             """kubectl patch deploy user-service -n NS -p '{"spec":{"replicas":"2"}}'""",
             'Error from server (BadRequest): Deployment in version "v1" cannot be handled as a Deployment: json: cannot unmarshal string into Go struct field DeploymentSpec.spec.replicas of type int32\n',
@@ -298,7 +390,12 @@ def test_patch_output_and_dry_run(social: Twin) -> None:
     patch = """'{"spec":{"replicas":2}}'"""
     dry = social.run(f"kubectl patch deploy user-service -n {NS} -p {patch} --dry-run=server")
     assert dry.stdout == "deployment.apps/user-service patched (server dry run)\n"
-    assert social.run(f"kubectl get deploy user-service -n {NS} -o jsonpath='{{.spec.replicas}}'").stdout == "1"
+    assert (
+        social.run(
+            f"kubectl get deploy user-service -n {NS} -o jsonpath='{{.spec.replicas}}'"
+        ).stdout
+        == "1"
+    )
     shown = social.run(f"kubectl patch deploy user-service -n {NS} -p {patch} -o json")
     doc = json.loads(shown.stdout)
     assert doc["spec"]["replicas"] == 2
@@ -314,7 +411,10 @@ def test_patch_local_prints_without_touching_the_cluster(social: Twin, tmp_path:
         f"""kubectl patch --local -f {path} -p '{{"spec":{{"type":"NodePort"}}}}' -o json"""
     )
     assert json.loads(result.stdout)["spec"]["type"] == "NodePort"
-    assert social.run(f"kubectl get svc user-service -n {NS} -o jsonpath='{{.spec.type}}'").stdout == "ClusterIP"
+    assert (
+        social.run(f"kubectl get svc user-service -n {NS} -o jsonpath='{{.spec.type}}'").stdout
+        == "ClusterIP"
+    )
 
 
 def normalised(value: Any) -> Any:

@@ -37,7 +37,10 @@ def test_scale_to_zero_removes_pods_and_back_brings_a_new_one(social: Twin) -> N
     assert down.stdout == "deployment.apps/user-service scaled\n"
     empty = social.run(f"kubectl get pods -n {SOCIAL} -l service=user-service")
     assert empty.stderr == f"No resources found in {SOCIAL} namespace.\n"
-    assert social.run(f"kubectl get deploy user-service -n {SOCIAL}").stdout.split("\n")[1].split()[1] == "0/0"
+    assert (
+        social.run(f"kubectl get deploy user-service -n {SOCIAL}").stdout.split("\n")[1].split()[1]
+        == "0/0"
+    )
     up = social.run(f"kubectl scale deploy/user-service -n {SOCIAL} --replicas=1")
     assert up.stdout == "deployment.apps/user-service scaled\n"
     after = pod_names(social, SOCIAL, "service=user-service")
@@ -54,9 +57,18 @@ def test_scale_to_zero_removes_pods_and_back_brings_a_new_one(social: Twin) -> N
             "kubectl scale deploy user-service -n NS --replicas=-1",
             "error: The --replicas=COUNT flag is required, and COUNT must be greater than or equal to 0\n",
         ),
-        ("kubectl scale deploy nope -n NS --replicas=1", 'Error from server (NotFound): deployments.apps "nope" not found\n'),
-        ("kubectl scale deploy user-service -n NS --replicas=2 --current-replicas=3", "error: Expected replicas to be 3, was 1\n"),
-        ("kubectl scale deploy -n NS --replicas=2", "error: resource(s) were provided, but no name was specified\n"),
+        (
+            "kubectl scale deploy nope -n NS --replicas=1",
+            'Error from server (NotFound): deployments.apps "nope" not found\n',
+        ),
+        (
+            "kubectl scale deploy user-service -n NS --replicas=2 --current-replicas=3",
+            "error: Expected replicas to be 3, was 1\n",
+        ),
+        (
+            "kubectl scale deploy -n NS --replicas=2",
+            "error: resource(s) were provided, but no name was specified\n",
+        ),
     ],
 )
 def test_scale_errors(social: Twin, command: str, message: str) -> None:
@@ -95,15 +107,29 @@ def test_set_env_and_resources(hotel: Twin) -> None:
     assert "LOG_LEVEL" not in hotel.run(f"kubectl set env deployment/geo -n {HOTEL} --list").stdout
     res = hotel.run(f"kubectl set resources deployment geo -n {HOTEL} --limits=cpu=2,memory=512Mi")
     assert res.stdout == "deployment.apps/geo resource requirements updated\n"
-    assert jsonpath(hotel, "deploy geo", HOTEL, ".spec.template.spec.containers[0].resources.limits.memory") == "512Mi"
+    assert (
+        jsonpath(
+            hotel, "deploy geo", HOTEL, ".spec.template.spec.containers[0].resources.limits.memory"
+        )
+        == "512Mi"
+    )
 
 
 @pytest.mark.parametrize(
     ("command", "message"),
     [
-        ("kubectl set image deployment/geo nope=x -n NS", 'error: unable to find container named "nope"\n'),
-        ("kubectl set image deployment/geo -n NS", "error: at least one image update is required\n"),
-        ("kubectl set env deployment/geo -n NS", "error: at least one environment variable must be provided\n"),
+        (
+            "kubectl set image deployment/geo nope=x -n NS",
+            'error: unable to find container named "nope"\n',
+        ),
+        (
+            "kubectl set image deployment/geo -n NS",
+            "error: at least one image update is required\n",
+        ),
+        (
+            "kubectl set env deployment/geo -n NS",
+            "error: at least one environment variable must be provided\n",
+        ),
         (
             "kubectl set resources deployment/geo -n NS",
             "error: you must specify an update to requests or limits (in the form of --requests/--limits)\n",
@@ -140,7 +166,10 @@ def test_rollout_history_and_undo(hotel: Twin) -> None:
     history = hotel.run(f"kubectl rollout history deployment/geo -n {HOTEL}")
     assert history.stdout == "deployment.apps/geo \nREVISION  CHANGE-CAUSE\n1         <none>\n\n"
     none = hotel.run(f"kubectl rollout undo deployment/geo -n {HOTEL}")
-    assert (none.stderr, none.exit_code) == ('error: no rollout history found for deployment "geo"\n', 1)
+    assert (none.stderr, none.exit_code) == (
+        'error: no rollout history found for deployment "geo"\n',
+        1,
+    )
     hotel.run(f"kubectl set image deployment/geo hotel-reserv-geo=yinfangchen/geo:app3 -n {HOTEL}")
     hotel.run(f"kubectl annotate deployment/geo -n {HOTEL} kubernetes.io/change-cause='bad image'")
     history = hotel.run(f"kubectl rollout history deploy geo -n {HOTEL}")
@@ -178,17 +207,25 @@ def test_rollout_status_times_out_on_an_unschedulable_pod(hotel: Twin) -> None:
     )
     assert fixed.stdout == "deployment.apps/geo patched\n"
     assert hotel.run(f"kubectl rollout status deployment/geo -n {HOTEL}").exit_code == 0
-    pods = hotel.run(f"kubectl get pods -n {HOTEL} -l io.kompose.service=geo --no-headers").stdout.splitlines()
+    pods = hotel.run(
+        f"kubectl get pods -n {HOTEL} -l io.kompose.service=geo --no-headers"
+    ).stdout.splitlines()
     assert len(pods) == 1 and "Running" in pods[0]
 
 
 def test_rollout_pause_resume_and_errors(hotel: Twin) -> None:
-    assert hotel.run(f"kubectl rollout pause deployment/geo -n {HOTEL}").stdout == "deployment.apps/geo paused\n"
+    assert (
+        hotel.run(f"kubectl rollout pause deployment/geo -n {HOTEL}").stdout
+        == "deployment.apps/geo paused\n"
+    )
     restart = hotel.run(f"kubectl rollout restart deployment/geo -n {HOTEL}")
     assert restart.stderr == (
-        "error: deployments.apps \"geo\" can't restart paused deployment (run rollout resume first)\n"
+        'error: deployments.apps "geo" can\'t restart paused deployment (run rollout resume first)\n'
     )
-    assert hotel.run(f"kubectl rollout resume deployment/geo -n {HOTEL}").stdout == "deployment.apps/geo resumed\n"
+    assert (
+        hotel.run(f"kubectl rollout resume deployment/geo -n {HOTEL}").stdout
+        == "deployment.apps/geo resumed\n"
+    )
     again = hotel.run(f"kubectl rollout resume deployment/geo -n {HOTEL}")
     assert again.stderr == 'error: deployments.apps "geo" is not paused\n'
     svc = hotel.run(f"kubectl rollout restart svc/geo -n {HOTEL}")
@@ -203,7 +240,10 @@ def test_delete_pod_gets_a_replacement(hotel: Twin) -> None:
     (new,) = pod_names(hotel, HOTEL, "io.kompose.service=geo")
     assert new != old and new.rsplit("-", 1)[0] == old.rsplit("-", 1)[0]
     missing = hotel.run(f"kubectl delete pod {old} -n {HOTEL}")
-    assert (missing.stderr, missing.exit_code) == (f'Error from server (NotFound): pods "{old}" not found\n', 1)
+    assert (missing.stderr, missing.exit_code) == (
+        f'Error from server (NotFound): pods "{old}" not found\n',
+        1,
+    )
     assert hotel.run(f"kubectl delete pod {old} -n {HOTEL} --ignore-not-found").exit_code == 0
 
 
@@ -226,7 +266,9 @@ def test_delete_force_and_dry_run(hotel: Twin) -> None:
 
 def test_delete_errors(hotel: Twin) -> None:
     none = hotel.run("kubectl delete")
-    assert none.stderr.startswith("error: You must provide one or more resources by argument or filename.\n")
+    assert none.stderr.startswith(
+        "error: You must provide one or more resources by argument or filename.\n"
+    )
     protected = hotel.run("kubectl delete namespace kube-system")
     assert protected.stderr == (
         'Error from server (Forbidden): namespaces "kube-system" is forbidden: this namespace may not be deleted\n'

@@ -26,7 +26,9 @@ from aoi.agents.expert.notes import (
     ServiceFact,
 )
 
-_HEADER = re.compile(r"^\$ (?P<command>.*?)  \[(?P<agent>\w+), exit (?P<exit>-?\d+), (?P<verdict>[A-Za-z_]+)\]$")
+_HEADER = re.compile(
+    r"^\$ (?P<command>.*?)  \[(?P<agent>\w+), exit (?P<exit>-?\d+), (?P<verdict>[A-Za-z_]+)\]$"
+)
 _SIMILAR = re.compile(r"\s+\[x\d+ similar lines\]$")
 _OMITTED = re.compile(r"^\.\.\. \[.*(omitted|truncated).*\]$")
 
@@ -202,7 +204,9 @@ def parse_services(notes: Notes, output: str, subject: str) -> None:
         notes.services = found
 
 
-_EVENT = re.compile(r"^(?P<seen>\S+)\s+(?P<type>Normal|Warning)\s+(?P<reason>\S+)\s+(?P<obj>\S+)\s+(?P<msg>.*)$")
+_EVENT = re.compile(
+    r"^(?P<seen>\S+)\s+(?P<type>Normal|Warning)\s+(?P<reason>\S+)\s+(?P<obj>\S+)\s+(?P<msg>.*)$"
+)
 
 
 @parser("events")
@@ -259,17 +263,26 @@ def parse_helm_list(notes: Notes, output: str, subject: str) -> None:
 @parser("helm_values")
 def parse_helm_values(notes: Notes, output: str, subject: str) -> None:
     notes.helm_values[subject] = output
-    body = "\n".join(line for line in output.splitlines() if not line.startswith("USER-SUPPLIED VALUES"))
+    body = "\n".join(
+        line for line in output.splitlines() if not line.startswith("USER-SUPPLIED VALUES")
+    )
     try:
         data = yaml.safe_load(body)
     except yaml.YAMLError:
         return
+    for state in notes.db_state.values():
+        for mark in [m for m in state if m.startswith("helm:")]:
+            state.discard(mark)
     if not isinstance(data, dict):
         return
     for component, values in data.items():
         tls = values.get("tls") if isinstance(values, dict) else None
         mode = tls.get("mode") if isinstance(tls, dict) else None
-        if isinstance(mode, str) and mode.lower() in ("requiretls", "requiressl", "preferTLS".lower()):
+        if isinstance(mode, str) and mode.lower() in (
+            "requiretls",
+            "requiressl",
+            "preferTLS".lower(),
+        ):
             notes.db_state.setdefault(str(component), set()).add(f"helm:tls.mode={mode}")
 
 
@@ -279,7 +292,10 @@ def parse_helm_history(notes: Notes, output: str, subject: str) -> None:
     for line in clean_lines(output)[1:]:
         cells = [c.strip() for c in re.split(r"\t|\s{2,}", line.strip()) if c.strip()]
         if cells and cells[0].isdigit():
-            status = next((c for c in cells if c in ("deployed", "superseded", "failed", "pending-upgrade")), "")
+            status = next(
+                (c for c in cells if c in ("deployed", "superseded", "failed", "pending-upgrade")),
+                "",
+            )
             rows.append((int(cells[0]), status, cells[-1]))
     if rows:
         notes.helm_history[subject] = rows
@@ -354,11 +370,17 @@ _THRIFT = re.compile(r"<Host: (?P<peer>[\w.-]+) Port: \d+>: (?P<what>.*)")
 _SLOW = re.compile(r"slow response from (?P<peer>[\w.-]+):\d+: took (?P<secs>[\d.]+)s")
 _DIAL = re.compile(r"dial tcp (?P<ip>\d+\.\d+\.\d+\.\d+):(?P<port>\d+): (?P<what>[^\"]*)")
 _CONSUL = re.compile(r"no healthy instances of srv-(?P<peer>[\w-]+)")
-_ISMASTER = re.compile(r"(?:calling ismaster|connecting to|connection to) '?(?P<peer>[\w.-]+):\d+'?")
+_ISMASTER = re.compile(
+    r"(?:calling ismaster|connecting to|connection to) '?(?P<peer>[\w.-]+):\d+'?"
+)
 _NOT_AUTHZ = re.compile(r"not authorized on (?P<db>[\w-]+) to execute")
-_DB_URL = re.compile(r"(?:database URL|DB URL|mongodb://[^@\s]*@?)\W*(?P<host>[a-z][\w.-]*):27017", re.IGNORECASE)
+_DB_URL = re.compile(
+    r"(?:database URL|DB URL|mongodb://[^@\s]*@?)\W*(?P<host>[a-z][\w.-]*):27017", re.IGNORECASE
+)
 _GENERIC = re.compile(r"(?P<peer>[a-z][a-z0-9-]+)(?:\.[\w.-]+)?:(?P<port>\d{2,5})\b")
-_TROUBLE = re.compile(r"error|fail|timed out|timeout|refused|unavailable|unreachable|denied|reset", re.IGNORECASE)
+_TROUBLE = re.compile(
+    r"error|fail|timed out|timeout|refused|unavailable|unreachable|denied|reset", re.IGNORECASE
+)
 SLOW_SECONDS = 3.0
 
 
@@ -384,7 +406,11 @@ def read_log_lines(notes: Notes, caller: str, lines: list[str]) -> None:
         if url:
             notes.db_urls[caller] = _short(url["host"])
         db = notes.db_urls.get(caller, "")
-        if "Authentication failed" in line or "SASL authentication" in line or "auth error" in line.lower():
+        if (
+            "Authentication failed" in line
+            or "SASL authentication" in line
+            or "auth error" in line.lower()
+        ):
             if db:
                 notes.add_complaint(Complaint(caller, db, "auth", line.strip()))
             notes.auth_failures.add(caller)
@@ -397,7 +423,9 @@ def read_log_lines(notes: Notes, caller: str, lines: list[str]) -> None:
             continue
         match = _THRIFT.search(line)
         if match:
-            notes.add_complaint(Complaint(caller, _short(match["peer"]), _kind(match["what"]), line.strip()))
+            notes.add_complaint(
+                Complaint(caller, _short(match["peer"]), _kind(match["what"]), line.strip())
+            )
             continue
         match = _SLOW.search(line)
         if match:
@@ -415,9 +443,11 @@ def read_log_lines(notes: Notes, caller: str, lines: list[str]) -> None:
             notes.add_complaint(Complaint(caller, match["peer"], "unavailable", line.strip()))
             continue
         match = _ISMASTER.search(line)
-        if match and _TROUBLE.search(line) or match and "No suitable servers" in line:
+        if (match and _TROUBLE.search(line)) or (match and "No suitable servers" in line):
             assert match is not None
-            notes.add_complaint(Complaint(caller, _short(match["peer"]), "db-connection", line.strip()))
+            notes.add_complaint(
+                Complaint(caller, _short(match["peer"]), "db-connection", line.strip())
+            )
             continue
         if _TROUBLE.search(line):
             for generic in _GENERIC.finditer(line):

@@ -31,7 +31,12 @@ class PodFact:
 
     @property
     def healthy(self) -> bool:
-        return self.phase in ("Running", "Succeeded") and bool(self.ready) and all(self.ready) and not self.waiting
+        return (
+            self.phase in ("Running", "Succeeded")
+            and bool(self.ready)
+            and all(self.ready)
+            and not self.waiting
+        )
 
 
 @dataclass
@@ -102,9 +107,13 @@ class Notes:
     log_lines: dict[str, list[str]] = field(default_factory=dict)
     complaints: list[Complaint] = field(default_factory=list)
     failed_auth_users: dict[str, str] = field(default_factory=dict)  # mongo deployment -> principal
-    db_state: dict[str, set[str]] = field(default_factory=dict)  # database -> what it said about itself
+    db_state: dict[str, set[str]] = field(
+        default_factory=dict
+    )  # database -> what it said about itself
     auth_failures: set[str] = field(default_factory=set)  # clients that failed to authenticate
-    unauthorized_dbs: dict[str, str] = field(default_factory=dict)  # client -> database it may not use
+    unauthorized_dbs: dict[str, str] = field(
+        default_factory=dict
+    )  # client -> database it may not use
     mongo_login_failed: set[str] = field(default_factory=set)
     log_heads: dict[str, list[str]] = field(default_factory=dict)
     ran: set[str] = field(default_factory=set)
@@ -139,5 +148,9 @@ class Notes:
         return [c for c in self.complaints if c.peer == peer and c.caller != peer]
 
     def add_complaint(self, complaint: Complaint) -> None:
-        if complaint.peer and complaint.peer != complaint.caller and complaint not in self.complaints:
+        if (
+            complaint.peer
+            and complaint.peer != complaint.caller
+            and complaint not in self.complaints
+        ):
             self.complaints.append(complaint)

@@ -58,11 +58,15 @@ def pods(ns: str) -> Query:
 
 
 def deployments(ns: str) -> Query:
-    return Query(f"kubectl get deployments -n {ns} -o jsonpath={_jsonpath(DEPLOYMENT_FIELDS)}", "deployments")
+    return Query(
+        f"kubectl get deployments -n {ns} -o jsonpath={_jsonpath(DEPLOYMENT_FIELDS)}", "deployments"
+    )
 
 
 def services(ns: str) -> Query:
-    return Query(f"kubectl get services -n {ns} -o jsonpath={_jsonpath(SERVICE_FIELDS)}", "services")
+    return Query(
+        f"kubectl get services -n {ns} -o jsonpath={_jsonpath(SERVICE_FIELDS)}", "services"
+    )
 
 
 def warning_events(ns: str) -> Query:
@@ -85,7 +89,13 @@ def pvcs(ns: str) -> Query:
 
 
 def pvs() -> Query:
-    fields = [".metadata.name", ".status.phase", ".spec.claimRef.namespace", ".spec.claimRef.name", ".spec.storageClassName"]
+    fields = [
+        ".metadata.name",
+        ".status.phase",
+        ".spec.claimRef.namespace",
+        ".spec.claimRef.name",
+        ".spec.storageClassName",
+    ]
     return Query(f"kubectl get pv -o jsonpath={_jsonpath(fields)}", "pvs")
 
 
@@ -98,7 +108,9 @@ def flags(ns: str) -> Query:
 
 
 def crash_log(ns: str, deployment: str) -> Query:
-    return Query(f"kubectl logs deploy/{deployment} -n {ns} --previous --tail=25", "crash_log", deployment)
+    return Query(
+        f"kubectl logs deploy/{deployment} -n {ns} --previous --tail=25", "crash_log", deployment
+    )
 
 
 def log_grep(ns: str, deployment: str) -> Query:

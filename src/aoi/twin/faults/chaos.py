@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from aoi.twin.faults import injector
-from aoi.twin.network import Chaos, PAUSE_IMAGES
+from aoi.twin.network import PAUSE_IMAGES, Chaos
 
 if TYPE_CHECKING:
     from aoi.twin.core import Twin
@@ -66,7 +66,9 @@ def pod_failure(twin: Twin, ns: str, target: str | None, params: dict[str, Any])
             if rt is not None:
                 rt.kill(twin.clock.now(), exit_code=137, reason="Error")
         twin.store.touch(pod)
-        twin.schedule(chaos.start, chaos.duration_s, _restore_images, pod["metadata"]["uid"], originals)
+        twin.schedule(
+            chaos.start, chaos.duration_s, _restore_images, pod["metadata"]["uid"], originals
+        )
     twin.controller.refresh(force=True)
 
 
@@ -90,7 +92,9 @@ def _restore_images(twin: Twin, pod_uid: str, originals: dict[str, str]) -> None
 @injector("network_loss_hotel_res")
 def network_loss(twin: Twin, ns: str, target: str | None, params: dict[str, Any]) -> None:
     assert target is not None
-    _experiment(twin, "network-loss", ns, target, {"loss": params.get("loss_percent", 99), **params})
+    _experiment(
+        twin, "network-loss", ns, target, {"loss": params.get("loss_percent", 99), **params}
+    )
 
 
 @injector("network_delay_hotel_res")

@@ -44,8 +44,8 @@ def set_flag(twin: Twin, ns: str, target: str | None, params: dict[str, Any]) ->
     twin.store.touch(cm)
     flagd = twin.store.get("Deployment", ns, "flagd")
     if flagd is not None:
-        annotations = flagd["spec"]["template"].setdefault("metadata", {}).setdefault(
-            "annotations", {}
+        annotations = (
+            flagd["spec"]["template"].setdefault("metadata", {}).setdefault("annotations", {})
         )
         annotations["kubectl.kubernetes.io/restartedAt"] = rfc3339(twin.clock.now())
         flagd["metadata"]["generation"] = flagd["metadata"].get("generation", 1) + 1

@@ -87,7 +87,21 @@ def _dispatch(twin: Twin, argv: list[str], stdin: str) -> CommandResult:
 def _verb_index(argv: list[str]) -> int | None:
     """The verb is the first word that is not a global flag or its value."""
     i = 0
-    takes_value = {"-n", "--namespace", "--context", "--cluster", "--kubeconfig", "--user", "-s", "--server", "--token", "--as", "--as-group", "--request-timeout", "-v"}
+    takes_value = {
+        "-n",
+        "--namespace",
+        "--context",
+        "--cluster",
+        "--kubeconfig",
+        "--user",
+        "-s",
+        "--server",
+        "--token",
+        "--as",
+        "--as-group",
+        "--request-timeout",
+        "-v",
+    }
     while i < len(argv):
         arg = argv[i]
         if arg in takes_value:
@@ -103,7 +117,11 @@ def _verb_index(argv: list[str]) -> int | None:
 def _top(twin: Twin, rest: list[str]) -> CommandResult:
     if not rest or rest[0] not in ("pod", "pods", "po", "node", "nodes", "no"):
         if rest and not rest[0].startswith("-"):
-            return CommandResult("", f'error: unknown command "{rest[0]}"\nSee \'kubectl top -h\' for help and examples\n', 1)
+            return CommandResult(
+                "",
+                f"error: unknown command \"{rest[0]}\"\nSee 'kubectl top -h' for help and examples\n",
+                1,
+            )
         return CommandResult(_TOP_USAGE)
     what = "top pod" if rest[0] in ("pod", "pods", "po") else "top node"
     parsed = parse_flags(rest[1:], VERB_FLAGS[what], what)

@@ -53,7 +53,7 @@ def split_type_name(args: list[str]) -> list[tuple[ResourceInfo, str | None]]:
     if not args:
         return []
     if "/" in args[0]:
-        out = []
+        out: list[tuple[ResourceInfo, str | None]] = []
         for arg in args:
             if "/" not in arg:
                 raise KubectlError(
@@ -64,7 +64,9 @@ def split_type_name(args: list[str]) -> list[tuple[ResourceInfo, str | None]]:
                 )
             kind, _, name = arg.partition("/")
             if not name:
-                raise KubectlError(f"error: arguments in resource/name form must have a single resource and name")
+                raise KubectlError(
+                    "error: arguments in resource/name form must have a single resource and name"
+                )
             out.append((resolve_type(kind), name))
         return out
     info = resolve_type(args[0])
@@ -127,14 +129,23 @@ _KubeDumper.add_representer(str, _str_presenter)
 
 def to_yaml(value: Any) -> str:
     """kubectl's YAML: keys sorted, block style, lists not indented under their key."""
-    return yaml.dump(value, Dumper=_KubeDumper, sort_keys=True, default_flow_style=False, allow_unicode=True, width=1 << 16)
+    return yaml.dump(
+        value,
+        Dumper=_KubeDumper,
+        sort_keys=True,
+        default_flow_style=False,
+        allow_unicode=True,
+        width=1 << 16,
+    )
 
 
 def as_list(objs: list[Obj]) -> dict[str, Any]:
     return {"apiVersion": "v1", "items": objs, "kind": "List", "metadata": {"resourceVersion": ""}}
 
 
-def render_structured(output: str, objs: list[Obj], single: bool, no_headers: bool = False) -> CommandResult:
+def render_structured(
+    output: str, objs: list[Obj], single: bool, no_headers: bool = False
+) -> CommandResult:
     """-o json|yaml|jsonpath=...|custom-columns=... of objects, as kubectl prints them."""
     doc: Any = objs[0] if single and len(objs) == 1 else as_list(objs)
     fmt, _, arg = output.partition("=")
@@ -153,7 +164,9 @@ def render_structured(output: str, objs: list[Obj], single: bool, no_headers: bo
         res = render_custom_columns(arg, objs, no_headers=no_headers)
         return CommandResult(res.stdout, res.stderr, res.exit_code)
     if fmt in ("go-template", "template"):
-        raise KubectlError("error: go-template output is not supported by the twin; use -o jsonpath")
+        raise KubectlError(
+            "error: go-template output is not supported by the twin; use -o jsonpath"
+        )
     raise KubectlError(
         f'error: unable to match a printer suitable for the output format "{output}", allowed '
         "formats are: custom-columns,custom-columns-file,go-template,go-template-file,json,"
@@ -161,7 +174,17 @@ def render_structured(output: str, objs: list[Obj], single: bool, no_headers: bo
     )
 
 
-STRUCTURED = ("json", "yaml", "jsonpath", "jsonpath-as-json", "jsonpath-file", "custom-columns", "custom-columns-file", "go-template", "template")
+STRUCTURED = (
+    "json",
+    "yaml",
+    "jsonpath",
+    "jsonpath-as-json",
+    "jsonpath-file",
+    "custom-columns",
+    "custom-columns-file",
+    "go-template",
+    "template",
+)
 
 
 def is_structured(output: str | None) -> bool:

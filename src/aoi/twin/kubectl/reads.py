@@ -25,8 +25,8 @@ from aoi.twin.kubectl.describe import describe as describe_object
 from aoi.twin.kubectl.flags import Parsed
 from aoi.twin.kubectl.printers import empty_message, print_names, print_table
 from aoi.twin.kubectl.resources import ResourceInfo, api_resources_table, resolve_many
-from aoi.twin.logs import LogUnavailable
 from aoi.twin.kubectl.selectors import SelectorError, field_matcher, label_matcher
+from aoi.twin.logs import LogUnavailable
 from aoi.twin.store import Obj
 
 if TYPE_CHECKING:
@@ -38,9 +38,13 @@ Handler = Callable[["Twin", Parsed, str], CommandResult]
 # --- get --------------------------------------------------------------------------
 def get(twin: Twin, parsed: Parsed, stdin: str) -> CommandResult:
     if parsed.get_bool("watch") or parsed.get_bool("watch-only"):
-        raise KubectlError("error: --watch is not supported by the twin; run the command again to see changes")
+        raise KubectlError(
+            "error: --watch is not supported by the twin; run the command again to see changes"
+        )
     if parsed.get_list("filename"):
-        raise KubectlError("error: kubectl get -f is not supported by the twin; name the resource instead")
+        raise KubectlError(
+            "error: kubectl get -f is not supported by the twin; name the resource instead"
+        )
     if not parsed.args:
         raise KubectlError(
             'You must specify the type of resource to get. Use "kubectl api-resources" for a '
@@ -66,7 +70,9 @@ def get(twin: Twin, parsed: Parsed, stdin: str) -> CommandResult:
         try:
             fields = field_matcher(parsed.get_str("field-selector"), info.kind, info.plural)
         except SelectorError as exc:
-            raise KubectlError(str(exc) if str(exc).startswith("Error") else f"error: {exc}") from None
+            raise KubectlError(
+                str(exc) if str(exc).startswith("Error") else f"error: {exc}"
+            ) from None
         scope = None if all_ns else ns
         objs = [o for o in list_objects(twin, info, scope) if labels(o) and fields(o)]
         objs = _sorted(objs, parsed.get_str("sort-by"), info)
@@ -75,7 +81,11 @@ def get(twin: Twin, parsed: Parsed, stdin: str) -> CommandResult:
             continue
         if not objs:
             if not multi:
-                errors.append(empty_message(info.kind, ns if info.namespaced else None, all_ns or not info.namespaced))
+                errors.append(
+                    empty_message(
+                        info.kind, ns if info.namespaced else None, all_ns or not info.namespaced
+                    )
+                )
             continue
         chunks.append(
             print_table(
@@ -97,7 +107,9 @@ def get(twin: Twin, parsed: Parsed, stdin: str) -> CommandResult:
     if is_structured(output):
         if not collected and output.startswith(("jsonpath", "custom")) is False and not multi:
             pass
-        return render_structured(output, collected, single=False, no_headers=parsed.get_bool("no-headers"))
+        return render_structured(
+            output, collected, single=False, no_headers=parsed.get_bool("no-headers")
+        )
     if multi and not chunks:
         errors.append(empty_message("", ns, all_ns))
     stderr = "".join(e + "\n" for e in errors)
@@ -150,6 +162,7 @@ def _sorted(objs: list[Obj], sort_by: str | None, info: ResourceInfo) -> list[Ob
     if not sort_by:
         return objs
     path = sort_by.strip("{}").lstrip(".")
+
     def key(obj: Obj) -> tuple[int, str | float]:
         value: object = obj
         for part in re.split(r"\.(?![^\[]*\])", path):
@@ -158,10 +171,15 @@ def _sorted(objs: list[Obj], sort_by: str | None, info: ResourceInfo) -> list[Ob
                 return (1, "")
             value = value.get(m.group(1))
             if m.group(2) is not None:
-                value = value[int(m.group(2))] if isinstance(value, list) and len(value) > int(m.group(2)) else None
+                value = (
+                    value[int(m.group(2))]
+                    if isinstance(value, list) and len(value) > int(m.group(2))
+                    else None
+                )
         if isinstance(value, int | float):
             return (0, float(value))
         return (0 if value is not None else 1, str(value or ""))
+
     return sorted(objs, key=key)
 
 
@@ -185,13 +203,19 @@ def describe(twin: Twin, parsed: Parsed, stdin: str) -> CommandResult:
         if name is None:
             listed = [o for o in list_objects(twin, info, None if all_ns else ns) if labels(o)]
             if not listed:
-                errors.append(empty_message(info.kind, ns if info.namespaced else None, all_ns) + "\n")
+                errors.append(
+                    empty_message(info.kind, ns if info.namespaced else None, all_ns) + "\n"
+                )
             objs.extend(listed)
             continue
-        obj = twin.store.get(info.kind, ns if info.namespaced else None, name) if info.held else None
+        obj = (
+            twin.store.get(info.kind, ns if info.namespaced else None, name) if info.held else None
+        )
         if obj is None:
             # kubectl describe falls back to a prefix match on names
-            prefixed = [o for o in list_objects(twin, info, ns) if o["metadata"]["name"].startswith(name)]
+            prefixed = [
+                o for o in list_objects(twin, info, ns) if o["metadata"]["name"].startswith(name)
+            ]
             if prefixed:
                 objs.extend(prefixed)
                 continue
@@ -199,9 +223,14 @@ def describe(twin: Twin, parsed: Parsed, stdin: str) -> CommandResult:
             continue
         objs.append(obj)
     now = twin.clock.now()
-    text = "\n\n".join(describe_object(o, store=twin.store, now=now).rstrip("\n") + "\n" for o in objs)
+    text = "\n\n".join(
+        describe_object(o, store=twin.store, now=now).rstrip("\n") + "\n" for o in objs
+    )
     if objs:
-        text = "\n\n".join(describe_object(o, store=twin.store, now=now).rstrip("\n") for o in objs) + "\n"
+        text = (
+            "\n\n".join(describe_object(o, store=twin.store, now=now).rstrip("\n") for o in objs)
+            + "\n"
+        )
     return CommandResult(text, "".join(errors), 1 if errors and not objs else 0)
 
 
@@ -214,14 +243,18 @@ def _since_seconds(text: str | None) -> float | None:
         return None
     m = _SINCE.match(text)
     if m is None or not any(m.groups()):
-        raise KubectlError(f'Error: invalid argument "{text}" for "--since" flag: time: invalid duration "{text}"\nSee \'kubectl logs --help\' for usage.')
+        raise KubectlError(
+            f'Error: invalid argument "{text}" for "--since" flag: time: invalid duration "{text}"\nSee \'kubectl logs --help\' for usage.'
+        )
     h, mi, s = (int(g) if g else 0 for g in m.groups())
     return float(h * 3600 + mi * 60 + s)
 
 
 def logs(twin: Twin, parsed: Parsed, stdin: str) -> CommandResult:
     if parsed.get_bool("follow"):
-        raise KubectlError("error: following logs (-f) is not supported by the twin; use --tail or --since")
+        raise KubectlError(
+            "error: following logs (-f) is not supported by the twin; use --tail or --since"
+        )
     ns = namespace_of(twin, parsed)
     since = _since_seconds(parsed.get_str("since"))
     tail = parsed.get_int("tail")
@@ -239,7 +272,10 @@ def logs(twin: Twin, parsed: Parsed, stdin: str) -> CommandResult:
             container = parsed.get_str("container") or pod["spec"]["containers"][0]["name"]
             text = _container_log(twin, pod, container, parsed, since, tail)
             if parsed.get_bool("prefix"):
-                text = "".join(f"[pod/{pod['metadata']['name']}/{container}] {line}\n" for line in text.splitlines())
+                text = "".join(
+                    f"[pod/{pod['metadata']['name']}/{container}] {line}\n"
+                    for line in text.splitlines()
+                )
             out.append(text)
         return CommandResult("".join(out))
     if not parsed.args:
@@ -251,10 +287,16 @@ def logs(twin: Twin, parsed: Parsed, stdin: str) -> CommandResult:
     containers = [c["name"] for c in pod["spec"]["containers"]]
     container = parsed.get_str("container") or (parsed.args[1] if len(parsed.args) > 1 else None)
     if parsed.get_bool("all-containers"):
-        return CommandResult("".join(_container_log(twin, pod, c, parsed, since, tail) for c in containers))
+        return CommandResult(
+            "".join(_container_log(twin, pod, c, parsed, since, tail) for c in containers)
+        )
     if container is None:
         if len(containers) > 1:
-            default = pod["metadata"].get("annotations", {}).get("kubectl.kubernetes.io/default-container", containers[0])
+            default = (
+                pod["metadata"]
+                .get("annotations", {})
+                .get("kubectl.kubernetes.io/default-container", containers[0])
+            )
             container = default
             note = f'Defaulted container "{default}" out of: {", ".join(containers)}\n'
         else:
@@ -289,21 +331,26 @@ def _pod_for(twin: Twin, ns: str, ref: str) -> Obj:
         selector = owner.get("spec", {}).get("selector", {}).get("matchLabels")
     pods = twin.store.list("Pod", ns, selector) if selector else []
     if not pods:
-        raise KubectlError(f"error: timed out waiting for the condition")
+        raise KubectlError("error: timed out waiting for the condition")
     return pods[0]
 
 
-def _container_log(twin: Twin, pod: Obj, container: str, parsed: Parsed, since: float | None, tail: int | None) -> str:
+def _container_log(
+    twin: Twin, pod: Obj, container: str, parsed: Parsed, since: float | None, tail: int | None
+) -> str:
     previous = parsed.get_bool("previous")
     runtimes = twin.controller.runtimes.get(pod["metadata"]["uid"], {})
     rt = runtimes.get(container)
     name = pod["metadata"]["name"]
-    ns = pod["metadata"]["namespace"]
     if rt is None or (rt.started is None and rt.last is None):
         reason = rt.waiting_reason if rt else "ContainerCreating"
         raise KubectlError(
             f'Error from server (BadRequest): container "{container}" in pod "{name}" is waiting to start: '
-            + ("trying and failing to pull image" if reason in ("ImagePullBackOff", "ErrImagePull") else reason)
+            + (
+                "trying and failing to pull image"
+                if reason in ("ImagePullBackOff", "ErrImagePull")
+                else reason
+            )
         )
     if previous and rt.last is None:
         raise KubectlError(
@@ -324,12 +371,15 @@ def _container_log(twin: Twin, pod: Obj, container: str, parsed: Parsed, since: 
 
 # --- exec ------------------------------------------------------------------------------
 def exec_(twin: Twin, parsed: Parsed, stdin: str) -> CommandResult:
-    if parsed.get_bool("tty") or parsed.get_bool("stdin"):
-        if not parsed.after_dash:
-            raise KubectlError("error: an interactive shell needs a terminal, which the twin does not have")
+    if (parsed.get_bool("tty") or parsed.get_bool("stdin")) and not parsed.after_dash:
+        raise KubectlError(
+            "error: an interactive shell needs a terminal, which the twin does not have"
+        )
     ns = namespace_of(twin, parsed)
     if not parsed.args:
-        raise KubectlError("error: expected 'exec (POD | TYPE/NAME) [-c CONTAINER] [flags] -- COMMAND [args...]'.\nPOD or TYPE/NAME is a required argument for the exec command\nSee 'kubectl exec -h' for help and examples")
+        raise KubectlError(
+            "error: expected 'exec (POD | TYPE/NAME) [-c CONTAINER] [flags] -- COMMAND [args...]'.\nPOD or TYPE/NAME is a required argument for the exec command\nSee 'kubectl exec -h' for help and examples"
+        )
     command = parsed.after_dash or parsed.args[1:]
     if not command:
         raise KubectlError("error: you must specify at least one command for the container")
@@ -337,10 +387,14 @@ def exec_(twin: Twin, parsed: Parsed, stdin: str) -> CommandResult:
     containers = [c["name"] for c in pod["spec"]["containers"]]
     container = parsed.get_str("container") or containers[0]
     if container not in containers:
-        raise KubectlError(f"error: unable to upgrade connection: container {container} not found in pod {pod['metadata']['name']}")
+        raise KubectlError(
+            f"error: unable to upgrade connection: container {container} not found in pod {pod['metadata']['name']}"
+        )
     rt = twin.controller.runtimes.get(pod["metadata"]["uid"], {}).get(container)
     if rt is None or rt.state != "running":
-        raise KubectlError(f'error: unable to upgrade connection: container not found ("{container}")')
+        raise KubectlError(
+            f'error: unable to upgrade connection: container not found ("{container}")'
+        )
     note = ""
     if parsed.get_str("container") is None and len(containers) > 1:
         note = f'Defaulted container "{container}" out of: {", ".join(containers)}\n'
@@ -358,7 +412,11 @@ def top(twin: Twin, what: str, parsed: Parsed) -> CommandResult:
     from aoi.twin.usage import node_usage_table, pod_usage_table
 
     if what == "top node":
-        return CommandResult(node_usage_table(twin, no_headers=parsed.get_bool("no-headers"), sort_by=parsed.get_str("sort-by")))
+        return CommandResult(
+            node_usage_table(
+                twin, no_headers=parsed.get_bool("no-headers"), sort_by=parsed.get_str("sort-by")
+            )
+        )
     ns = namespace_of(twin, parsed)
     all_ns = parsed.get_bool("all-namespaces")
     try:
@@ -393,7 +451,11 @@ def events(twin: Twin, parsed: Parsed, stdin: str) -> CommandResult:
     if target:
         kind_text, _, name = target.partition("/")
         info = resolve_type(kind_text)
-        evs = [e for e in evs if e["involvedObject"]["kind"] == info.kind and e["involvedObject"]["name"] == name]
+        evs = [
+            e
+            for e in evs
+            if e["involvedObject"]["kind"] == info.kind and e["involvedObject"]["name"] == name
+        ]
     types = {t.strip() for group in parsed.get_list("types") for t in group.split(",")}
     if types:
         evs = [e for e in evs if e.get("type") in types]
@@ -402,7 +464,9 @@ def events(twin: Twin, parsed: Parsed, stdin: str) -> CommandResult:
     if output:
         return render_structured(output, evs, single=False)
     if not evs:
-        return CommandResult("", f"No events found in {ns} namespace.\n" if not all_ns else "No events found.\n")
+        return CommandResult(
+            "", f"No events found in {ns} namespace.\n" if not all_ns else "No events found.\n"
+        )
     now = twin.clock.now()
     from aoi.twin.kubectl.printers import since, tabwrite
 
@@ -424,9 +488,19 @@ def events(twin: Twin, parsed: Parsed, stdin: str) -> CommandResult:
 def version(twin: Twin, parsed: Parsed, stdin: str) -> CommandResult:
     server = twin.cluster.kubernetes_version
     data = {
-        "clientVersion": {"major": "1", "minor": "32", "gitVersion": "v1.32.4", "platform": "linux/amd64"},
+        "clientVersion": {
+            "major": "1",
+            "minor": "32",
+            "gitVersion": "v1.32.4",
+            "platform": "linux/amd64",
+        },
         "kustomizeVersion": "v5.5.0",
-        "serverVersion": {"major": "1", "minor": server.lstrip("v").split(".")[1], "gitVersion": server, "platform": "linux/amd64"},
+        "serverVersion": {
+            "major": "1",
+            "minor": server.lstrip("v").split(".")[1],
+            "gitVersion": server,
+            "platform": "linux/amd64",
+        },
     }
     if parsed.get_bool("client"):
         data.pop("serverVersion")
@@ -446,7 +520,32 @@ def api_resources(twin: Twin, parsed: Parsed, stdin: str) -> CommandResult:
 
 
 def api_versions(twin: Twin, parsed: Parsed, stdin: str) -> CommandResult:
-    groups = sorted({"v1", "apps/v1", "batch/v1", "storage.k8s.io/v1", "networking.k8s.io/v1", "policy/v1", "rbac.authorization.k8s.io/v1", "autoscaling/v2", "autoscaling/v1", "coordination.k8s.io/v1", "discovery.k8s.io/v1", "events.k8s.io/v1", "apiextensions.k8s.io/v1", "metrics.k8s.io/v1beta1", "scheduling.k8s.io/v1", "node.k8s.io/v1", "admissionregistration.k8s.io/v1", "apiregistration.k8s.io/v1", "authentication.k8s.io/v1", "authorization.k8s.io/v1", "certificates.k8s.io/v1", "flowcontrol.apiserver.k8s.io/v1"})
+    groups = sorted(
+        {
+            "v1",
+            "apps/v1",
+            "batch/v1",
+            "storage.k8s.io/v1",
+            "networking.k8s.io/v1",
+            "policy/v1",
+            "rbac.authorization.k8s.io/v1",
+            "autoscaling/v2",
+            "autoscaling/v1",
+            "coordination.k8s.io/v1",
+            "discovery.k8s.io/v1",
+            "events.k8s.io/v1",
+            "apiextensions.k8s.io/v1",
+            "metrics.k8s.io/v1beta1",
+            "scheduling.k8s.io/v1",
+            "node.k8s.io/v1",
+            "admissionregistration.k8s.io/v1",
+            "apiregistration.k8s.io/v1",
+            "authentication.k8s.io/v1",
+            "authorization.k8s.io/v1",
+            "certificates.k8s.io/v1",
+            "flowcontrol.apiserver.k8s.io/v1",
+        }
+    )
     return CommandResult("".join(g + "\n" for g in groups))
 
 
@@ -463,7 +562,9 @@ def config(twin: Twin, parsed: Parsed, stdin: str) -> CommandResult:
     if sub == "current-context":
         return CommandResult(CONTEXT + "\n")
     if sub == "get-contexts":
-        return CommandResult(f"CURRENT   NAME        CLUSTER     AUTHINFO    NAMESPACE\n*         {CONTEXT}   {CONTEXT}   {CONTEXT}   \n")
+        return CommandResult(
+            f"CURRENT   NAME        CLUSTER     AUTHINFO    NAMESPACE\n*         {CONTEXT}   {CONTEXT}   {CONTEXT}   \n"
+        )
     if sub in ("view", ""):
         return CommandResult(
             "apiVersion: v1\nclusters:\n- cluster:\n    certificate-authority-data: DATA+OMITTED\n"
@@ -472,20 +573,26 @@ def config(twin: Twin, parsed: Parsed, stdin: str) -> CommandResult:
             f"kind: Config\npreferences: {{}}\nusers:\n- name: {CONTEXT}\n  user:\n"
             "    client-certificate-data: DATA+OMITTED\n    client-key-data: DATA+OMITTED\n"
         )
-    raise KubectlError(f"error: the twin's kubeconfig is read-only; 'kubectl config {sub}' is not supported")
+    raise KubectlError(
+        f"error: the twin's kubeconfig is read-only; 'kubectl config {sub}' is not supported"
+    )
 
 
 def auth(twin: Twin, parsed: Parsed, stdin: str) -> CommandResult:
     if parsed.args[:1] == ["can-i"]:
         return CommandResult("yes\n")
     if parsed.args[:1] == ["whoami"]:
-        return CommandResult("ATTRIBUTE   VALUE\nUsername    kubernetes-admin\nGroups      [kubeadm:cluster-admins system:authenticated]\n")
+        return CommandResult(
+            "ATTRIBUTE   VALUE\nUsername    kubernetes-admin\nGroups      [kubeadm:cluster-admins system:authenticated]\n"
+        )
     raise KubectlError("error: unknown command; use 'kubectl auth can-i' or 'kubectl auth whoami'")
 
 
 def explain(twin: Twin, parsed: Parsed, stdin: str) -> CommandResult:
     if not parsed.args:
-        raise KubectlError("error: You must specify the type of resource to explain. Use \"kubectl api-resources\" for a complete list of supported resources.")
+        raise KubectlError(
+            'error: You must specify the type of resource to explain. Use "kubectl api-resources" for a complete list of supported resources.'
+        )
     path = parsed.args[0].split(".")
     info = resolve_type(path[0])
     group, _, ver = info.api_version.rpartition("/")
@@ -513,4 +620,3 @@ HANDLERS: dict[str, Handler] = {
     "auth": auth,
     "explain": explain,
 }
-

@@ -43,7 +43,9 @@ _REQ = re.compile(
 
 
 def _split_top(text: str) -> list[str]:
-    parts, depth, current = [], 0, []
+    parts: list[str] = []
+    current: list[str] = []
+    depth = 0
     for ch in text:
         if ch == "(":
             depth += 1
@@ -66,7 +68,9 @@ def parse_label_selector(text: str) -> list[Requirement]:
     for part in _split_top(text):
         match = _REQ.match(part)
         if match is None or (match.group("neg") and match.group("op")):
-            raise SelectorError(f'unable to parse requirement: found \'{part.strip()}\', expected: identifier')
+            raise SelectorError(
+                f"unable to parse requirement: found '{part.strip()}', expected: identifier"
+            )
         key, op, val = match.group("key"), match.group("op"), match.group("val")
         if op is None:
             reqs.append(Requirement(key, "!exists" if match.group("neg") else "exists"))
@@ -142,7 +146,7 @@ def field_matcher(text: str | None, kind: str, resource: str) -> Callable[[Obj],
             raise SelectorError(
                 f'Error from server (BadRequest): Unable to find "/v1, Resource={resource}" '
                 f'that match label selector "", field selector "{text}": field label not '
-                f'supported: {field}'
+                f"supported: {field}"
             )
         terms.append((getter, "!=" if op == "!=" else "=", value))
 

@@ -1,0 +1,84 @@
+"""Diagnosis rules: one small, named rule per fault family, in the k8sgpt analyzer style.
+
+A rule reads the notes and, when its pattern is there, returns a `Finding`: the
+root-cause component(s), the fault's place in AIOpsLab's taxonomy, how sure it is
+and why. Rules never see the task; they see only what commands printed.
+Confidence drives the flow: at `DECISIVE` or above the expert stops looking,
+below `DETECT` a finding is not enough to call the system faulty.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from aoi.agents.expert.notes import Notes
+
+DECISIVE = 85
+DETECT = 60
+
+# Components that are plumbing, not the application's own services.
+INFRA = (
+    "jaeger",
+    "consul",
+    "prometheus",
+    "grafana",
+    "opensearch",
+    "otel-collector",
+    "flagd",
+    "flagd-ui",
+    "jaeger-out",
+)
+DATABASE_MARKS = ("mongodb", "mongo", "memcached", "redis", "valkey", "mysql", "postgres")
+
+
+def is_infra(name: str) -> bool:
+    return name in INFRA or name.startswith(("jaeger", "prometheus", "otel-"))
+
+
+def is_database(name: str) -> bool:
+    return any(mark in name for mark in DATABASE_MARKS)
+
+
+@dataclass
+class Finding:
+    """A diagnosed fault: where it is, what class it is, and the evidence."""
+
+    rule: str
+    services: list[str]
+    system_level: str
+    fault_type: str
+    confidence: int
+    summary: str
+    evidence: list[str] = field(default_factory=list)
+    symptoms: list[str] = field(default_factory=list)
+    detail: dict[str, str] = field(default_factory=dict)
+
+
+Rule = Callable[[Notes], list[Finding]]
+RULES: dict[str, Rule] = {}
+
+
+def rule(name: str) -> Callable[[Rule], Rule]:
+    """Register a rule under a name; registration order breaks confidence ties."""
+
+    def register(fn: Rule) -> Rule:
+        RULES[name] = fn
+        return fn
+
+    return register
+
+
+def diagnose(notes: Notes) -> list[Finding]:
+    """Every finding of every rule, the most certain first."""
+    findings: list[Finding] = []
+    order = {name: i for i, name in enumerate(RULES)}
+    for fn in RULES.values():
+        findings.extend(fn(notes))
+    return sorted(findings, key=lambda f: (-f.confidence, order.get(f.rule, 99)))
+
+
+# register the rules (order matters for ties: specific causes before generic symptoms)
+from aoi.agents.expert.rules import flags, mongo, network, storage, workloads  # noqa: E402,F401
+
+__all__ = ["DECISIVE", "DETECT", "RULES", "Finding", "diagnose", "is_database", "is_infra", "rule"]
