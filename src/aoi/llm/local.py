@@ -234,10 +234,13 @@ class LocalTransformers:
             rows = rows * n
         completions: list[Completion] = []
         for i, ids in enumerate(rows):
+            # A row that finished before the others is padded (with ``pad``, often EOS).
+            while ids and pad is not None and pad != eos and ids[-1] == pad:
+                ids.pop()
             ended = eos is not None and eos in ids
             if ended:
                 ids = ids[: ids.index(eos)]
-            used = len(ids) + (1 if ended else 0)
+            used = len(ids) + (1 if ended else 0)  # the EOS token counts, as servers bill it
             text = str(self.tokenizer.decode(ids, skip_special_tokens=True))
             text, stopped = cut_at_stop(text, stops)
             reason = "stop" if ended or stopped or used < budget else "length"

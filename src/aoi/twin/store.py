@@ -7,6 +7,7 @@ data. The store knows nothing of behaviour; the controller derives that.
 
 from __future__ import annotations
 
+import builtins
 import copy
 import random
 import uuid
@@ -116,7 +117,7 @@ class Store:
             for table in by_ns.values():
                 yield from table.values()
 
-    def namespaces(self) -> list[str]:
+    def namespaces(self) -> builtins.list[str]:
         return [str(o["metadata"]["name"]) for o in self.list("Namespace")]
 
     # --- writes -------------------------------------------------------------------

@@ -45,17 +45,24 @@ def scan(ns: str) -> list[q.Query]:
     return [q.pods(ns), q.deployments(ns), q.services(ns), q.warning_events(ns)]
 
 
-def _databases_in_question(notes: Notes) -> list[str]:
+def _auth_databases(notes: Notes) -> list[str]:
+    """Databases that refused a client's credentials or its rights."""
     dbs: list[str] = []
     for client in sorted(notes.auth_failures | set(notes.unauthorized_dbs)):
-        db = notes.db_urls.get(client) or (
-            f"mongodb-{client}" if f"mongodb-{client}" in notes.deployments else ""
-        )
+        guess = f"mongodb-{client}"
+        db = notes.db_urls.get(client) or (guess if guess in notes.deployments else "")
         if db:
             dbs.append(db)
-    for complaint in notes.complaints:
-        if is_database(complaint.peer) and complaint.peer in notes.deployments:
-            dbs.append(complaint.peer)
+    return list(dict.fromkeys(dbs))
+
+
+def _unreachable_databases(notes: Notes) -> list[str]:
+    """Databases their clients cannot even talk to."""
+    dbs = [
+        c.peer
+        for c in notes.complaints
+        if is_database(c.peer) and c.peer in notes.deployments and c.kind not in ("auth", "authz")
+    ]
     return list(dict.fromkeys(dbs))
 
 
