@@ -371,7 +371,8 @@ _SLOW = re.compile(r"slow response from (?P<peer>[\w.-]+):\d+: took (?P<secs>[\d
 _DIAL = re.compile(r"dial tcp (?P<ip>\d+\.\d+\.\d+\.\d+):(?P<port>\d+): (?P<what>[^\"]*)")
 _CONSUL = re.compile(r"no healthy instances of srv-(?P<peer>[\w-]+)")
 _ISMASTER = re.compile(
-    r"(?:calling ismaster|connecting to|connection to) '?(?P<peer>[\w.-]+):\d+'?"
+    r"(?:calling ismaster on|connecting to|connection to|connect to) '?(?P<peer>[\w.-]+):\d+'?",
+    re.IGNORECASE,
 )
 _NOT_AUTHZ = re.compile(r"not authorized on (?P<db>[\w-]+) to execute")
 _DB_URL = re.compile(
@@ -443,7 +444,7 @@ def read_log_lines(notes: Notes, caller: str, lines: list[str]) -> None:
             notes.add_complaint(Complaint(caller, match["peer"], "unavailable", line.strip()))
             continue
         match = _ISMASTER.search(line)
-        if (match and _TROUBLE.search(line)) or (match and "No suitable servers" in line):
+        if match and (_TROUBLE.search(line) or "No suitable servers" in line):
             assert match is not None
             notes.add_complaint(
                 Complaint(caller, _short(match["peer"]), "db-connection", line.strip())
