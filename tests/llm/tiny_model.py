@@ -20,6 +20,7 @@ def build_tiny_model(directory: Path, *, chat_template: bool = True) -> Path:
     import torch
     from tokenizers import Tokenizer, models, pre_tokenizers
     from transformers import LlamaConfig, LlamaForCausalLM, PreTrainedTokenizerFast
+    from transformers.utils import logging as hf_logging
 
     vocab = {token: i for i, token in enumerate(SPECIALS + WORDS)}
     core = Tokenizer(models.WordLevel(vocab=vocab, unk_token="<unk>"))
@@ -48,6 +49,10 @@ def build_tiny_model(directory: Path, *, chat_template: bool = True) -> Path:
     torch.manual_seed(0)
     model = LlamaForCausalLM(config)
     directory.mkdir(parents=True, exist_ok=True)
-    model.save_pretrained(directory)
+    hf_logging.disable_progress_bar()
+    try:
+        model.save_pretrained(directory)
+    finally:
+        hf_logging.enable_progress_bar()
     tokenizer.save_pretrained(directory)
     return directory

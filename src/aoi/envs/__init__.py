@@ -10,12 +10,29 @@ from aoi.envs.base import (
     to_action,
 )
 
+
+
+def __getattr__(name: str) -> object:
+    # the concrete environments import the twin or subprocess machinery: load on use
+    if name == "TwinEnvironment":
+        from aoi.envs.twin import TwinEnvironment
+
+        return TwinEnvironment
+    if name == "LiveClusterEnvironment":
+        from aoi.envs.live import LiveClusterEnvironment
+
+        return LiveClusterEnvironment
+    raise AttributeError(f"module 'aoi.envs' has no attribute {name!r}")
+
+
 __all__ = [
     "APIS",
     "Action",
     "Environment",
     "EnvironmentStateError",
+    "LiveClusterEnvironment",
     "Observation",
     "Outcome",
+    "TwinEnvironment",
     "to_action",
 ]

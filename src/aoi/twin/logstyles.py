@@ -158,7 +158,7 @@ def _entry(raw: Any) -> Entry:
 @cache
 def _data() -> dict[str, Any]:
     text = resources.files("aoi.twin").joinpath("data/logs_styles.yaml").read_text()
-    data: dict[str, Any] = yaml.safe_load(text)
+    data: dict[str, Any] = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     return data
 
 

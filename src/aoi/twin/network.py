@@ -88,6 +88,8 @@ class Oracle:
         self.twin = twin
         self._health: dict[tuple[str, str], ServiceHealth] = {}
         self._stamp: datetime | None = None
+        # (pod uid, container, image, command, args) -> program: every input is in the key
+        self._programs: dict[tuple[Any, ...], Component | None] = {}
 
     def invalidate(self) -> None:
         self._health.clear()
@@ -192,6 +194,20 @@ class Oracle:
     # --- programs -------------------------------------------------------------------
     def program_of(self, pod: Obj, container: dict[str, Any]) -> Component | None:
         """The component whose program this container runs (None: nothing the app knows)."""
+        key = (
+            pod["metadata"]["uid"],
+            container["name"],
+            container["image"],
+            tuple(container.get("command", ())),
+            tuple(container.get("args", ())),
+        )
+        if key in self._programs:
+            return self._programs[key]
+        found = self._program_of(pod, container)
+        self._programs[key] = found
+        return found
+
+    def _program_of(self, pod: Obj, container: dict[str, Any]) -> Component | None:
         ns = pod["metadata"]["namespace"]
         owner = _owner_component(pod)
         app = self.twin.app_for(ns)

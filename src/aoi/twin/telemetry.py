@@ -91,7 +91,7 @@ TraceRow = tuple[str, str, str, str, str, int, int, bool, str]
 def traffic_data() -> dict[str, Any]:
     """The traffic data file: load per app, operations, resource profiles."""
     text = resources.files("aoi.twin").joinpath("data/logs_traffic.yaml").read_text()
-    data: dict[str, Any] = yaml.safe_load(text)
+    data: dict[str, Any] = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     return data
 
 

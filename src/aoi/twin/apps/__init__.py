@@ -48,7 +48,7 @@ def app_key(name: str) -> str:
 
 def _read(filename: str) -> dict[str, Any]:
     text = resources.files(__name__).joinpath(filename).read_text(encoding="utf-8")
-    data = yaml.safe_load(text)
+    data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     if not isinstance(data, dict):
         raise ValueError(f"{filename}: expected a mapping at the top level")
     return {k: v for k, v in data.items() if not str(k).startswith("x-")}
