@@ -12,16 +12,39 @@ runner = CliRunner()
 
 
 def test_twin_exec_prints_what_kubectl_prints_and_exits_with_its_status() -> None:
-    ok = runner.invoke(app, ["twin", "exec", "--app", "hotel-reservation", "--", "kubectl get pods -n test-hotel-reservation"])
+    ok = runner.invoke(
+        app,
+        [
+            "twin",
+            "exec",
+            "--app",
+            "hotel-reservation",
+            "--",
+            "kubectl get pods -n test-hotel-reservation",
+        ],
+    )
     assert ok.exit_code == 0
     assert ok.stdout.startswith("NAME ") and "geo-" in ok.stdout
-    missing = runner.invoke(app, ["twin", "exec", "--app", "hotel", "--", "kubectl get pod nope -n test-hotel-reservation"])
+    missing = runner.invoke(
+        app,
+        ["twin", "exec", "--app", "hotel", "--", "kubectl get pod nope -n test-hotel-reservation"],
+    )
     assert missing.exit_code == 1
     assert 'Error from server (NotFound): pods "nope" not found' in missing.output
 
 
 def test_twin_exec_on_a_task_sees_its_fault() -> None:
-    result = runner.invoke(app, ["twin", "exec", "--task", "scale_pod_zero_social_net-detection-1", "--", "kubectl get deploy user-service -n test-social-network"])
+    result = runner.invoke(
+        app,
+        [
+            "twin",
+            "exec",
+            "--task",
+            "scale_pod_zero_social_net-detection-1",
+            "--",
+            "kubectl get deploy user-service -n test-social-network",
+        ],
+    )
     assert result.exit_code == 0 and "0/0" in result.stdout
 
 
@@ -41,7 +64,9 @@ def test_tasks_list_json() -> None:
     result = runner.invoke(app, ["tasks", "list", "--json"])
     rows = json.loads(result.stdout)
     assert len(rows) == 86 and set(rows[0]) == {"id", "type", "app", "fault"}
-    split = json.loads(runner.invoke(app, ["tasks", "list", "--split", "observer-test", "--json"]).stdout)
+    split = json.loads(
+        runner.invoke(app, ["tasks", "list", "--split", "observer-test", "--json"]).stdout
+    )
     assert len(split) == 63
 
 
@@ -58,6 +83,10 @@ def test_run_aoi_without_a_model_says_what_to_pass() -> None:
 
 
 def test_shell_reads_commands_until_exit() -> None:
-    result = runner.invoke(app, ["twin", "shell", "--app", "social-network"], input="kubectl get svc -n test-social-network | grep -c 9090\nexit\n")
+    result = runner.invoke(
+        app,
+        ["twin", "shell", "--app", "social-network"],
+        input="kubectl get svc -n test-social-network | grep -c 9090\nexit\n",
+    )
     assert result.exit_code == 0
     assert "11" in result.output or "12" in result.output or "13" in result.output

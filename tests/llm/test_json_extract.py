@@ -115,7 +115,9 @@ def test_deep_nesting_is_an_extraction_error_not_a_crash() -> None:
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.text(max_size=20),
-    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4)
+    ),
     max_leaves=12,
 )
 
@@ -131,7 +133,7 @@ def test_extract_json_raises_nothing_but_extraction_errors_on_any_text(text: str
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.text(alphabet='{}[]"\':,/*#\\ \nTrueFalseNone0123abc', max_size=120))
+@given(st.text(alphabet="{}[]\"':,/*#\\ \nTrueFalseNone0123abc", max_size=120))
 def test_extract_json_survives_json_shaped_noise(text: str) -> None:
     try:
         assert isinstance(extract_json(text), dict)

@@ -69,9 +69,7 @@ def test_the_chat_template_is_applied(tiny: LocalTransformers) -> None:
 def test_without_a_template_the_documented_fallback_is_used(tmp_path: Path) -> None:
     model = LocalTransformers(build_tiny_model(tmp_path / "plain", chat_template=False))
     assert not model.has_chat_template
-    assert model.render(ASK) == (
-        "<|system|>\nthe pod\n<|user|>\ngeo is crashing\n<|assistant|>\n"
-    )
+    assert model.render(ASK) == ("<|system|>\nthe pod\n<|user|>\ngeo is crashing\n<|assistant|>\n")
     assert model.render(ASK) == fallback_prompt(ASK)
     assert len(model.complete(ASK, n=2, max_tokens=3)) == 2
 

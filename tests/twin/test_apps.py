@@ -385,10 +385,30 @@ def test_astronomy_components() -> None:
     assert app.helm is not None and app.helm.release == "astronomy-shop"
     assert app.log_label == "app.kubernetes.io/name" and app.frontend == "frontend-proxy"
     expected = {
-        "accounting", "ad", "cart", "checkout", "currency", "email", "flagd", "fraud-detection",
-        "frontend", "frontend-proxy", "image-provider", "kafka", "load-generator", "payment",
-        "product-catalog", "quote", "recommendation", "shipping", "valkey-cart", "jaeger",
-        "otel-collector", "prometheus", "grafana", "opensearch",
+        "accounting",
+        "ad",
+        "cart",
+        "checkout",
+        "currency",
+        "email",
+        "flagd",
+        "fraud-detection",
+        "frontend",
+        "frontend-proxy",
+        "image-provider",
+        "kafka",
+        "load-generator",
+        "payment",
+        "product-catalog",
+        "quote",
+        "recommendation",
+        "shipping",
+        "valkey-cart",
+        "jaeger",
+        "otel-collector",
+        "prometheus",
+        "grafana",
+        "opensearch",
     }
     assert {c.name for c in app.components} == expected
     for service, port in OTEL_PORTS.items():
@@ -397,9 +417,23 @@ def test_astronomy_components() -> None:
     assert 4318 in service_ports(app, "otel-collector")
     assert {s.name for s in app.component("flagd").sidecars} == {"flagd-ui"}
     demo = {
-        "accounting", "ad", "cart", "checkout", "currency", "email", "fraud-detection", "frontend",
-        "frontend-proxy", "image-provider", "kafka", "load-generator", "payment",
-        "product-catalog", "quote", "recommendation", "shipping",
+        "accounting",
+        "ad",
+        "cart",
+        "checkout",
+        "currency",
+        "email",
+        "fraud-detection",
+        "frontend",
+        "frontend-proxy",
+        "image-provider",
+        "kafka",
+        "load-generator",
+        "payment",
+        "product-catalog",
+        "quote",
+        "recommendation",
+        "shipping",
     }
     for name in demo:
         comp = app.component(name)
@@ -417,9 +451,17 @@ def test_astronomy_flags() -> None:
     config = next(cm for cm in app.configmaps if cm.name == "flagd-config")
     flags = json.loads(config.data["demo.flagd.json"])["flags"]
     assert set(flags) >= {
-        "adFailure", "adHighCpu", "adManualGc", "cartFailure", "imageSlowLoad",
-        "kafkaQueueProblems", "loadGeneratorFloodHomepage", "paymentFailure",
-        "paymentUnreachable", "productCatalogFailure", "recommendationCacheFailure",
+        "adFailure",
+        "adHighCpu",
+        "adManualGc",
+        "cartFailure",
+        "imageSlowLoad",
+        "kafkaQueueProblems",
+        "loadGeneratorFloodHomepage",
+        "paymentFailure",
+        "paymentUnreachable",
+        "productCatalogFailure",
+        "recommendationCacheFailure",
     }
     for name, flag in flags.items():
         assert flag["state"] == "ENABLED", name
@@ -434,10 +476,22 @@ def test_astronomy_call_graph() -> None:
     graph = call_graph(load_app("astronomy"), skip={"flagd", "otel-collector"})
     assert {"frontend", "image-provider"} <= graph["frontend-proxy"]
     assert graph["frontend"] == {
-        "ad", "cart", "checkout", "currency", "product-catalog", "recommendation", "shipping",
+        "ad",
+        "cart",
+        "checkout",
+        "currency",
+        "product-catalog",
+        "recommendation",
+        "shipping",
     }
     assert graph["checkout"] == {
-        "cart", "currency", "email", "payment", "product-catalog", "shipping", "kafka",
+        "cart",
+        "currency",
+        "email",
+        "payment",
+        "product-catalog",
+        "shipping",
+        "kafka",
     }
     assert graph["cart"] == {"valkey-cart"}
     assert graph["recommendation"] == {"product-catalog"}

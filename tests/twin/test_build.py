@@ -149,8 +149,13 @@ def test_namespaces_accounts_and_root_ca() -> None:
     store = twin("astronomy")
     names: set[str] = set(store.namespaces())
     assert names == {
-        "default", "kube-system", "kube-public", "kube-node-lease", "local-path-storage",
-        "observe", "astronomy-shop",
+        "default",
+        "kube-system",
+        "kube-public",
+        "kube-node-lease",
+        "local-path-storage",
+        "observe",
+        "astronomy-shop",
     }
     for ns in names:
         namespace = store.get("Namespace", None, ns)
@@ -194,7 +199,11 @@ def test_services_have_unique_cluster_ips_in_range() -> None:
     prom = store.get("Service", "observe", "prometheus-server")
     assert prom is not None and prom["spec"]["type"] == "NodePort"
     assert prom["spec"]["ports"][0] == {
-        "name": "http", "nodePort": 32000, "port": 80, "protocol": "TCP", "targetPort": 9090,
+        "name": "http",
+        "nodePort": 32000,
+        "port": 80,
+        "protocol": "TCP",
+        "targetPort": 9090,
     }
     compose = store.get("Service", "test-social-network", "compose-post-service")
     assert compose is not None
