@@ -31,5 +31,5 @@ def test_backends_satisfy_the_protocol() -> None:
 
 
 def test_dict_messages_are_refused_with_a_hint() -> None:
-    with pytest.raises(TypeError, match="Message.from_dict"):
+    with pytest.raises(TypeError, match=r"Message\.from_dict"):
         Replay(["x"]).complete([{"role": "user", "content": "q"}])  # type: ignore[list-item]

@@ -101,7 +101,7 @@ def test_missing_or_empty_directories_say_what_to_check(tmp_path: Path) -> None:
     with pytest.raises(EndpointUnavailable, match="does not exist"):
         LocalTransformers(tmp_path / "nowhere")
     (tmp_path / "empty").mkdir()
-    with pytest.raises(EndpointUnavailable, match="config.json"):
+    with pytest.raises(EndpointUnavailable, match=r"config\.json"):
         LocalTransformers(tmp_path / "empty")
 
 

@@ -20,6 +20,7 @@ from aoi.llm import (
     RequestRejected,
     total_usage,
 )
+
 from .server import Reply, chat, closed_port, serve
 
 FAST = Backoff(initial=0.001, max_delay=0.01)
@@ -112,9 +113,8 @@ def test_a_500_is_retried_and_the_next_answer_served() -> None:
 
 def test_5xx_after_all_retries_is_endpoint_unavailable() -> None:
     replies = [Reply(503, {"error": "overloaded"})] * 4
-    with serve(replies) as (url, script):
-        with pytest.raises(EndpointUnavailable) as err:
-            model(url, max_retries=2).complete(ASK)
+    with serve(replies) as (url, script), pytest.raises(EndpointUnavailable) as err:
+        model(url, max_retries=2).complete(ASK)
     assert len(script.requests) == 3
     assert err.value.status == 503
     assert "503" in str(err.value) and "overloaded" in str(err.value)
@@ -124,9 +124,8 @@ def test_429_is_retried_then_reported_as_rate_limited() -> None:
     limited = Reply(429, {"error": {"message": "slow down"}}, {"Retry-After": "0"})
     with serve([limited, chat("ok")]) as (url, _):
         assert model(url).complete(ASK)[0].text == "ok"
-    with serve([limited] * 3) as (url, script):
-        with pytest.raises(RateLimited, match="slow down"):
-            model(url, max_retries=2).complete(ASK)
+    with serve([limited] * 3) as (url, script), pytest.raises(RateLimited, match="slow down"):
+        model(url, max_retries=2).complete(ASK)
     assert len(script.requests) == 3
 
 
@@ -164,9 +163,9 @@ def test_time_outs_are_retried_and_say_so() -> None:
 
 
 def test_401_is_authentication_failed_without_retry() -> None:
-    with serve([Reply(401, {"error": {"message": "Incorrect API key"}})] * 3) as (url, script):
-        with pytest.raises(AuthenticationFailed) as err:
-            model(url, api_key="sk-wrong").complete(ASK)
+    refused = Reply(401, {"error": {"message": "Incorrect API key"}})
+    with serve([refused] * 3) as (url, script), pytest.raises(AuthenticationFailed) as err:
+        model(url, api_key="sk-wrong").complete(ASK)
     assert len(script.requests) == 1
     assert "AOI_LLM_API_KEY" in str(err.value)
     assert "sk-wrong" not in str(err.value)
@@ -177,19 +176,21 @@ def test_400_context_length_is_context_too_long_without_retry() -> None:
         "This model's maximum context length is 4096 tokens. However, you requested "
         "5000 tokens (4900 in the messages, 100 in the completion)."
     )
-    with serve([Reply(400, {"object": "error", "message": vllm})] * 2) as (url, script):
-        with pytest.raises(ContextTooLong, match="maximum context length"):
-            model(url).complete(ASK)
+    too_long = Reply(400, {"object": "error", "message": vllm})
+    with serve([too_long] * 2) as (url, script), pytest.raises(ContextTooLong, match="context"):
+        model(url).complete(ASK)
     assert len(script.requests) == 1
 
 
 def test_other_4xx_are_rejected_without_retry() -> None:
-    with serve([Reply(404, {"error": {"message": "model 'tiny' not found"}})] * 2) as (
-        url,
-        script,
+    with (
+        serve([Reply(404, {"error": {"message": "model 'tiny' not found"}})] * 2) as (
+            url,
+            script,
+        ),
+        pytest.raises(RequestRejected, match="check the base URL and the model name"),
     ):
-        with pytest.raises(RequestRejected, match="check the base URL and the model name"):
-            model(url).complete(ASK)
+        model(url).complete(ASK)
     assert len(script.requests) == 1
 
 
@@ -198,9 +199,8 @@ def test_other_4xx_are_rejected_without_retry() -> None:
     ["<html>bad gateway</html>", {"object": "chat.completion"}, {"choices": [{"index": 0}]}],
 )
 def test_a_200_that_is_not_a_completion_is_bad_response(body: object) -> None:
-    with serve([Reply(200, body)]) as (url, _):
-        with pytest.raises(BadResponse):
-            model(url).complete(ASK)
+    with serve([Reply(200, body)]) as (url, _), pytest.raises(BadResponse):
+        model(url).complete(ASK)
 
 
 def test_missing_usage_is_estimated() -> None:

@@ -4,10 +4,35 @@ from __future__ import annotations
 
 from pathlib import Path
 
-WORDS = (
-    "the pod geo is crashing because mongodb refuses auth check logs next probe executor "
-    "submit service user rate profile kubectl get pods describe events yes no ok"
-).split()
+WORDS = [
+    "the",
+    "pod",
+    "geo",
+    "is",
+    "crashing",
+    "because",
+    "mongodb",
+    "refuses",
+    "auth",
+    "check",
+    "logs",
+    "next",
+    "probe",
+    "executor",
+    "submit",
+    "service",
+    "user",
+    "rate",
+    "profile",
+    "kubectl",
+    "get",
+    "pods",
+    "describe",
+    "events",
+    "yes",
+    "no",
+    "ok",
+]
 SPECIALS = ["<unk>", "<pad>", "<s>", "</s>", "<|system|>", "<|user|>", "<|assistant|>"]
 CHAT_TEMPLATE = (
     "{% for m in messages %}<|{{ m['role'] }}|> {{ m['content'] }} {% endfor %}"

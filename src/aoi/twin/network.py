@@ -24,6 +24,8 @@ if TYPE_CHECKING:
 PAUSE_IMAGES = frozenset({"gcr.io/google-containers/pause", "registry.k8s.io/pause"})
 # Dependencies whose failure does not fail a request (telemetry is fire-and-forget).
 SOFT_PROTOCOLS = frozenset({"jaeger", "otlp", "consul"})
+# Requests slower than this count as failed for "healthy traffic" (a user gives up).
+SLOW_MS = 2000.0
 BASE_LATENCY_MS = {
     "mongodb": 1.2,
     "memcached": 0.3,
@@ -62,7 +64,8 @@ class ServiceHealth:
 
     @property
     def ok(self) -> bool:
-        return self.running > 0 and self.error_rate < 0.05
+        """Serving, with few errors and a latency users would accept."""
+        return self.running > 0 and self.error_rate < 0.05 and self.latency_ms < SLOW_MS
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,6 +8,7 @@ from aoi.agents.expert.notes import Complaint, Notes
 from aoi.agents.expert.rules import Finding, rule
 
 TROUBLE_KINDS = ("timeout", "refused", "slow", "unavailable", "error", "db-connection")
+NETWORK_KINDS = ("timeout", "slow", "unavailable")
 
 
 @rule("service_target_port")
@@ -43,6 +44,25 @@ def target_port(notes: Notes) -> list[Finding]:
     return out
 
 
+def _isolated_callers(blamed: dict[str, list[Complaint]]) -> dict[str, list[Complaint]]:
+    """Callers that lose every dependency at once, which nobody else finds broken: their own network is.
+
+    A caller whose timeouts name two or more peers, each blamed by that caller alone,
+    is the common factor: the peers are fine for everyone else.
+    """
+    by_caller: dict[str, set[str]] = defaultdict(set)
+    for peer, complaints in blamed.items():
+        for c in complaints:
+            if c.kind in NETWORK_KINDS:
+                by_caller[c.caller].add(peer)
+    isolated = {}
+    for caller, peers in by_caller.items():
+        alone = [p for p in peers if {c.caller for c in blamed[p]} == {caller}]
+        if len(alone) >= 2 and len(alone) == len(peers):
+            isolated[caller] = [c for p in alone for c in blamed[p]]
+    return isolated
+
+
 def _chain_roots(notes: Notes) -> dict[str, list[Complaint]]:
     """Peers blamed by callers, minus those that only fail because they blame someone else."""
     blamed: dict[str, list[Complaint]] = defaultdict(list)
@@ -50,8 +70,12 @@ def _chain_roots(notes: Notes) -> dict[str, list[Complaint]]:
     for c in notes.complaints:
         if c.kind in TROUBLE_KINDS and c.peer in known:
             blamed[c.peer].append(c)
-    roots = {}
+    isolated = _isolated_callers(blamed)
+    cleared = {c.peer for complaints in isolated.values() for c in complaints}
+    roots: dict[str, list[Complaint]] = dict(isolated)
     for peer, complaints in blamed.items():
+        if peer in cleared or peer in roots:
+            continue
         downstream = [
             c for c in notes.complaints if c.caller == peer and c.peer in blamed and c.peer != peer
         ]
@@ -66,6 +90,22 @@ def peer_unreachable(notes: Notes) -> list[Finding]:
     roots = _chain_roots(notes)
     out = []
     for peer, complaints in sorted(roots.items(), key=lambda kv: -len(kv[1])):
+        if all(c.caller == peer for c in complaints):
+            peers = sorted({c.peer for c in complaints})
+            out.append(
+                Finding(
+                    "peer_unreachable",
+                    [peer],
+                    "Virtualization",
+                    "Network/Storage Issue",
+                    80 if len(roots) == 1 else 70,
+                    f"{peer} times out on every dependency ({', '.join(peers)}) while no other "
+                    "caller has trouble with them: the network of {peer} itself is faulty".replace("{peer}", peer),
+                    [c.line[:200] for c in complaints[:3]],
+                    [f"{peer} cannot reach {p}" for p in peers],
+                )
+            )
+            continue
         kinds = sorted({c.kind for c in complaints})
         callers = sorted({c.caller for c in complaints})
         pods = notes.pods_of(peer)
