@@ -249,3 +249,15 @@ def test_backoff_grows_is_capped_and_honours_retry_after() -> None:
     assert b.delay(0, retry_after=100) == 3
     jittery = Backoff(initial=1, jitter=0.25)
     assert all(0.75 <= jittery.delay(0) <= 1.25 for _ in range(50))
+
+
+@pytest.mark.parametrize("base", ["localhost:8000/v1", "ftp://h/v1", "http://", ""])
+def test_base_urls_that_cannot_work_are_refused_at_once(base: str) -> None:
+    with pytest.raises(ValueError):
+        OpenAICompatible(base, "m")
+
+
+def test_any_python_text_can_be_sent() -> None:
+    with serve([chat("ok")]) as (url, script):
+        model(url).complete([Message.user("odd \ud800 text ünïcode")])
+    assert script.requests[0]["messages"][0]["content"] == "odd \ud800 text ünïcode"

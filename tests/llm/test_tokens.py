@@ -7,6 +7,7 @@ import random
 import statistics
 import sysconfig
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -44,7 +45,7 @@ def test_count_tokens_uses_the_tokenizer_without_special_tokens() -> None:
     assert count_tokens("abc", FakeHFTokenizer()) == 3
 
 
-def _bpe_trained_on(texts: list[str], vocab: int):  # type: ignore[no-untyped-def]
+def _bpe_trained_on(texts: list[str], vocab: int) -> Any:
     from tokenizers import Tokenizer, models, pre_tokenizers, trainers
 
     tokenizer = Tokenizer(models.BPE())
@@ -78,3 +79,11 @@ def test_estimate_is_within_the_documented_error_of_a_local_bpe() -> None:
         abs(estimate_tokens(t) - len(bpe.encode(t).ids)) / len(bpe.encode(t).ids) for t in held
     ]
     assert statistics.mean(errors) < 0.2
+
+
+def test_message_tokens_add_framing_per_message() -> None:
+    from aoi.llm import MESSAGE_OVERHEAD, Message, count_message_tokens
+
+    messages = [Message.system("be brief"), Message.user("the pod is down")]
+    expected = estimate_tokens("be brief") + estimate_tokens("the pod is down")
+    assert count_message_tokens(messages) == expected + 2 * MESSAGE_OVERHEAD

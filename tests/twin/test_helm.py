@@ -100,7 +100,8 @@ def test_upgrade_requires_tls_then_rollback_restores(twin: Twin) -> None:
         "    CAFile: /etc/tls/ca.crt\n"
     )
     twin.tick(30)  # the new pod pulls and starts
-    pod = next(p for p in twin.store.list("Pod", NS) if p["metadata"]["name"] == after[0])
+    new = [name for name in after if name not in before]
+    pod = next(p for p in twin.store.list("Pod", NS) if p["metadata"]["name"] == new[0])
     cat = exec_in_container(
         twin,
         pod,

@@ -26,21 +26,13 @@ from aoi.llm.json_extract import (
     extract_json,
     extract_json_objects,
 )
+from aoi.llm.local import LocalTransformers
 from aoi.llm.openai_compat import Backoff, OpenAICompatible
 from aoi.llm.replay import Replay, ReplayRequest
-from aoi.llm.tokens import count_tokens, estimate_tokens
-
-
-def __getattr__(name: str) -> object:
-    # LocalTransformers imports torch lazily; keep `import aoi.llm` light.
-    if name == "LocalTransformers":
-        from aoi.llm.local import LocalTransformers
-
-        return LocalTransformers
-    raise AttributeError(f"module 'aoi.llm' has no attribute {name!r}")
-
+from aoi.llm.tokens import MESSAGE_OVERHEAD, count_message_tokens, count_tokens, estimate_tokens
 
 __all__ = [
+    "MESSAGE_OVERHEAD",
     "AuthenticationFailed",
     "Backoff",
     "BadResponse",
@@ -63,6 +55,7 @@ __all__ = [
     "Role",
     "Usage",
     "count_json_objects",
+    "count_message_tokens",
     "count_tokens",
     "estimate_tokens",
     "extract_json",

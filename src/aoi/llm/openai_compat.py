@@ -4,17 +4,16 @@ from __future__ import annotations
 
 import asyncio
 import os
-import random
 import re
 import threading
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import httpx
 
-from aoi.llm.base import Completion, Message, Usage, check_request, normalize_stop
+from aoi.llm.backoff import Backoff
+from aoi.llm.base import Completion, Message, check_request, normalize_stop
 from aoi.llm.errors import (
     AuthenticationFailed,
     BadResponse,
@@ -24,7 +23,7 @@ from aoi.llm.errors import (
     RateLimited,
     RequestRejected,
 )
-from aoi.llm.tokens import estimate_tokens
+from aoi.llm.openai_wire import choice_index, encode, error_detail, retry_after, split_usage
 
 API_KEY_ENV = ("AOI_LLM_API_KEY", "OPENAI_API_KEY")
 
@@ -34,27 +33,6 @@ _CONTEXT_PATTERNS = re.compile(
     r"|prompt is too long|too many tokens|longer than the model|input is too long",
     re.IGNORECASE,
 )
-
-
-@dataclass(frozen=True, slots=True)
-class Backoff:
-    """Exponential back-off between retries: ``initial * factor**attempt``, capped, with jitter.
-
-    ``jitter`` is the fraction of the delay drawn at random (0.25: the delay is
-    multiplied by a factor in [0.75, 1.25]). Tests pass ``Backoff(initial=0)``.
-    """
-
-    initial: float = 0.5
-    factor: float = 2.0
-    max_delay: float = 30.0
-    jitter: float = 0.25
-
-    def delay(self, attempt: int, retry_after: float | None = None) -> float:
-        """Seconds to wait before retry number ``attempt`` (0-based)."""
-        base = min(self.initial * self.factor**attempt, self.max_delay)
-        if retry_after is not None:
-            base = min(max(base, retry_after), self.max_delay)
-        return max(0.0, base * (1 + random.uniform(-self.jitter, self.jitter)))
 
 
 class _Retry(Exception):
@@ -101,8 +79,16 @@ class OpenAICompatible:
             raise ValueError("model must not be empty")
         if max_retries < 0:
             raise ValueError(f"max_retries must be >= 0, not {max_retries}")
-        base = base_url.rstrip("/")
-        base = base.removesuffix("/chat/completions")
+        base = base_url.strip().rstrip("/").removesuffix("/chat/completions")
+        try:
+            parsed = httpx.URL(base)
+        except (httpx.InvalidURL, TypeError) as exc:
+            raise ValueError(f"base_url {base_url!r} is not a URL: {exc}") from exc
+        if parsed.scheme not in ("http", "https") or not parsed.host:
+            raise ValueError(
+                f"base_url {base_url!r} must start with http:// or https:// and name a host, "
+                "e.g. http://localhost:8000/v1"
+            )
         self.base_url = base
         self.url = f"{base}/chat/completions"
         self.model = model
@@ -116,7 +102,8 @@ class OpenAICompatible:
         self._async_transport = async_transport
         self._client: httpx.Client | None = None
         self._lock = threading.Lock()
-        # Set once a server has answered n > 1 with fewer choices: ask one at a time.
+        # None until a request with n > 1; False once a server answered one with fewer
+        # choices (it ignores n), and from then on samples are asked for one at a time.
         self.supports_n: bool | None = None
 
     def __repr__(self) -> str:  # never show the key
@@ -189,7 +176,7 @@ class OpenAICompatible:
         for attempt in range(self.max_retries + 1):
             try:
                 try:
-                    response = client.post(self.url, json=body, headers=self._headers())
+                    response = client.post(self.url, content=encode(body), headers=self._headers())
                 except httpx.HTTPError as exc:
                     raise self._transport_error(exc, attempt + 1) from exc
                 return self._handle(response, body)
@@ -203,7 +190,9 @@ class OpenAICompatible:
         for attempt in range(self.max_retries + 1):
             try:
                 try:
-                    response = await client.post(self.url, json=body, headers=self._headers())
+                    response = await client.post(
+                        self.url, content=encode(body), headers=self._headers()
+                    )
                 except httpx.HTTPError as exc:
                     raise self._transport_error(exc, attempt + 1) from exc
                 return self._handle(response, body)
@@ -279,18 +268,18 @@ class OpenAICompatible:
         status = response.status_code
         if status == 200:
             return self._parse(response, body)
-        detail = _error_detail(response)
+        detail = error_detail(response)
         attempts = f"after {self.max_retries + 1} attempt(s)"
         if status == 429:
-            retry_after = _retry_after(response)
+            wait = retry_after(response)
             raise _Retry(
                 RateLimited(
                     f"{self.url} kept answering 429 (rate limited) {attempts}: {detail}; "
                     "lower the request rate or raise max_retries",
                     url=self.url,
-                    retry_after=retry_after,
+                    retry_after=wait,
                 ),
-                retry_after,
+                wait,
             )
         if status >= 500:
             raise _Retry(
@@ -335,7 +324,7 @@ class OpenAICompatible:
             )
         texts: list[str] = []
         reasons: list[str] = []
-        for choice in sorted(choices, key=_choice_index):
+        for choice in sorted(choices, key=choice_index):
             message = choice.get("message") if isinstance(choice, dict) else None
             if not isinstance(message, dict):
                 raise BadResponse(
@@ -346,7 +335,7 @@ class OpenAICompatible:
             content = message.get("content")
             texts.append(content if isinstance(content, str) else "")
             reasons.append(str(choice.get("finish_reason") or "stop"))
-        usages = _split_usage(data.get("usage"), body, texts)
+        usages = split_usage(data.get("usage"), body, texts)
         return [Completion(t, r, u) for t, r, u in zip(texts, reasons, usages, strict=True)]
 
 
@@ -356,70 +345,6 @@ def _key_from_env() -> str | None:
         if value:
             return value
     return None
-
-
-def _choice_index(choice: Any) -> int:
-    index = choice.get("index", 0) if isinstance(choice, dict) else 0
-    return index if isinstance(index, int) else 0
-
-
-def _error_detail(response: httpx.Response) -> str:
-    """The server's own error message, short."""
-    try:
-        data = response.json()
-    except ValueError:
-        return response.text.strip()[:300] or response.reason_phrase
-    if isinstance(data, dict):
-        error = data.get("error", data.get("detail", data.get("message", data)))
-        if isinstance(error, dict):
-            error = error.get("message", error)
-        return str(error)[:300]
-    return str(data)[:300]
-
-
-def _retry_after(response: httpx.Response) -> float | None:
-    value = response.headers.get("retry-after")
-    try:
-        return float(value) if value is not None else None
-    except ValueError:
-        return None
-
-
-def _split_usage(raw: Any, body: dict[str, Any], texts: list[str]) -> list[Usage]:
-    """Per-choice usage whose sum is the request's usage (prompt on the first choice).
-
-    Servers report completion tokens for all choices together; they are shared out
-    in proportion to each text's estimated length.
-    """
-    prompt = completion = None
-    if isinstance(raw, dict):
-        p, c = raw.get("prompt_tokens"), raw.get("completion_tokens")
-        if isinstance(p, int) and isinstance(c, int):
-            prompt, completion = p, c
-    estimates = [estimate_tokens(t) for t in texts]
-    if prompt is None or completion is None:
-        prompt_est = sum(estimate_tokens(m["content"]) + 4 for m in body["messages"])
-        return [
-            Usage(prompt_est if i == 0 else 0, e, estimated=True) for i, e in enumerate(estimates)
-        ]
-    shares = _apportion(completion, estimates)
-    return [Usage(prompt if i == 0 else 0, s) for i, s in enumerate(shares)]
-
-
-def _apportion(total: int, weights: list[int]) -> list[int]:
-    """Split ``total`` into integers proportional to ``weights`` (largest remainder)."""
-    if len(weights) == 1:
-        return [total]
-    weight_sum = sum(weights)
-    if weight_sum == 0:
-        weights = [1] * len(weights)
-        weight_sum = len(weights)
-    exact = [total * w / weight_sum for w in weights]
-    shares = [int(x) for x in exact]
-    order = sorted(range(len(weights)), key=lambda i: exact[i] - shares[i], reverse=True)
-    for i in order[: total - sum(shares)]:
-        shares[i] += 1
-    return shares
 
 
 __all__ = ["API_KEY_ENV", "Backoff", "OpenAICompatible"]

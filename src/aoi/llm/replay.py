@@ -43,7 +43,7 @@ from aoi.llm.base import (
     normalize_stop,
 )
 from aoi.llm.errors import LLMError, ReplayExhausted
-from aoi.llm.tokens import estimate_tokens
+from aoi.llm.tokens import count_message_tokens, estimate_tokens
 
 _RAISABLE = {
     name: cls
@@ -123,7 +123,8 @@ class Replay:
 
     ``source`` is a fixture path (``.yaml``/``.yml``, ``.jsonl``, or ``.json``
     holding a list) or the entries themselves. Usage is estimated with
-    ``estimate_tokens``. A ``stop`` string cuts the response as a server would.
+    ``estimate_tokens``. A ``stop`` string cuts the response as a server would;
+    ``max_tokens``, ``temperature`` and ``response_format`` are only recorded.
     """
 
     def __init__(self, source: str | Path | Iterable[Any]) -> None:
@@ -166,7 +167,7 @@ class Replay:
             )
             query = last_user_message(messages)
             entries = [self._take(query) for _ in range(n)]
-        prompt_tokens = sum(estimate_tokens(m.content) + 4 for m in messages)
+        prompt_tokens = count_message_tokens(messages)
         out: list[Completion] = []
         for i, entry in enumerate(entries):
             if entry.raise_ is not None:

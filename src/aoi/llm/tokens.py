@@ -25,13 +25,18 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Sequence
 from typing import Any
+
+from aoi.llm.base import Message
 
 _PIECE = re.compile(r"[A-Za-z]+|[0-9]+|[^\sA-Za-z0-9]+|\s+")
 _WORD_ONE_TOKEN = 6
 _LETTERS_PER_TOKEN = 4
 _DIGITS_PER_TOKEN = 3
 _BYTES_PER_SYMBOL_TOKEN = 2
+# Role markers and separators that chat templates add around each message.
+MESSAGE_OVERHEAD = 4
 
 
 def estimate_tokens(text: str) -> int:
@@ -67,3 +72,11 @@ def count_tokens(text: str, tokenizer: Any = None) -> int:
     encoded = tokenizer.encode(text, add_special_tokens=False)
     ids = getattr(encoded, "ids", encoded)  # tokenizers.Encoding or a list of ids
     return len(ids)
+
+
+def count_message_tokens(messages: Sequence[Message], tokenizer: Any = None) -> int:
+    """Tokens of a chat prompt: each message's content plus ``MESSAGE_OVERHEAD`` for its framing.
+
+    With a local model, ``LocalTransformers`` reports the exact prompt length instead.
+    """
+    return sum(count_tokens(m.content, tokenizer) + MESSAGE_OVERHEAD for m in messages)

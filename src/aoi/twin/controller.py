@@ -137,7 +137,15 @@ class Controller:
             namespaces.add(pod["metadata"]["namespace"])
             owners.update(r["uid"] for r in pod["metadata"].get("ownerReferences", []))
         self.twin.oracle.invalidate()
-        changed = [pods[uid] for uid in dirty if uid in pods]
+        changed = [
+            pods[uid]
+            for uid in dirty
+            if uid in pods
+            and self.store.get(
+                "Pod", pods[uid]["metadata"]["namespace"], pods[uid]["metadata"]["name"]
+            )
+            is not None
+        ]
         for ns in namespaces:
             for svc in self.store.list("Service", ns):
                 selector = svc["spec"].get("selector")
@@ -146,6 +154,11 @@ class Controller:
                 ):
                     self._endpoints_for(svc)
         self._workload_status(at, owners)
+        if self._progress_rollouts(at):
+            for ns in namespaces:
+                for svc in self.store.list("Service", ns):
+                    self._endpoints_for(svc)
+            self._workload_status(at)
 
     # --- workloads ----------------------------------------------------------------
     def _deployment(self, dep: Obj, at: datetime) -> None:
@@ -168,21 +181,13 @@ class Controller:
         ]
         if spec.get("paused"):
             return
+        recreate = spec.get("strategy", {}).get("type") == "Recreate"
         if current is None:
             revision = max(revisions, default=0) + 1
             current = self._new_replicaset(dep, phash, revision, at)
-            for old in owned:
-                if old["spec"].get("replicas", 0):
-                    old["spec"]["replicas"] = 0
-                    self.store.touch(old)
-                    self.events.record(
-                        dep,
-                        "ScalingReplicaSet",
-                        f"Scaled down replica set {old['metadata']['name']} from "
-                        f"{old['status'].get('replicas', 0)} to 0",
-                        component="deployment-controller",
-                        at=at,
-                    )
+            if recreate:
+                self._scale_down_old(dep, owned, at)
+            # RollingUpdate: old ReplicaSets keep their pods until the new ones are ready
             dep["metadata"].setdefault("annotations", {})["deployment.kubernetes.io/revision"] = (
                 str(revision)
             )
@@ -195,6 +200,18 @@ class Controller:
             )
         elif current["spec"].get("replicas") != replicas:
             before = current["spec"].get("replicas", 0)
+            others = [rs for rs in owned if rs is not current and rs["spec"].get("replicas", 0)]
+            if before == 0 and others:
+                # the template went back to an older ReplicaSet (a rollback): it becomes newest
+                revision = str(max(revisions, default=0) + 1)
+                current["metadata"].setdefault("annotations", {})[
+                    "deployment.kubernetes.io/revision"
+                ] = revision
+                dep["metadata"].setdefault("annotations", {})[
+                    "deployment.kubernetes.io/revision"
+                ] = revision
+                if recreate:
+                    self._scale_down_old(dep, others, at)
             current["spec"]["replicas"] = replicas
             self.store.touch(current)
             verb = "up" if replicas > before else "down"
@@ -208,6 +225,51 @@ class Controller:
         annotations = current["metadata"].setdefault("annotations", {})
         annotations["deployment.kubernetes.io/desired-replicas"] = str(replicas)
         annotations["deployment.kubernetes.io/max-replicas"] = str(replicas + max(1, replicas // 4))
+
+    def _scale_down_old(self, dep: Obj, old_sets: list[Obj], at: datetime) -> None:
+        phash = self.template_hash(dep)
+        for old in old_sets:
+            if old["metadata"].get("labels", {}).get("pod-template-hash") == phash:
+                continue
+            if old["spec"].get("replicas", 0):
+                before = old["status"].get("replicas", old["spec"]["replicas"])
+                old["spec"]["replicas"] = 0
+                self.store.touch(old)
+                self.events.record(
+                    dep,
+                    "ScalingReplicaSet",
+                    f"Scaled down replica set {old['metadata']['name']} from {before} to 0",
+                    component="deployment-controller",
+                    at=at,
+                )
+
+    def _progress_rollouts(self, at: datetime) -> bool:
+        """Finish rolling updates whose new pods are ready: the old ReplicaSets go to zero."""
+        changed = False
+        for dep in self.store.list("Deployment"):
+            ns = dep["metadata"]["namespace"]
+            owned = [rs for rs in self.store.list("ReplicaSet", ns) if _owned_by(rs, dep)]
+            old = [rs for rs in owned if rs["spec"].get("replicas", 0)]
+            if len(old) < 2:
+                continue
+            phash = self.template_hash(dep)
+            current = next(
+                (
+                    rs
+                    for rs in owned
+                    if rs["metadata"].get("labels", {}).get("pod-template-hash") == phash
+                ),
+                None,
+            )
+            desired = int(dep["spec"].get("replicas", 1))
+            if current is None or current["status"].get("readyReplicas", 0) < desired:
+                continue
+            self._scale_down_old(dep, owned, at)
+            for rs in owned:
+                if rs is not current:
+                    self._replicaset(rs, at)
+            changed = True
+        return changed
 
     def _new_replicaset(self, dep: Obj, phash: str, revision: int, at: datetime) -> Obj:
         meta, spec = dep["metadata"], dep["spec"]

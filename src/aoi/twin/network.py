@@ -89,7 +89,7 @@ class Oracle:
 
     def __init__(self, twin: Twin) -> None:
         self.twin = twin
-        self._health: dict[tuple[str, str], ServiceHealth] = {}
+        self._health: dict[tuple[str, str, str | None], ServiceHealth] = {}
         self._stamp: datetime | None = None
         # (pod uid, container, image, command, args) -> program: every input is in the key
         self._programs: dict[tuple[Any, ...], Component | None] = {}
@@ -311,7 +311,7 @@ class Oracle:
             if verdict:
                 return EdgeResult(False, verdict, "", latency, ip, port)
         if target_program is not None and target_program.name != program.name:
-            health = self.health(ns, target_program.name, at)
+            health = self.health(ns, target_program.name, at, exclude=program.name)
             latency += health.latency_ms
             if health.error_rate >= 0.5:
                 return EdgeResult(False, "upstream", target_program.name, latency, ip, port)
@@ -368,13 +368,20 @@ class Oracle:
         return None
 
     # --- health ---------------------------------------------------------------------
-    def health(self, ns: str, service: str, at: datetime | None = None) -> ServiceHealth:
-        """Request-level health of the program named `service` in `ns`."""
+    def health(
+        self, ns: str, service: str, at: datetime | None = None, *, exclude: str | None = None
+    ) -> ServiceHealth:
+        """Request-level health of the program named `service` in `ns`.
+
+        `exclude` names the caller asking: a request it sends does not call back into it,
+        so the program's own calls to `exclude` do not count (call-graph cycles such as
+        user-service <-> social-graph-service).
+        """
         at = at or self.twin.clock.now()
         if self._stamp != at:
             self._health.clear()
             self._stamp = at
-        key = (ns, service)
+        key = (ns, service, exclude)
         cached = self._health.get(key)
         if cached is not None:
             return cached
@@ -396,6 +403,8 @@ class Oracle:
         # a backend's request fans out to all of its dependencies.
         fan_out = program.role != "frontend"
         for dep in program.calls:
+            if exclude is not None and _target_name(app, dep.service) == exclude:
+                continue
             edge = self.edge(ns, caller, program, dep, at)
             if not edge.ok:
                 health.failures.append((dep, edge))
@@ -429,6 +438,14 @@ def _component(app: App | None, name: str) -> Component | None:
         return app.component(name)
     except KeyError:
         return None
+
+
+def _target_name(app: App | None, service: str) -> str:
+    """The program behind a Service name (the name itself when the app does not know it)."""
+    if app is None:
+        return service
+    comp = app.components_by_service().get(service)
+    return comp.name if comp is not None else service
 
 
 def _serves(server: Component, service: str) -> bool:

@@ -7,7 +7,7 @@ Every write here must pass the gate's Executor allow-list
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from aoi.agents.expert import queries as q
@@ -35,7 +35,7 @@ def repair(name: str) -> Callable[[RepairFn], RepairFn]:
     return register
 
 
-def _json_patch(ops: list[dict[str, object]]) -> str:
+def _json_patch(ops: Sequence[Mapping[str, object]]) -> str:
     return "'" + json.dumps(ops, separators=(",", ":")) + "'"
 
 

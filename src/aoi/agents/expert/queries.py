@@ -11,6 +11,21 @@ from dataclasses import dataclass
 
 # Log lines worth reading: errors, warnings, timeouts, refusals, slowness, auth.
 LOG_PATTERN = "error|warn|WRN|ERR|fail|timed out|timeout|refused|slow|unavailable|unauthori|not authorized|panic|fatal"
+# The phrases in which a component's log names a peer it failed to use (Go gRPC, Thrift,
+# Consul, the MongoDB C driver), and the database a service says it connects to.
+PEER_PATTERN = "|".join(
+    [
+        "dial tcp [0-9.]+:[0-9]+: [a-z/ ]+",
+        "<Host: [A-Za-z0-9.-]+ Port: [0-9]+>: [A-Za-z ]+",
+        "slow response from [A-Za-z0-9.-]+:[0-9]+: took [0-9]+",
+        "no healthy instances of srv-[A-Za-z0-9-]+",
+        "calling ismaster on '[A-Za-z0-9.-]+:[0-9]+'",
+        "failed to connect to mongodb [A-Za-z0-9.-]+:[0-9]+",
+        "not authorized on [A-Za-z0-9_-]+ to execute",
+        "Authentication failed",
+        "Read database URL: [A-Za-z0-9.-]+:[0-9]+",
+    ]
+)
 MONGO_LOG_PATTERN = "Authentication failed|not authorized|Unauthorized|UserNotFound|SSL|TLS|denied"
 
 
@@ -114,8 +129,10 @@ def crash_log(ns: str, deployment: str) -> Query:
 
 
 def log_grep(ns: str, deployment: str) -> Query:
+    """Which peers a component's log names in failures, counted: short enough to survive compression whole."""
     return Query(
-        f"kubectl logs deploy/{deployment} -n {ns} --tail=300 | grep -iE '{LOG_PATTERN}' | tail -n 6",
+        f'kubectl logs deploy/{deployment} -n {ns} --tail=300 | grep -oE "{PEER_PATTERN}" '
+        "| sort | uniq -c | sort -rn | head -n 8",
         "log_grep",
         deployment,
     )

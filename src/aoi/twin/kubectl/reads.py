@@ -24,7 +24,12 @@ from aoi.twin.kubectl.common import (
 from aoi.twin.kubectl.describe import describe as describe_object
 from aoi.twin.kubectl.flags import Parsed
 from aoi.twin.kubectl.printers import empty_message, print_names, print_table
-from aoi.twin.kubectl.resources import ResourceInfo, api_resources_table, resolve_many
+from aoi.twin.kubectl.resources import (
+    ResourceInfo,
+    UnknownResourceError,
+    api_resources_table,
+    resolve_many,
+)
 from aoi.twin.kubectl.selectors import SelectorError, field_matcher, label_matcher
 from aoi.twin.logs import LogUnavailable
 from aoi.twin.store import Obj
@@ -61,7 +66,10 @@ def get(twin: Twin, parsed: Parsed, stdin: str) -> CommandResult:
         raise KubectlError(f"error: {exc}") from None
     if "/" in parsed.args[0] or (len(parsed.args) > 1 and "," not in parsed.args[0]):
         return _get_named(twin, parsed, ns, output)
-    infos = resolve_many(parsed.args[0])
+    try:
+        infos = resolve_many(parsed.args[0])
+    except UnknownResourceError as exc:
+        raise KubectlError(str(exc)) from None
     multi = len(infos) > 1
     chunks: list[str] = []
     errors: list[str] = []

@@ -79,6 +79,20 @@ def diagnose(notes: Notes) -> list[Finding]:
 
 
 # register the rules (order matters for ties: specific causes before generic symptoms)
-from aoi.agents.expert.rules import flags, mongo, network, storage, workloads  # noqa: E402,F401
+from aoi.agents.expert.rules import flags, mongo, network, storage, workloads  # noqa: E402
 
-__all__ = ["DECISIVE", "DETECT", "RULES", "Finding", "diagnose", "is_database", "is_infra", "rule"]
+__all__ = [
+    "DECISIVE",
+    "DETECT",
+    "RULES",
+    "Finding",
+    "diagnose",
+    "flags",
+    "is_database",
+    "is_infra",
+    "mongo",
+    "network",
+    "rule",
+    "storage",
+    "workloads",
+]

@@ -100,7 +100,9 @@ def peer_unreachable(notes: Notes) -> list[Finding]:
                     "Network/Storage Issue",
                     80 if len(roots) == 1 else 70,
                     f"{peer} times out on every dependency ({', '.join(peers)}) while no other "
-                    "caller has trouble with them: the network of {peer} itself is faulty".replace("{peer}", peer),
+                    "caller has trouble with them: the network of {peer} itself is faulty".replace(
+                        "{peer}", peer
+                    ),
                     [c.line[:200] for c in complaints[:3]],
                     [f"{peer} cannot reach {p}" for p in peers],
                 )

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import copy
-import json
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from aoi.twin.core import CommandResult
 from aoi.twin.kubectl.common import KubectlError, render_structured
 from aoi.twin.kubectl.flags import Parsed
 from aoi.twin.kubectl.resources import ResourceInfo, info_for_kind
-from aoi.twin.store import KINDS, Obj
+from aoi.twin.store import Obj
 
 if TYPE_CHECKING:
     from aoi.twin.core import Twin
@@ -53,12 +52,6 @@ def suffix(dry: str) -> str:
 def ref(obj: Obj) -> str:
     """`deployment.apps/geo`: how kubectl's name printer names an object."""
     return f"{info_for_kind(obj['kind']).qualified}/{obj['metadata']['name']}"
-
-
-def quoted(obj: Obj) -> str:
-    """`deployment.apps "geo"`: how delete and the API server's errors name an object."""
-    info = info_for_kind(obj["kind"])
-    return f'{_plural_qualified(info)} "{obj["metadata"]["name"]}"'
 
 
 def _plural_qualified(info: ResourceInfo) -> str:
@@ -195,19 +188,6 @@ def settle(twin: Twin) -> None:
     # pods the controllers just removed may have been the last users of a claim
     if bind_claims(twin):
         twin.changed()
-
-
-def is_namespaced(kind: str) -> bool:
-    return KINDS[kind].namespaced
-
-
-def canonical(value: Any) -> str:
-    return json.dumps(value, sort_keys=True)
-
-
-def need_args(parsed: Parsed, message: str) -> None:
-    if not parsed.args and not parsed.get_list("filename"):
-        raise KubectlError(message)
 
 
 # --- what a verb acts on ---------------------------------------------------------------------

@@ -13,7 +13,6 @@ from aoi.twin.clock import rfc3339
 from aoi.twin.core import CommandResult
 from aoi.twin.kubectl.common import KubectlError, get_object
 from aoi.twin.kubectl.flags import Parsed
-from aoi.twin.kubectl.resources import info_for_kind
 from aoi.twin.kubectl.writes.base import dry_run, ref, settle, suffix, targets
 from aoi.twin.kubectl.writes.claims import claim_in_use
 from aoi.twin.store import KINDS, Obj
@@ -150,8 +149,3 @@ def _delete_namespace(twin: Twin, name: str) -> None:
             else:
                 store.delete(kind, name, obj["metadata"]["name"])
     store.delete("Namespace", None, name)
-
-
-def describe_ref(obj: Obj) -> str:
-    """`pod "x"` as delete prints it."""
-    return f'{info_for_kind(obj["kind"]).qualified} "{obj["metadata"]["name"]}"'
