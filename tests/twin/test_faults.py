@@ -166,25 +166,21 @@ def test_pod_failure(tmp_path: Path, task: str) -> None:
     assert state(user)["restartCount"] >= 1
 
 
-def test_network_loss_shows_in_traces_not_in_pod_status(tmp_path: Path) -> None:
+def test_network_loss_shows_in_callers_and_traces_not_in_pod_status(tmp_path: Path) -> None:
     sre = SRE("network_loss_hotel_res-detection-1", tmp_path)
     assert state(pod_of(sre.pods(HR), "user"))["ready"]
-    spans = sre.traces(HR)
-    assert any(
-        s["has_error"] == "True"
-        and ("user" in s["service_name"] or "user" in s["operation_name"].lower())
-        for s in spans
-    )
+    # the user service gets a small share of the mixed workload: its callers' logs show it first
+    frontend = sre.sh(f"kubectl logs deploy/frontend -n {HR} --tail 400")
+    assert re.search(r"User/CheckUser: .*i/o timeout", frontend)
+    assert "networkchaos.chaos-mesh.org/network-loss" in sre.sh("kubectl get networkchaos -A -o name")
 
 
 def test_network_delay_shows_in_latency_not_in_pod_status(tmp_path: Path) -> None:
-    sre = SRE("network_delay_hotel_res-detection-1", tmp_path)
-    assert state(pod_of(sre.pods(HR), "user"))["ready"]
+    sre = SRE("network_delay_hotel_res/frontend/detection", tmp_path)
+    assert state(pod_of(sre.pods(HR), "frontend"))["ready"]
     spans = sre.traces(HR)
-    slow = [
-        s for s in spans if float(s["duration"]) >= 10_000_000 or float(s["duration"]) >= 10_000
-    ]
-    assert slow
+    roots = [s for s in spans if s["parent_span"] == "ROOT"]
+    assert roots and max(int(s["duration"]) for s in roots) >= 10_000_000  # µs: 10 s added
 
 
 @pytest.mark.parametrize(

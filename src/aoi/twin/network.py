@@ -363,9 +363,31 @@ class Oracle:
                 and chaos.namespace == ns
                 and chaos.active(at)
                 and match_labels(labels, chaos.selector)
+                and self._chaos_object_exists(chaos)
             ):
                 return chaos
         return None
+
+    def _chaos_object_exists(self, chaos: Chaos) -> bool:
+        """Deleting the Chaos Mesh object ends the experiment, as its controller recovers."""
+        kind = "NetworkChaos" if chaos.action.startswith("network") else "PodChaos"
+        return self.twin.store.get(kind, chaos.namespace, chaos.name) is not None
+
+    def network_chaos_on(self, ns: str, service: str, at: datetime | None = None) -> tuple[float, float]:
+        """(added latency ms, packet loss %) that chaos experiments put on a program's pods."""
+        at = at or self.twin.clock.now()
+        delay = loss = 0.0
+        for pod in self.twin.store.list("Pod", ns):
+            program = self._program_in(pod)
+            if program is None or program.name != service:
+                continue
+            d = self._network_chaos(ns, pod, at, "network-delay")
+            if d is not None:
+                delay = max(delay, float(d.params.get("latency_ms", 0)))
+            lost = self._network_chaos(ns, pod, at, "network-loss")
+            if lost is not None:
+                loss = max(loss, float(lost.params.get("loss", 100)))
+        return delay, loss
 
     # --- health ---------------------------------------------------------------------
     def health(

@@ -48,6 +48,8 @@ KINDS: dict[str, KindInfo] = {
         KindInfo("DaemonSet", "apps/v1", "daemonsets", True),
         KindInfo("Job", "batch/v1", "jobs", True),
         KindInfo("StorageClass", "storage.k8s.io/v1", "storageclasses", False),
+        KindInfo("PodChaos", "chaos-mesh.org/v1alpha1", "podchaos", True),
+        KindInfo("NetworkChaos", "chaos-mesh.org/v1alpha1", "networkchaos", True),
     )
 }
 

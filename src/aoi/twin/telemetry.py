@@ -472,6 +472,13 @@ class _Tracer:
         )
         cursor += int(float(effects.get("latency_ms", 0.0)) * 1000 * (0.8 + 0.4 * self.r.random()))
         failed = self.r.random() < float(effects.get("error_rate", 0.0))
+        # chaos on this program's own network: every packet in and out is delayed or lost
+        delay_ms, loss_pct = self.twin.oracle.network_chaos_on(self.ns, comp.name, self.at)
+        if delay_ms:
+            cursor += int(delay_ms * 1000 * (0.95 + 0.1 * self.r.random()))
+        if loss_pct and self.r.random() * 100 < loss_pct:
+            failed = True
+            cursor += 10_000_000  # the client's request times out
         deps = [d for d in comp.calls if d.protocol in TRACED]
         if calls is not None:
             deps = [d for d in deps if d.service in calls]

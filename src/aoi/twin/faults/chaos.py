@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from aoi.twin.clock import rfc3339
 from aoi.twin.faults import injector
 from aoi.twin.network import PAUSE_IMAGES, Chaos
 
@@ -25,7 +26,7 @@ def _selector(twin: Twin, ns: str, target: str) -> dict[str, str]:
 
 def _experiment(twin: Twin, action: str, ns: str, target: str, params: dict[str, Any]) -> Chaos:
     chaos = Chaos(
-        name=f"{action}-{twin.store.random_suffix(8)}",
+        name=action,
         action=action,
         namespace=ns,
         selector=_selector(twin, ns, target),
@@ -34,7 +35,65 @@ def _experiment(twin: Twin, action: str, ns: str, target: str, params: dict[str,
         params=params,
     )
     twin.chaos.append(chaos)
+    twin.store.add(_resource(chaos, params), created=rfc3339(chaos.start))
+    twin.schedule(chaos.start, chaos.duration_s, _finished, chaos.name, chaos.namespace, _KIND[action])
     return chaos
+
+
+_KIND = {
+    "container-kill": "PodChaos",
+    "pod-failure": "PodChaos",
+    "network-loss": "NetworkChaos",
+    "network-delay": "NetworkChaos",
+}
+
+
+def _resource(chaos: Chaos, params: dict[str, Any]) -> dict[str, Any]:
+    """The Chaos Mesh object an SRE finds with `kubectl get podchaos,networkchaos -A`."""
+    kind = _KIND[chaos.action]
+    spec: dict[str, Any] = {
+        "mode": "one",
+        "duration": f"{int(chaos.duration_s)}s",
+        "selector": {"namespaces": [chaos.namespace], "labelSelectors": dict(chaos.selector)},
+    }
+    if kind == "PodChaos":
+        spec["action"] = chaos.action
+        if chaos.action == "container-kill" and params.get("container"):
+            spec["containerNames"] = [str(params["container"])]
+    else:
+        spec["action"] = chaos.action.removeprefix("network-")
+        spec["direction"] = "to"
+        if chaos.action == "network-loss":
+            spec["loss"] = {"loss": str(int(float(params.get("loss", 99)))), "correlation": "100"}
+        else:
+            spec["delay"] = {"latency": f"{int(float(params.get('latency_ms', 10000)) / 1000)}s", "correlation": "100", "jitter": "0ms"}
+    status = {
+        "conditions": [
+            {"type": "Selected", "status": "True"},
+            {"type": "AllInjected", "status": "True"},
+            {"type": "AllRecovered", "status": "False"},
+            {"type": "Paused", "status": "False"},
+        ],
+        "experiment": {"desiredPhase": "Run"},
+    }
+    return {
+        "apiVersion": "chaos-mesh.org/v1alpha1",
+        "kind": kind,
+        "metadata": {"name": chaos.name, "namespace": chaos.namespace},
+        "spec": spec,
+        "status": status,
+    }
+
+
+def _finished(twin: Twin, name: str, namespace: str, kind: str) -> None:
+    obj = twin.store.get(kind, namespace, name)
+    if obj is None:
+        return
+    for cond in obj["status"]["conditions"]:
+        if cond["type"] == "AllRecovered":
+            cond["status"] = "True"
+    obj["status"]["experiment"]["desiredPhase"] = "Stop"
+    twin.store.touch(obj)
 
 
 @injector("container_kill")

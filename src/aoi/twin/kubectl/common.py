@@ -127,8 +127,16 @@ def _str_presenter(dumper: yaml.SafeDumper, data: str) -> yaml.Node:
 _KubeDumper.add_representer(str, _str_presenter)
 
 
+# go-yaml quotes with double quotes where PyYAML uses single ones ('...' -> "...").
+_SINGLE_QUOTED = re.compile(r"(?<=: |- )'([^'\"\\]*)'$", re.MULTILINE)
+
+
 def to_yaml(value: Any) -> str:
     """kubectl's YAML: keys sorted, block style, lists not indented under their key."""
+    return _SINGLE_QUOTED.sub(r'"\1"', _dump_yaml(value))
+
+
+def _dump_yaml(value: Any) -> str:
     return yaml.dump(
         value,
         Dumper=_KubeDumper,

@@ -722,6 +722,11 @@ def _storageclass(sc: Obj, now: datetime, wide: bool) -> Row:
     ]
 
 
+def _chaos(obj: Obj, now: datetime, wide: bool) -> Row:
+    spec = obj.get("spec", {})
+    return [_meta(obj)["name"], str(spec.get("action", "")), str(spec.get("duration", "")), _age(obj, now)]
+
+
 _Printer = Callable[[Obj, datetime, bool], Row]
 
 # kind -> (columns, wide-only columns, row function)
@@ -758,6 +763,8 @@ PRINTERS: dict[str, tuple[tuple[str, ...], tuple[str, ...], _Printer]] = {
         _service,
     ),
     "Endpoints": (("NAME", "ENDPOINTS", "AGE"), (), _endpoints),
+    "PodChaos": (("NAME", "ACTION", "DURATION", "AGE"), (), _chaos),
+    "NetworkChaos": (("NAME", "ACTION", "DURATION", "AGE"), (), _chaos),
     "ConfigMap": (("NAME", "DATA", "AGE"), (), _configmap),
     "Secret": (("NAME", "TYPE", "DATA", "AGE"), (), _secret),
     "ServiceAccount": (("NAME", "SECRETS", "AGE"), (), _serviceaccount),

@@ -155,6 +155,8 @@ API_RESOURCES: tuple[ResourceInfo, ...] = (
     _r("CSIStorageCapacity", "storage.k8s.io/v1", "csistoragecapacities", True),
     _r("StorageClass", "storage.k8s.io/v1", "storageclasses", False, "sc"),
     _r("VolumeAttachment", "storage.k8s.io/v1", "volumeattachments", False),
+    _r("NetworkChaos", "chaos-mesh.org/v1alpha1", "networkchaos", True),
+    _r("PodChaos", "chaos-mesh.org/v1alpha1", "podchaos", True),
 )
 
 # kubectl's category "all", in the order `kubectl get all` prints it.
