@@ -132,7 +132,7 @@ def _plots(result: BenchResult, out: Path) -> list[Path]:
         axis.set_ylim(0, 105)
         axis.set_ylabel("success (%)")
         axis.set_title(title)
-        axis.legend()
+        axis.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8)
         figure.tight_layout()
         path = out / name
         figure.savefig(path, dpi=110)
