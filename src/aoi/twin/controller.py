@@ -162,10 +162,9 @@ class Controller:
 
     # --- workloads ----------------------------------------------------------------
     def _deployment(self, dep: Obj, at: datetime) -> None:
-        meta, spec = dep["metadata"], dep["spec"]
-        ns = meta["namespace"]
+        spec = dep["spec"]
         phash = self.template_hash(dep)
-        owned = [rs for rs in self.store.list("ReplicaSet", ns) if _owned_by(rs, dep)]
+        owned = self.store.owned("ReplicaSet", dep)
         current = next(
             (
                 rs
@@ -247,8 +246,7 @@ class Controller:
         """Finish rolling updates whose new pods are ready: the old ReplicaSets go to zero."""
         changed = False
         for dep in self.store.list("Deployment"):
-            ns = dep["metadata"]["namespace"]
-            owned = [rs for rs in self.store.list("ReplicaSet", ns) if _owned_by(rs, dep)]
+            owned = self.store.owned("ReplicaSet", dep)
             old = [rs for rs in owned if rs["spec"].get("replicas", 0)]
             if len(old) < 2:
                 continue
@@ -272,7 +270,7 @@ class Controller:
         return changed
 
     def _new_replicaset(self, dep: Obj, phash: str, revision: int, at: datetime) -> Obj:
-        meta, spec = dep["metadata"], dep["spec"]
+        spec = dep["spec"]
         template = copy.deepcopy(spec["template"])
         template.setdefault("metadata", {}).setdefault("labels", {})["pod-template-hash"] = phash
         selector = copy.deepcopy(spec["selector"])
@@ -304,12 +302,12 @@ class Controller:
         return self.store.add(rs, created=rfc3339(at))
 
     def _replicaset(self, rs: Obj, at: datetime) -> None:
-        ns = rs["metadata"]["namespace"]
         selector = rs["spec"]["selector"].get("matchLabels", {})
         pods = [
             p
-            for p in self.store.list("Pod", ns, selector)
-            if _owned_by(p, rs) and not p["metadata"].get("deletionTimestamp")
+            for p in self.store.owned("Pod", rs)
+            if match_labels(p["metadata"].get("labels"), selector)
+            and not p["metadata"].get("deletionTimestamp")
         ]
         want = int(rs["spec"].get("replicas", 0))
         prefix = rs["metadata"]["name"]
@@ -361,10 +359,7 @@ class Controller:
                     self.delete_pod(pod, at)
 
     def _daemonset(self, ds: Obj, at: datetime) -> None:
-        ns = ds["metadata"]["namespace"]
-        existing = {
-            p["spec"].get("nodeName") for p in self.store.list("Pod", ns) if _owned_by(p, ds)
-        }
+        existing = {p["spec"].get("nodeName") for p in self.store.owned("Pod", ds)}
         for node in self.store.list("Node"):
             node_name = node["metadata"]["name"]
             if node_name in existing:
@@ -375,12 +370,11 @@ class Controller:
             self._create_pod(ds, name, ds["spec"]["template"], at, node=node_name)
 
     def _job(self, job: Obj, at: datetime) -> None:
-        ns = job["metadata"]["namespace"]
         uid = job["metadata"]["uid"]
         if uid in self._jobs_started:
             return
         self._jobs_started.add(uid)
-        if any(_owned_by(p, job) for p in self.store.list("Pod", ns)):
+        if self.store.owned("Pod", job):
             return
         name = f"{job['metadata']['name']}-{self.store.random_suffix()}"
         self._create_pod(job, name, job["spec"]["template"], at)
@@ -790,9 +784,7 @@ class Controller:
                 continue
             if deployments is not None:
                 deployments.update(r["uid"] for r in rs["metadata"].get("ownerReferences", []))
-            pods = [
-                p for p in self.store.list("Pod", rs["metadata"]["namespace"]) if _owned_by(p, rs)
-            ]
+            pods = [p for p in self.store.owned("Pod", rs)]
             ready = sum(1 for p in pods if _is_ready(p))
             status: dict[str, Any] = {
                 "replicas": len(pods),
@@ -810,9 +802,7 @@ class Controller:
         for sts in self.store.list("StatefulSet"):
             if owners is not None and sts["metadata"]["uid"] not in owners:
                 continue
-            pods = [
-                p for p in self.store.list("Pod", sts["metadata"]["namespace"]) if _owned_by(p, sts)
-            ]
+            pods = [p for p in self.store.owned("Pod", sts)]
             ready = sum(1 for p in pods if _is_ready(p))
             revision = f"{sts['metadata']['name']}-{self.template_hash(sts)}"
             sts["status"] = {
@@ -829,9 +819,7 @@ class Controller:
         for ds in self.store.list("DaemonSet"):
             if owners is not None and ds["metadata"]["uid"] not in owners:
                 continue
-            pods = [
-                p for p in self.store.list("Pod", ds["metadata"]["namespace"]) if _owned_by(p, ds)
-            ]
+            pods = [p for p in self.store.owned("Pod", ds)]
             ready = sum(1 for p in pods if _is_ready(p))
             ds["status"] = {
                 "currentNumberScheduled": len(pods),
@@ -857,8 +845,7 @@ class Controller:
         return cached
 
     def _deployment_status(self, dep: Obj, at: datetime) -> None:
-        ns = dep["metadata"]["namespace"]
-        owned = [rs for rs in self.store.list("ReplicaSet", ns) if _owned_by(rs, dep)]
+        owned = self.store.owned("ReplicaSet", dep)
         phash = self.template_hash(dep)
         replicas = sum(rs["status"].get("replicas", 0) for rs in owned)
         updated = sum(
@@ -933,9 +920,7 @@ class Controller:
         dep["status"] = status
 
     def _job_status(self, job: Obj, at: datetime) -> None:
-        pods = [
-            p for p in self.store.list("Pod", job["metadata"]["namespace"]) if _owned_by(p, job)
-        ]
+        pods = [p for p in self.store.owned("Pod", job)]
         succeeded = sum(1 for p in pods if p["status"].get("phase") == "Succeeded")
         active = sum(1 for p in pods if p["status"].get("phase") in ("Running", "Pending"))
         status = job.setdefault("status", {})

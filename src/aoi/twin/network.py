@@ -373,7 +373,9 @@ class Oracle:
         kind = "NetworkChaos" if chaos.action.startswith("network") else "PodChaos"
         return self.twin.store.get(kind, chaos.namespace, chaos.name) is not None
 
-    def network_chaos_on(self, ns: str, service: str, at: datetime | None = None) -> tuple[float, float]:
+    def network_chaos_on(
+        self, ns: str, service: str, at: datetime | None = None
+    ) -> tuple[float, float]:
         """(added latency ms, packet loss %) that chaos experiments put on a program's pods."""
         at = at or self.twin.clock.now()
         delay = loss = 0.0

@@ -75,6 +75,8 @@ class Store:
         # kind -> namespace ("" for cluster-scoped) -> name -> object
         self._objects: dict[str, dict[str, dict[str, Obj]]] = {kind: {} for kind in KINDS}
         self._version = 1000 + self.rng.randrange(100000)
+        # kind -> owner uid -> (namespace, name) -> object; ownerReferences never change
+        self._owned: dict[str, dict[str, dict[tuple[str, str], Obj]]] = {kind: {} for kind in KINDS}
 
     # --- identity -----------------------------------------------------------------
     def new_uid(self) -> str:
@@ -114,6 +116,27 @@ class Store:
             out.extend(objs)
         return out
 
+    def owned(self, kind: str, owner: Obj) -> builtins.list[Obj]:
+        """Objects of `kind` whose ownerReferences name `owner`, sorted by name."""
+        table = self._owned[kind].get(owner["metadata"]["uid"], {})
+        return [table[key] for key in sorted(table)]
+
+    def _index(self, obj: Obj) -> None:
+        meta = obj["metadata"]
+        key = (meta.get("namespace", ""), meta["name"])
+        for ref in meta.get("ownerReferences", ()):
+            self._owned[obj["kind"]].setdefault(ref["uid"], {})[key] = obj
+
+    def _unindex(self, obj: Obj) -> None:
+        meta = obj["metadata"]
+        key = (meta.get("namespace", ""), meta["name"])
+        for ref in meta.get("ownerReferences", ()):
+            children = self._owned[obj["kind"]].get(ref["uid"])
+            if children is not None:
+                children.pop(key, None)
+                if not children:
+                    del self._owned[obj["kind"]][ref["uid"]]
+
     def all(self) -> Iterator[Obj]:
         for by_ns in self._objects.values():
             for table in by_ns.values():
@@ -138,7 +161,12 @@ class Store:
         meta["resourceVersion"] = self.next_version()
         if kind in ("Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "Job"):
             meta.setdefault("generation", 1)
-        self._objects[kind].setdefault(meta.get("namespace", ""), {})[meta["name"]] = obj
+        table = self._objects[kind].setdefault(meta.get("namespace", ""), {})
+        previous = table.get(meta["name"])
+        if previous is not None:
+            self._unindex(previous)
+        table[meta["name"]] = obj
+        self._index(obj)
         return obj
 
     def touch(self, obj: Obj) -> Obj:
@@ -149,14 +177,20 @@ class Store:
     def replace(self, obj: Obj) -> Obj:
         kind = obj["kind"]
         meta = obj["metadata"]
-        self._objects[kind].setdefault(self._ns(kind, meta.get("namespace")), {})[meta["name"]] = (
-            obj
-        )
+        table = self._objects[kind].setdefault(self._ns(kind, meta.get("namespace")), {})
+        previous = table.get(meta["name"])
+        if previous is not None:
+            self._unindex(previous)
+        table[meta["name"]] = obj
+        self._index(obj)
         return self.touch(obj)
 
     def delete(self, kind: str, namespace: str | None, name: str) -> Obj | None:
         table = self._objects[kind].get(self._ns(kind, namespace))
-        return None if table is None else table.pop(name, None)
+        removed = None if table is None else table.pop(name, None)
+        if removed is not None:
+            self._unindex(removed)
+        return removed
 
     def delete_many(self, objs: Iterable[Obj]) -> None:
         for obj in list(objs):

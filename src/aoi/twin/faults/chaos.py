@@ -36,7 +36,9 @@ def _experiment(twin: Twin, action: str, ns: str, target: str, params: dict[str,
     )
     twin.chaos.append(chaos)
     twin.store.add(_resource(chaos, params), created=rfc3339(chaos.start))
-    twin.schedule(chaos.start, chaos.duration_s, _finished, chaos.name, chaos.namespace, _KIND[action])
+    twin.schedule(
+        chaos.start, chaos.duration_s, _finished, chaos.name, chaos.namespace, _KIND[action]
+    )
     return chaos
 
 
@@ -66,7 +68,11 @@ def _resource(chaos: Chaos, params: dict[str, Any]) -> dict[str, Any]:
         if chaos.action == "network-loss":
             spec["loss"] = {"loss": str(int(float(params.get("loss", 99)))), "correlation": "100"}
         else:
-            spec["delay"] = {"latency": f"{int(float(params.get('latency_ms', 10000)) / 1000)}s", "correlation": "100", "jitter": "0ms"}
+            spec["delay"] = {
+                "latency": f"{int(float(params.get('latency_ms', 10000)) / 1000)}s",
+                "correlation": "100",
+                "jitter": "0ms",
+            }
     status = {
         "conditions": [
             {"type": "Selected", "status": "True"},

@@ -104,14 +104,13 @@ def check_namespace(twin: Twin, namespace: str) -> None:
 
 
 # --- output -------------------------------------------------------------------------
-_LEADING = re.compile(r"^( +)", re.MULTILINE)
-
-
 def to_json(value: Any) -> str:
     """kubectl's JSON: 4-space indent, keys sorted (objects are unstructured maps)."""
     # orjson (C) writes 2-space indents; doubling the leading spaces gives kubectl's 4.
-    text = orjson.dumps(value, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS).decode()
-    return _LEADING.sub(lambda m: m.group(1) * 2, text) + "\n"
+    raw = orjson.dumps(value, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS)
+    lines = raw.split(b"\n")
+    doubled = [b" " * (len(line) - len(line.lstrip(b" "))) + line for line in lines]
+    return b"\n".join(doubled).decode() + "\n"
 
 
 class _KubeDumper(yaml.SafeDumper):
