@@ -270,7 +270,7 @@ class Controller:
         return changed
 
     def _new_replicaset(self, dep: Obj, phash: str, revision: int, at: datetime) -> Obj:
-        spec = dep["spec"]
+        meta, spec = dep["metadata"], dep["spec"]
         template = copy.deepcopy(spec["template"])
         template.setdefault("metadata", {}).setdefault("labels", {})["pod-template-hash"] = phash
         selector = copy.deepcopy(spec["selector"])
