@@ -35,7 +35,9 @@ def main() -> None:
                 f"best@{fig.k} {fig.best_at_k:.1f} %, avg@{fig.k} {fig.avg_at_k:.1f} %"
             )
     if len(rows) == 2:
-        print(f"speed-up with 2 workers: {rows[0][1] / rows[1][1]:.2f}x (same figures: {rows[0][2:] == rows[1][2:]})")
+        print(
+            f"speed-up with 2 workers: {rows[0][1] / rows[1][1]:.2f}x (same figures: {rows[0][2:] == rows[1][2:]})"
+        )
 
 
 if __name__ == "__main__":

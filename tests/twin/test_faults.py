@@ -172,7 +172,9 @@ def test_network_loss_shows_in_callers_and_traces_not_in_pod_status(tmp_path: Pa
     # the user service gets a small share of the mixed workload: its callers' logs show it first
     frontend = sre.sh(f"kubectl logs deploy/frontend -n {HR} --tail 400")
     assert re.search(r"User/CheckUser: .*i/o timeout", frontend)
-    assert "networkchaos.chaos-mesh.org/network-loss" in sre.sh("kubectl get networkchaos -A -o name")
+    assert "networkchaos.chaos-mesh.org/network-loss" in sre.sh(
+        "kubectl get networkchaos -A -o name"
+    )
 
 
 def test_network_delay_shows_in_latency_not_in_pod_status(tmp_path: Path) -> None:

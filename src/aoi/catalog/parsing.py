@@ -84,7 +84,7 @@ def _parse_args(block: str, *, is_shell: bool) -> tuple[list[Any], dict[Any, Any
         return [_shell_command(inner)], {}
     try:
         return _literal_call(inner)
-    except Exception as exc:  # any failure to read the call is the agent's error to see
+    except Exception as exc:  # noqa: BLE001 - any failure to read the call is the agent's error to see
         raise _ParseError(f"Error parsing response: {exc}") from None
 
 

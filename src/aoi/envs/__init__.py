@@ -11,7 +11,6 @@ from aoi.envs.base import (
 )
 
 
-
 def __getattr__(name: str) -> object:
     # the concrete environments import the twin or subprocess machinery: load on use
     if name == "TwinEnvironment":

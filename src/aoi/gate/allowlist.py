@@ -183,7 +183,9 @@ def rules_from_list(entries: Any, where: str) -> tuple[AllowRule, ...]:
 def default_rules() -> tuple[AllowRule, ...]:
     """The built-in allow-list shipped as executor_allow.yaml."""
     text = importlib_resources.files("aoi.gate").joinpath("executor_allow.yaml").read_text("utf-8")
-    return rules_from_list(yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)), "executor_allow.yaml")
+    return rules_from_list(
+        yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)), "executor_allow.yaml"
+    )
 
 
 def first_match(rules: Iterable[AllowRule], facts: Facts) -> AllowRule | None:

@@ -202,13 +202,13 @@ class Controller:
             others = [rs for rs in owned if rs is not current and rs["spec"].get("replicas", 0)]
             if before == 0 and others:
                 # the template went back to an older ReplicaSet (a rollback): it becomes newest
-                revision = str(max(revisions, default=0) + 1)
+                newest = str(max(revisions, default=0) + 1)
                 current["metadata"].setdefault("annotations", {})[
                     "deployment.kubernetes.io/revision"
-                ] = revision
+                ] = newest
                 dep["metadata"].setdefault("annotations", {})[
                     "deployment.kubernetes.io/revision"
-                ] = revision
+                ] = newest
                 if recreate:
                     self._scale_down_old(dep, others, at)
             current["spec"]["replicas"] = replicas

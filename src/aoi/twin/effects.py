@@ -26,7 +26,9 @@ FLAG_KEY = "demo.flagd.json"
 @cache
 def effect_table() -> dict[str, dict[str, Any]]:
     text = resources.files("aoi.twin").joinpath("data/flag_effects.yaml").read_text()
-    data: dict[str, dict[str, Any]] = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    data: dict[str, dict[str, Any]] = yaml.load(
+        text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    )
     return data
 
 

@@ -724,7 +724,12 @@ def _storageclass(sc: Obj, now: datetime, wide: bool) -> Row:
 
 def _chaos(obj: Obj, now: datetime, wide: bool) -> Row:
     spec = obj.get("spec", {})
-    return [_meta(obj)["name"], str(spec.get("action", "")), str(spec.get("duration", "")), _age(obj, now)]
+    return [
+        _meta(obj)["name"],
+        str(spec.get("action", "")),
+        str(spec.get("duration", "")),
+        _age(obj, now),
+    ]
 
 
 _Printer = Callable[[Obj, datetime, bool], Row]
