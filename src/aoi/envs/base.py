@@ -84,6 +84,23 @@ class EnvironmentStateError(RuntimeError):
     """An environment used out of order (act before reset, ...)."""
 
 
+TIME_KEYS = {"detection": "TTD", "localization": "TTL", "analysis": "TTA", "mitigation": "TTM"}
+
+
+def add_aiopslab_fields(
+    results: dict[str, Any],
+    task_type: str,
+    submitted_after: float | None,
+    steps: int,
+    tokens: list[int] | tuple[int, int],
+) -> None:
+    """AIOpsLab's secondary figures: time to detect/localise/analyse/mitigate, steps, tokens."""
+    if submitted_after is not None:
+        results[TIME_KEYS[task_type]] = submitted_after
+    results["steps"] = steps
+    results["in_tokens"], results["out_tokens"] = tokens[0], tokens[1]
+
+
 def to_action(call: str | Action | ParsedAction) -> tuple[Action | None, str]:
     """An Action from raw agent text or a parsed call, or None and AIOpsLab's error text."""
     if isinstance(call, Action):

@@ -35,6 +35,7 @@ from aoi.envs.base import (
     EnvironmentStateError,
     Observation,
     Outcome,
+    add_aiopslab_fields,
     to_action,
 )
 from aoi.envs.jaeger import export_traces
@@ -226,11 +227,9 @@ class LiveClusterEnvironment(Environment):
         except ClusterReadError as exc:
             base.reason = f"could not read the cluster to score the mitigation: {exc}"
             base.problems = [str(exc)]
-        key = {"detection": "TTD", "localization": "TTL", "analysis": "TTA", "mitigation": "TTM"}
-        if self._submit_at is not None:
-            base.results[key[task_type.value]] = self._submit_at
-        base.results["steps"] = self._steps
-        base.results["in_tokens"], base.results["out_tokens"] = self._tokens
+        add_aiopslab_fields(
+            base.results, task_type.value, self._submit_at, self._steps, self._tokens
+        )
         return base
 
     def record_tokens(self, in_tokens: int, out_tokens: int) -> None:

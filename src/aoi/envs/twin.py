@@ -14,6 +14,7 @@ from aoi.envs.base import (
     EnvironmentStateError,
     Observation,
     Outcome,
+    add_aiopslab_fields,
     to_action,
 )
 from aoi.twin import api
@@ -153,13 +154,9 @@ class TwinEnvironment(Environment):
             if self.strict:
                 base.success = strict.success
                 base.problems = list(strict.problems)
-        key = {"detection": "TTD", "localization": "TTL", "analysis": "TTA", "mitigation": "TTM"}[
-            task.type.value
-        ]
-        if self._submit_at is not None:
-            base.results[key] = self._submit_at
-        base.results["steps"] = self._steps
-        base.results["in_tokens"], base.results["out_tokens"] = self._tokens
+        add_aiopslab_fields(
+            base.results, task.type.value, self._submit_at, self._steps, self._tokens
+        )
         return base
 
     def record_tokens(self, in_tokens: int, out_tokens: int) -> None:
