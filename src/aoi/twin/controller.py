@@ -197,20 +197,13 @@ class Controller:
                 component="deployment-controller",
                 at=at,
             )
-        elif current["spec"].get("replicas") != replicas:
+        else:
+            self._adopt(dep, current, owned, revisions)
+        if current["spec"].get("replicas") != replicas:
             before = current["spec"].get("replicas", 0)
             others = [rs for rs in owned if rs is not current and rs["spec"].get("replicas", 0)]
-            if before == 0 and others:
-                # the template went back to an older ReplicaSet (a rollback): it becomes newest
-                newest = str(max(revisions, default=0) + 1)
-                current["metadata"].setdefault("annotations", {})[
-                    "deployment.kubernetes.io/revision"
-                ] = newest
-                dep["metadata"].setdefault("annotations", {})[
-                    "deployment.kubernetes.io/revision"
-                ] = newest
-                if recreate:
-                    self._scale_down_old(dep, others, at)
+            if before == 0 and others and recreate:
+                self._scale_down_old(dep, others, at)
             current["spec"]["replicas"] = replicas
             self.store.touch(current)
             verb = "up" if replicas > before else "down"
@@ -224,6 +217,16 @@ class Controller:
         annotations = current["metadata"].setdefault("annotations", {})
         annotations["deployment.kubernetes.io/desired-replicas"] = str(replicas)
         annotations["deployment.kubernetes.io/max-replicas"] = str(replicas + max(1, replicas // 4))
+
+    @staticmethod
+    def _adopt(dep: Obj, current: Obj, owned: list[Obj], revisions: list[int]) -> None:
+        """The template went back to an older ReplicaSet (a rollback): it becomes the newest revision."""
+        key = "deployment.kubernetes.io/revision"
+        mine = int(current["metadata"].get("annotations", {}).get(key, 0))
+        newest = max(revisions, default=0)
+        if mine < newest:
+            current["metadata"].setdefault("annotations", {})[key] = str(newest + 1)
+            dep["metadata"].setdefault("annotations", {})[key] = str(newest + 1)
 
     def _scale_down_old(self, dep: Obj, old_sets: list[Obj], at: datetime) -> None:
         phash = self.template_hash(dep)

@@ -169,7 +169,7 @@ class Oracle:
                     terminated_reason="Error",
                     log=tuple(self.twin.logs.crash_lines(program, dep, edge, at)),
                 )
-        return StartResult(ok=True, ready=self._ready(pod, program, at))
+        return StartResult(ok=True, ready=self._ready(spec, program))
 
     def _declared_sidecar(self, pod: Obj, container: dict[str, Any]) -> bool:
         """A sidecar running the image and command its component declares (flagd-ui, ...)."""
@@ -188,11 +188,27 @@ class Oracle:
             for s in comp.sidecars
         )
 
-    def _ready(self, pod: Obj, program: Component, at: datetime) -> bool:
-        if program.readiness_probe is None:
+    @staticmethod
+    def _ready(container: dict[str, Any], program: Component) -> bool:
+        """The container's readiness probe passes when it probes a port its program listens on."""
+        probe = container.get("readinessProbe")
+        if not probe:
             return True
-        # A readiness probe fails while the program cannot serve (its port is not open).
-        return True
+        action = probe.get("httpGet") or probe.get("tcpSocket") or probe.get("grpc")
+        if not action or "port" not in action:
+            return True  # exec probes: the program answers them
+        port = action["port"]
+        if isinstance(port, str):
+            named = {p.get("name"): p.get("containerPort") for p in container.get("ports", [])}
+            if port not in named:
+                return False
+            port = named[port]
+        serving = {p.container_port for p in program.container_ports}
+        for declared in (program.readiness_probe, program.liveness_probe):
+            check = (declared or {}).get("httpGet") or (declared or {}).get("tcpSocket") or {}
+            if isinstance(check.get("port"), int):
+                serving.add(check["port"])  # the program's own health endpoint
+        return int(port) in serving
 
     # --- programs -------------------------------------------------------------------
     def program_of(self, pod: Obj, container: dict[str, Any]) -> Component | None:

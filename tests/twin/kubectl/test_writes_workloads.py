@@ -152,7 +152,8 @@ def test_rollout_restart_makes_new_pods_and_status_waits(hotel: Twin) -> None:
     assert restart.stdout == "deployment.apps/geo restarted\n"
     status = hotel.run(f"kubectl rollout status deployment/geo -n {HOTEL}")
     assert status.stdout == (
-        'Waiting for deployment "geo" rollout to finish: 0 of 1 updated replicas are available...\n'
+        # a rolling update keeps the old pod until the new one is ready (kubectl's message order)
+        'Waiting for deployment "geo" rollout to finish: 1 old replicas are pending termination...\n'
         'deployment "geo" successfully rolled out\n'
     )
     assert status.exit_code == 0
@@ -198,10 +199,12 @@ def test_rollout_status_times_out_on_an_unschedulable_pod(hotel: Twin) -> None:
     status = hotel.run(f"kubectl rollout status deployment/geo -n {HOTEL} --timeout=30s")
     assert status.stdout == ""
     assert status.stderr == (
-        'Waiting for deployment "geo" rollout to finish: 0 of 1 updated replicas are available...\n'
+        'Waiting for deployment "geo" rollout to finish: 1 old replicas are pending termination...\n'
         "error: timed out waiting for the condition\n"
     )
-    assert "Pending" in hotel.run(f"kubectl get pods -n {HOTEL} -l io.kompose.service=geo").stdout
+    listing = hotel.run(f"kubectl get pods -n {HOTEL} -l io.kompose.service=geo").stdout
+    assert "Pending" in listing
+    assert "1/1     Running" in listing  # the old pod keeps serving during the stuck rollout
     fixed = hotel.run(
         f"""kubectl patch deployment geo -n {HOTEL} -p '{{"spec":{{"template":{{"spec":{{"nodeSelector":null}}}}}}}}'"""
     )

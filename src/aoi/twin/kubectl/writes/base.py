@@ -122,56 +122,32 @@ def commit(twin: Twin, old: Obj | None, new: Obj) -> Obj:
 
 
 def adopt_replica_set(twin: Twin, dep: Obj) -> None:
-    """What the deployment controller does when the template returns to an old ReplicaSet's
-    (a rollback, an image set back): that ReplicaSet becomes the newest revision and takes
-    the replicas, and every other one scales to zero."""
+    """Keep the newest ReplicaSet's change-cause in step with the Deployment's.
+
+    Everything else a template change sets off (a new ReplicaSet, or an old one
+    adopted back as the newest revision; old pods kept until the new ones are
+    ready) is the deployment controller's work, in `aoi.twin.controller`.
+    """
     from aoi.twin.controller import template_hash
 
     if dep["spec"].get("paused"):
         return
-    uid = dep["metadata"]["uid"]
-    sets = [
-        rs
-        for rs in twin.store.list("ReplicaSet", dep["metadata"]["namespace"])
-        if any(r.get("uid") == uid for r in rs["metadata"].get("ownerReferences", []))
-    ]
     phash = template_hash(dep["spec"]["template"])
     current = next(
-        (rs for rs in sets if rs["metadata"].get("labels", {}).get("pod-template-hash") == phash),
+        (
+            rs
+            for rs in twin.store.owned("ReplicaSet", dep)
+            if rs["metadata"].get("labels", {}).get("pod-template-hash") == phash
+        ),
         None,
     )
     if current is None:
         return
-    # the controller keeps the newest ReplicaSet's change-cause in step with the Deployment's
     cause = dep["metadata"].get("annotations", {}).get(CHANGE_CAUSE)
     current_annotations = current["metadata"].setdefault("annotations", {})
     if cause is not None and current_annotations.get(CHANGE_CAUSE) != cause:
         current_annotations[CHANGE_CAUSE] = cause
         twin.store.touch(current)
-    others = [rs for rs in sets if rs is not current]
-    if not any(int(rs["spec"].get("replicas", 0)) for rs in others):
-        return
-    key = "deployment.kubernetes.io/revision"
-    newest = max((_revision(rs) for rs in sets), default=0)
-    if _revision(current) < newest:
-        current["metadata"].setdefault("annotations", {})[key] = str(newest + 1)
-        dep["metadata"].setdefault("annotations", {})[key] = str(newest + 1)
-        twin.store.touch(dep)
-    now = twin.clock.now()
-    for rs in others:
-        have = int(rs["spec"].get("replicas", 0))
-        if have:
-            rs["spec"]["replicas"] = 0
-            twin.store.touch(rs)
-            twin.controller.events.record(
-                dep,
-                "ScalingReplicaSet",
-                f"Scaled down replica set {rs['metadata']['name']} from {have} to 0",
-                component="deployment-controller",
-                at=now,
-            )
-    twin.store.touch(current)
-    settle(twin)
 
 
 def _revision(rs: Obj) -> int:
