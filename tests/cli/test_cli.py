@@ -90,3 +90,13 @@ def test_shell_reads_commands_until_exit() -> None:
     )
     assert result.exit_code == 0
     assert "11" in result.output or "12" in result.output or "13" in result.output
+
+
+def test_run_json_has_the_documented_fields() -> None:
+    result = runner.invoke(app, ["run", "scale_pod_zero_social_net-mitigation-1", "--agent", "expert", "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    for key in ("task", "success", "scores", "steps", "tokens", "seconds", "trajectory"):
+        assert key in data
+    assert data["success"] is True
+    assert any(c["verdict"] == "WRITE" for s in data["trajectory"] for c in s["commands"])

@@ -52,19 +52,26 @@ def run(
     spec = AgentSpec(name=agent, model=model, base_url=base_url)
     console = Console(stderr=as_json, highlight=False)
 
+    def line(text: str, style: str = "") -> None:
+        console.print(text, style=style, no_wrap=True, overflow="ellipsis", markup=False, crop=True)
+
     def show(step: dict[str, Any]) -> None:
         if as_json:
             return
-        head = f"[bold]{step['iteration']:>2}[/] {step.get('phase') or '-':<19} {step['agent']:<9}"
+        head = f"{step['iteration']:>2} {step.get('phase') or '-':<19} {step['agent']:<9}"
         if step.get("api_call"):
-            console.print(f"{head} {step['api_call']}")
+            line(f"{head} {step['api_call']}", "bold")
         for cmd in step.get("commands", []):
-            first = (cmd["output_raw"].strip().splitlines() or [""])[0][:90]
-            verdict = cmd["verdict"] if cmd["allowed"] else f"[red]{cmd['verdict']}[/]"
-            console.print(f"{head} $ {cmd['command'][:110]}  [{verdict}, exit {cmd['exit_code']}]")
-            console.print(f"{'':>33}[dim]{first}[/]", markup=True)
+            verdict = cmd["verdict"] if cmd["allowed"] else f"{cmd['verdict']} refused"
+            line(
+                f"{head} [{verdict}, exit {cmd['exit_code']}] $ {cmd['command']}",
+                "" if cmd["allowed"] else "red",
+            )
+            first = next((text for text in cmd["output_raw"].splitlines() if text.strip()), "")
+            if first:
+                line(f"{'':>32}{first.strip()}", "dim")
         if step.get("error"):
-            console.print(f"{head} [yellow]{step['error'][:150]}[/]")
+            line(f"{head} {step['error']}", "yellow")
 
     try:
         result = run_task(
@@ -99,7 +106,7 @@ def run(
         sys.stdout.write(json.dumps(payload, indent=2, default=str) + "\n")
         return
     mark = "[green]SUCCESS[/]" if outcome.success else "[red]FAILURE[/]"
-    console.print(f"\n{mark} {task_id}: {outcome.reason}")
+    console.print(f"\n{mark} {task_id}: {outcome.reason}", highlight=False)
     console.print(
         f"submitted {result.record.submission or '(nothing)'} ({result.record.ended_by}); {len(result.record.steps)} steps, {result.seconds:.2f} s"
     )
