@@ -93,7 +93,9 @@ def test_shell_reads_commands_until_exit() -> None:
 
 
 def test_run_json_has_the_documented_fields() -> None:
-    result = runner.invoke(app, ["run", "scale_pod_zero_social_net-mitigation-1", "--agent", "expert", "--json"])
+    result = runner.invoke(
+        app, ["run", "scale_pod_zero_social_net-mitigation-1", "--agent", "expert", "--json"]
+    )
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     for key in ("task", "success", "scores", "steps", "tokens", "seconds", "trajectory"):

@@ -17,7 +17,7 @@ from aoi.agents.memory import AgentRole, MemoryView, RawRecord
 from aoi.agents.prompts import render
 from aoi.agents.schema import ExecutorContext, ExecutorReply, ProbeContext, ProbeReply
 from aoi.envs.base import Action, Observation, to_action
-from aoi.gate import Channel, Role
+from aoi.gate import Channel, Role, redact
 from aoi.llm import Message
 
 READ_APIS = ("get_logs", "get_metrics", "read_metrics", "get_traces", "read_traces")
@@ -109,7 +109,8 @@ class Probe:
                     run = CommandRun(command, "probe", "READ", True, 1, error)
                 else:
                     obs = self.read_api(action)
-                    text = obs.text
+                    # API output never passes the gate's channel: redact it the same way
+                    text, _ = redact(obs.text)
                     if len(text) > self.telemetry_chars and api in ("read_metrics", "read_traces"):
                         text = (
                             text[: self.telemetry_chars]

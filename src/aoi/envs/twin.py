@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Literal, cast
 
@@ -17,6 +18,7 @@ from aoi.envs.base import (
     add_aiopslab_fields,
     to_action,
 )
+from aoi.envs.telemetry import resolve_inside
 from aoi.twin import api
 from aoi.twin.core import CommandResult, Twin
 from aoi.twin.faults import inject
@@ -200,15 +202,28 @@ class TwinEnvironment(Environment):
         if action.api == "get_metrics":
             return api.get_metrics(twin, *args, run_dir=self.run_dir), 0
         if action.api == "read_metrics":
-            return api.read_metrics(*args), 0
+            return self._read_csv(args, api.read_metrics)
         if action.api == "get_traces":
             return api.get_traces(twin, *args, run_dir=self.run_dir), 0
         if action.api == "read_traces":
-            return api.read_traces(*args), 0
+            return self._read_csv(args, api.read_traces)
         return (
             f"Error: Unknown API {action.api!r}. Available: exec_shell, get_logs, get_metrics, read_metrics, get_traces, read_traces, submit.",
             1,
         )
+
+    def _read_csv(self, args: tuple[Any, ...], read: Callable[[str], str]) -> tuple[str, int]:
+        """Only files this run exported: a path elsewhere could be any file on this machine."""
+        if len(args) != 1:
+            raise TypeError(f"takes 1 positional argument (file_path) but {len(args)} were given")
+        path = resolve_inside(self.run_dir, str(args[0]))
+        if path is None or path.suffix != ".csv":
+            return (
+                f"Error: {args[0]} is not a file this run exported; pass a path that get_metrics "
+                "or get_traces printed.",
+                1,
+            )
+        return read(str(path)), 0
 
     def _require(self) -> tuple[Twin, Task]:
         if self.twin is None or self.task is None:

@@ -143,6 +143,10 @@ _CANONICAL_VERB = {
 }
 
 
+# verbs that read a chart from this machine's disk and print it back
+_LOCAL_CHART_VERBS = frozenset({"template", "lint", "verify", "show", "inspect", "package"})
+
+
 def classify_helm(tokens: list[str]) -> Outcome:
     """Classify one `helm ...` token list."""
     verb_i = _find_verb(tokens)
@@ -169,6 +173,11 @@ def classify_helm(tokens: list[str]) -> Outcome:
             )
     if "post-renderer" in args.flags:
         return forbid("--post-renderer runs a program on this machine; drop it")
+    if verb in _LOCAL_CHART_VERBS:
+        return forbid(
+            f"helm {verb} reads chart files on the machine AOI runs on; read the release in the "
+            "cluster with helm get values, helm get manifest or helm status"
+        )
     positionals = args.positionals
     full_verb = _CANONICAL_VERB.get(verb, verb)
     kind = READ if verb in _READ else WRITE
@@ -192,10 +201,12 @@ def classify_helm(tokens: list[str]) -> Outcome:
         all_namespaces=all_ns,
         namespaced=verb not in _NO_NAMESPACE,
     )
+    reads_files = any(name in args.flags for name in ("values", "set-file"))
     if kind is WRITE:
         dry = args.last("dry-run")
         if (
-            dry is not None
+            not reads_files
+            and dry is not None
             and dry.lower() not in ("false", "none")
             and full_verb in ("upgrade", "install", "rollback", "uninstall")
         ):

@@ -271,6 +271,21 @@ def _curl(args: list[str]) -> Outcome:
     flags = parsed.flags
     if "K" in flags or "config" in flags:
         return forbid("curl -K/--config reads options from a file; pass them on the command line")
+    for url in [*parsed.positionals, *(parsed.last(f) or "" for f in ("url",))]:
+        if not url:
+            continue
+        scheme = url.split("://", 1)[0].lower() if "://" in url else "http"
+        if scheme not in ("http", "https"):
+            return forbid(
+                f"curl {scheme}:// sends raw bytes to a server (it can write); only http(s) GETs are reads"
+            )
+        host = url.split("://", 1)[-1].split("/", 1)[0].rsplit("@", 1)[-1].split(":", 1)[0].lower()
+        if host.startswith("169.254.") or host in (
+            "metadata.google.internal",
+            "metadata",
+            "[fd00:ec2::254]",
+        ):
+            return forbid("the cloud metadata service hands out credentials; it is not for agents")
     method = (parsed.last("X") or parsed.last("request") or "GET").upper()
     sends = any(
         f in flags

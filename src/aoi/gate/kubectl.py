@@ -40,6 +40,8 @@ _LONG_VALUE = _GLOBAL_VALUE | words(
     """
 )
 _OPTIONAL = frozenset({"dry-run", "validate", "cascade"})
+# flags whose values name files on the machine kubectl runs on
+_FILE_INPUTS = ("filename", "kustomize", "from-file", "from-env-file", "patch-file")
 
 _SHORT: dict[str, tuple[str, bool]] = {
     "n": ("namespace", True),
@@ -76,7 +78,7 @@ _SPECS = {"logs": _LOGS_SPEC, "top": _TOP_SPEC, "set": _SET_SPEC}
 _READ_VERBS = words(
     """
     get describe logs top explain api-resources api-versions version events diff wait
-    kustomize completion options help
+    completion options help
     """
 )
 _WRITE_VERBS = words(
@@ -94,6 +96,7 @@ _FORBIDDEN_VERBS = {
     "debug": "kubectl debug creates debugging containers or node pods; use kubectl describe, logs and exec instead",
     "alpha": "kubectl alpha commands are not available",
     "certificate": "kubectl certificate approves credentials; that is for a person to do",
+    "kustomize": "kubectl kustomize reads directories on the machine AOI runs on; read the objects in the cluster instead",
 }
 _NO_NAMESPACE_VERBS = words(
     """
@@ -266,9 +269,16 @@ def classify_kubectl(tokens: list[str]) -> Outcome:
     if full_verb == "apply" and positionals[:1] == ["edit-last-applied"]:
         return forbid("kubectl apply edit-last-applied opens an editor; use kubectl apply -f FILE")
 
+    reads_files = any(args.has(flag) for flag in _FILE_INPUTS)
+    if kind is WRITE and any(args.has(flag) for flag in ("from-file", "from-env-file")):
+        return forbid(
+            f"kubectl {full_verb} --from-file would copy files of the machine AOI runs on into the "
+            "cluster; give the data with --from-literal KEY=VALUE"
+        )
     if kind is WRITE:
         dry = args.last("dry-run")
-        if dry is not None and dry.lower() not in ("none", "false"):
+        # a dry run is a read, unless it reads local files (they would be printed back)
+        if dry is not None and dry.lower() not in ("none", "false") and not reads_files:
             return Outcome(
                 READ, f"read-only: kubectl {full_verb} with --dry-run changes nothing", facts
             )
@@ -287,6 +297,11 @@ def classify_kubectl(tokens: list[str]) -> Outcome:
             )
         target = " ".join(resources) if resources else "objects from files"
         return Outcome(WRITE, f"write: kubectl {full_verb} changes {target}", facts)
+    if reads_files:
+        return forbid(
+            f"kubectl {full_verb} with a local file (-f/-k/--from-file) would read files on the "
+            "machine AOI runs on; name the objects in the cluster instead"
+        )
     what = f" [{', '.join(resources)}]" if resources and verb != "auth" else ""
     return Outcome(READ, f"read-only: kubectl {full_verb}{what}", facts)
 

@@ -130,6 +130,14 @@ _MONGO_SPEC = FlagSpec(
 )
 
 
+# what a database command is given: a literal document or a literal string, never a variable
+_RUN_COMMAND = re.compile(
+    r"\b(?:runCommand|adminCommand|runReadCommand|_runCommand|_adminCommand)\s*\(\s*"
+    r"(\{|'[^']*'|\"[^\"]*\"|[^\s)]+)"
+)
+_COMPUTED_KEY = re.compile(r"[{,]\s*\[[^\]]*\]\s*:")
+
+
 def classify_eval(expr: str) -> Outcome:
     """Classify one mongo shell expression; facts.writes names its write operations."""
     show = _SHOW.match(expr)
@@ -160,6 +168,20 @@ def classify_eval(expr: str) -> Outcome:
         if key == "aggregate" and _AGG_WRITE.search(expr):
             writes.add("aggregate")
     code = _USE.sub(" ", _STRING.sub('""', expr))
+    if "JSON.parse" in code or "eval(" in code:
+        return forbid("building code or documents from strings (JSON.parse, eval) is not allowed")
+    for m in _RUN_COMMAND.finditer(expr):
+        arg = m.group(1)
+        if arg.startswith(("'", '"')):
+            name = arg[1:].split(arg[0], 1)[0]
+            if name not in _READ_COMMANDS:
+                return forbid(f"database command {name!r} given as a string is not allowed")
+        elif not arg.startswith("{"):
+            return forbid(
+                "pass database commands as a literal document, e.g. db.runCommand({usersInfo: 1})"
+            )
+    if _COMPUTED_KEY.search(code):
+        return forbid("computed keys ({[expr]: ...}) are not allowed; write the key itself")
     if "\\" in code:
         return forbid("escapes outside strings are not available in --eval")
     if _INDIRECT_CALL.search(code):

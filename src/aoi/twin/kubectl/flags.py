@@ -324,6 +324,12 @@ VERBS = (
 )
 
 
+# Flags with a value of their own when given bare (pflag's NoOptDefVal): `--dry-run` alone
+# means "unchanged" (client) and never swallows the next word, exactly as kubectl parses it.
+BARE_DEFAULTS = {"dry-run": "unchanged", "validate": "strict", "cascade": "background"}
+INT32_MAX = 2**31 - 1
+
+
 class FlagError(Exception):
     """A command line kubectl itself would reject; the message is kubectl's."""
 
@@ -373,6 +379,9 @@ def parse_flags(argv: list[str], table: FlagTable, help_name: str) -> Parsed:
             kind = full[name][1]
             if kind == "b":
                 out.flags[name] = _bool(value, name, help_name) if eq else True
+                continue
+            if not eq and name in BARE_DEFAULTS:
+                out.flags[name] = BARE_DEFAULTS[name]
                 continue
             if not eq:
                 if i >= len(argv):
@@ -426,7 +435,16 @@ def parse_flags(argv: list[str], table: FlagTable, help_name: str) -> Parsed:
 def _store(out: Parsed, name: str, kind: str, value: str, help_name: str) -> None:
     if kind == "i":
         try:
-            out.flags[name] = int(value)
+            number = int(value)
+            if not -INT32_MAX - 1 <= number <= INT32_MAX and name not in (
+                "limit-bytes",
+                "since-time",
+            ):
+                raise FlagError(
+                    f'Error: invalid argument "{value}" for "--{name}" flag: strconv.ParseInt: '
+                    f"parsing \"{value}\": value out of range\nSee 'kubectl {help_name} --help' for usage."
+                )
+            out.flags[name] = number
         except ValueError:
             raise FlagError(
                 f'Error: invalid argument "{value}" for "--{name}" flag: strconv.ParseInt: '

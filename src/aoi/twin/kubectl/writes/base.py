@@ -37,7 +37,7 @@ def dry_run(parsed: Parsed) -> str:
     if value in ("client", "server"):
         return value
     if value in ("true", "unchanged"):
-        return "client"
+        return "client"  # kubectl warns that --dry-run alone is deprecated
     if value == "false":
         return ""
     raise KubectlError(
