@@ -92,7 +92,7 @@ def _extra_problems(task: Task, view: ClusterView) -> Iterator[str]:
             yield f"deployment {target} does not exist"
         else:
             desired = _get(deployment, "spec", "replicas")
-            available = _get(deployment, "status", "availableReplicas")
+            available = _get(deployment, "status", "availableReplicas") or 0
             if desired != 1 or available != 1:
                 yield f"deployment {target} has {available} available of {desired} desired, not 1"
     if MitigationCheck.TARGET_POD_EXISTS in checks:

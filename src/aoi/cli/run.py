@@ -103,10 +103,18 @@ def run(
             "seconds": round(result.seconds, 4),
             "trajectory": result.record.steps,
         }
+        payload["error"] = result.record.error
         sys.stdout.write(json.dumps(payload, indent=2, default=str) + "\n")
+        if result.record.error:
+            raise typer.Exit(1)
         return
+    if result.record.error:
+        console.print(f"[red]error:[/] the run ended early: {result.record.error}", highlight=False)
     mark = "[green]SUCCESS[/]" if outcome.success else "[red]FAILURE[/]"
     console.print(f"\n{mark} {task_id}: {outcome.reason}", highlight=False)
     console.print(
-        f"submitted {result.record.submission or '(nothing)'} ({result.record.ended_by}); {len(result.record.steps)} steps, {result.seconds:.2f} s"
+        f"submitted {result.record.submission or '(nothing)'} ({result.record.ended_by}); "
+        f"{len(result.record.steps)} steps, {result.seconds:.2f} s"
     )
+    if result.record.error:
+        raise typer.Exit(1)

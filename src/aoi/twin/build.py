@@ -739,7 +739,7 @@ def _default_pod_spec(spec: dict[str, Any]) -> None:
 
 def _default_container(container: dict[str, Any]) -> None:
     if "imagePullPolicy" not in container:
-        container["imagePullPolicy"] = _pull_policy(container["image"])
+        container["imagePullPolicy"] = _pull_policy(str(container.get("image", "")))
     container.setdefault("resources", {})
     container.setdefault("terminationMessagePath", "/dev/termination-log")
     container.setdefault("terminationMessagePolicy", "File")

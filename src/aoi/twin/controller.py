@@ -544,8 +544,12 @@ class Controller:
                 return "pod has unbound immediate PersistentVolumeClaims", None
         reasons: dict[str, int] = {}
         fits: list[str] = []
+        load = self._node_load()
         for node in nodes:
             reason = _misfit(spec, node)
+            capacity = int(str(node.get("status", {}).get("allocatable", {}).get("pods", "110")))
+            if not reason and load.get(node["metadata"]["name"], 0) >= capacity:
+                reason = "Too many pods"
             if reason:
                 reasons[reason] = reasons.get(reason, 0) + 1
             else:
@@ -561,6 +565,15 @@ class Controller:
         # spread: prefer the worker, as kind's control plane is tainted anyway
         fits.sort(key=lambda n: (n.endswith("control-plane"), n))
         return "", fits[0]
+
+    def _node_load(self) -> dict[str, int]:
+        """Pods bound to each node (the scheduler's view of the kubelet's pod limit)."""
+        load: dict[str, int] = {}
+        for pod in self.store.list("Pod"):
+            node = pod["spec"].get("nodeName")
+            if node and pod["status"].get("phase") not in ("Succeeded", "Failed"):
+                load[node] = load.get(node, 0) + 1
+        return load
 
     def _unschedulable(self, pod: Obj, message: str, at: datetime) -> None:
         status = pod["status"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import pickle
 from typing import TYPE_CHECKING
 
 from aoi.twin.core import CommandResult
@@ -75,7 +76,15 @@ def _dispatch(twin: Twin, argv: list[str], stdin: str) -> CommandResult:
 
         table = VERB_FLAGS.get(verb, {})
         parsed = parse_flags(rest, table, verb)
-        return run_write(twin, verb, parsed, stdin)
+        # a write that fails half-way must not leave the cluster half-changed
+        saved = pickle.dumps(twin.__getstate__(), protocol=pickle.HIGHEST_PROTOCOL)
+        try:
+            return run_write(twin, verb, parsed, stdin)
+        except (KubectlError, FlagError):
+            raise
+        except Exception:
+            twin.__setstate__(pickle.loads(saved))
+            raise
     table = VERB_FLAGS.get(verb, {})
     parsed = parse_flags(rest, table, verb)
     handler = reads.HANDLERS.get(verb)

@@ -65,6 +65,7 @@ def _decode(obj: Obj) -> None:
     spec = obj.get("spec")
     if not isinstance(spec, dict):
         return
+    _decode_shapes(kind, spec)
     problems: list[tuple[str, str, Any, str]] = []  # (go field, json path, value, go type)
     if kind in ("Deployment", "ReplicaSet", "StatefulSet"):
         problems.append((f"{kind}Spec", "spec.replicas", spec.get("replicas"), "int32"))
@@ -112,6 +113,70 @@ def _decode(obj: Obj) -> None:
                 if field
                 else "",
             )
+
+
+def _decode_shapes(kind: str, spec: dict[str, Any]) -> None:
+    """The JSON shapes the API server's decoder insists on (maps, lists of objects, booleans)."""
+    checks: list[tuple[str, str, Any, str]] = []  # (go struct, json path, value, shape)
+    if kind == "Node":
+        checks.append(("NodeSpec", "spec.unschedulable", spec.get("unschedulable"), "bool"))
+    selector = spec.get("selector")
+    if kind in ("Deployment", "ReplicaSet", "StatefulSet", "DaemonSet"):
+        checks.append((f"{kind}Spec", "spec.selector", selector, "v1.LabelSelector"))
+        if isinstance(selector, dict):
+            checks.append(
+                (
+                    "LabelSelector",
+                    "spec.selector.matchLabels",
+                    selector.get("matchLabels"),
+                    "map[string]string",
+                )
+            )
+    template = spec.get("template")
+    if kind in ("Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "Job"):
+        checks.append((f"{kind}Spec", "spec.template", template, "v1.PodTemplateSpec"))
+    pod_spec = (
+        template.get("spec") if isinstance(template, dict) else (spec if kind == "Pod" else None)
+    )
+    prefix = "spec.template.spec" if isinstance(template, dict) else "spec"
+    if isinstance(template, dict):
+        checks.append(("PodTemplateSpec", "spec.template.spec", pod_spec, "v1.PodSpec"))
+    if isinstance(pod_spec, dict):
+        checks.append(
+            ("PodSpec", f"{prefix}.nodeSelector", pod_spec.get("nodeSelector"), "map[string]string")
+        )
+        checks.append(
+            ("PodSpec", f"{prefix}.containers", pod_spec.get("containers"), "[]v1.Container")
+        )
+        for c in pod_spec.get("containers") or []:
+            if isinstance(c, dict):
+                checks.append(
+                    ("Container", f"{prefix}.containers.command", c.get("command"), "[]string")
+                )
+                checks.append(("Container", f"{prefix}.containers.args", c.get("args"), "[]string"))
+                checks.append(
+                    ("Container", f"{prefix}.containers.env", c.get("env"), "[]v1.EnvVar")
+                )
+    for go_type, path, value, shape in checks:
+        if value is None or _fits(value, shape):
+            continue
+        raise _undecodable(
+            kind,
+            f"json: cannot unmarshal {_json_type(value)} into Go struct field {go_type}.{path} "
+            f"of type {shape.removeprefix('[]')}",
+        )
+
+
+def _fits(value: Any, shape: str) -> bool:
+    if shape == "bool":
+        return isinstance(value, bool)
+    if shape == "map[string]string":
+        return isinstance(value, dict) and all(isinstance(v, str) for v in value.values())
+    if shape == "[]string":
+        return isinstance(value, list) and all(isinstance(v, str) for v in value)
+    if shape.startswith("[]"):
+        return isinstance(value, list) and all(isinstance(v, dict) for v in value)
+    return isinstance(value, dict)
 
 
 def _json_type(value: Any) -> str:
