@@ -236,3 +236,20 @@ def test_memory_permissions_are_enforced() -> None:
     readers_copy = memory.view(AgentRole.PROBE).subtasks()
     readers_copy.items.append(None)  # type: ignore[arg-type]
     assert memory.view(AgentRole.OBSERVER).subtasks().items == []
+
+
+def test_credentials_on_command_lines_never_reach_the_record() -> None:
+    grant = (
+        f"kubectl exec deploy/mongodb-geo -n {HR} -- mongo admin -u root -p s3cret "
+        "--authenticationDatabase admin --eval 'db.getUsers()'"
+    )
+    record, _, _, _ = run(
+        "noop_detection_hotel_reservation-1",
+        [
+            plan("probe", "submit"),
+            observer("probe", commands=[grant]),
+            probe(grant),
+            observer("submit", call='submit("No")'),
+        ],
+    )
+    assert "s3cret" not in json.dumps(record.steps)

@@ -186,3 +186,16 @@ def test_outcome_carries_aiopslab_fields(env: TwinEnvironment) -> None:
     assert outcome.success and outcome.steps == 2
     assert outcome.results["TTD"] > 0
     assert outcome.seconds_to_submit == outcome.results["TTD"]
+
+
+def test_read_apis_only_read_files_this_run_exported(env: TwinEnvironment) -> None:
+    env.reset("noop_detection_hotel_reservation-1", seed=1)
+    refused = env.act(Action(api="read_traces", args=("/etc/passwd",)))
+    assert refused.exit_code == 1 and "not a file this run exported" in refused.text
+    message = env.act(Action(api="get_traces", args=(HR, 5))).text
+    path = (
+        message.split()[-1]
+        if message.strip().endswith(".csv")
+        else next(w for w in message.split() if w.endswith(".csv"))
+    )
+    assert "trace_id" in env.act(Action(api="read_traces", args=(path,))).text

@@ -257,3 +257,29 @@ def test_kubectl_like_word_salad_never_raises(words: list[str]) -> None:
 
 
 _FUZZ = Twin.fresh("hotel-reservation", seed=5)
+
+
+def test_bare_dry_run_never_swallows_the_next_word_as_kubectl_parses_it() -> None:
+    twin = Twin.fresh("hotel-reservation", seed=1)
+    result = twin.run(f"kubectl delete deploy search --dry-run none -n {HOTEL}")
+    assert "(dry run)" in result.output
+    assert twin.store.get("Deployment", HOTEL, "search") is not None
+
+
+def test_out_of_range_numbers_get_kubectls_error() -> None:
+    twin = Twin.fresh("hotel-reservation", seed=1)
+    result = twin.run(f"kubectl scale deploy/geo --replicas=99999999999999999999 -n {HOTEL}")
+    assert result.exit_code == 1 and "value out of range" in result.stderr
+
+
+def test_a_write_the_api_server_would_refuse_changes_nothing() -> None:
+    twin = Twin.fresh("hotel-reservation", seed=1)
+    before = twin.run(f"kubectl get deploy geo -n {HOTEL} -o json").stdout
+    bad = twin.run(
+        f"""kubectl patch deploy geo -n {HOTEL} --type merge -p '{{"spec":{{"template":{{"spec":{{"nodeSelector":[1]}}}}}}}}'"""
+    )
+    assert bad.exit_code == 1 and "cannot unmarshal array" in bad.stderr
+    assert twin.run(f"kubectl get deploy geo -n {HOTEL} -o json").stdout.count(
+        '"generation"'
+    ) == before.count('"generation"')
+    assert twin.internal_errors == []
