@@ -79,6 +79,11 @@ class LiveClusterEnvironment(Environment):
     `inject=True` needs an `injector(task, env)`: by default nothing is injected.
     `policy` is the gate policy whose read_commands may allow programs beyond
     kubectl and helm, and whose namespace scope applies to every API.
+
+    Safety: `act(exec_shell)` here refuses only what no role may run (FORBIDDEN);
+    it does NOT apply the Executor's allow-list or approvals. Agents must reach a
+    live cluster through a `Gate` whose runner is `env.run_command` (the AOI
+    runtime always does); call `act` directly only with commands you trust.
     """
 
     def __init__(
