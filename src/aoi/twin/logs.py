@@ -271,7 +271,11 @@ class LogWriter:
             )
         program = self._program(pod, cspec)
         if previous:
-            if rt.last is None:
+            # While the container waits to restart, the "current" logs are the last run's, so
+            # --previous is the run before it (kubelet keeps one dead container per restart).
+            waiting = rt.state == "waiting" and rt.current_exit is None
+            term = rt.before_last if waiting and rt.before_last is not None else rt.last
+            if term is None:
                 raise LogUnavailable(
                     f'previous terminated container "{container}" in pod "{name}" not found'
                 )
@@ -280,10 +284,10 @@ class LogWriter:
                 pod,
                 container,
                 program,
-                rt.last.started,
-                rt.last.finished,
+                term.started,
+                term.finished,
                 rt.result if latest else None,
-                rt.last.exit_code,
+                term.exit_code,
             ), program
         if rt.state == "running" and rt.started is not None:
             return self._run(pod, container, program, rt.started, None, rt.result, None), program

@@ -64,6 +64,8 @@ class ContainerRuntime:
     started: datetime | None = None
     restart_count: int = 0
     last: Termination | None = None
+    # the run before `last`: what `kubectl logs --previous` shows while the container waits
+    before_last: Termination | None = None
     current_exit: Termination | None = None
     result: StartResult | None = None
     crash_at: datetime | None = None
@@ -143,6 +145,7 @@ class ContainerRuntime:
             started=self.started,
             finished=at,
         )
+        self.before_last = self.last
         self.last = term
         self.ready = False
         self.crash_at = None
