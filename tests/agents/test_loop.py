@@ -253,3 +253,33 @@ def test_credentials_on_command_lines_never_reach_the_record() -> None:
         ],
     )
     assert "s3cret" not in json.dumps(record.steps)
+
+
+def test_the_observer_can_replan_the_rest_of_the_queue_in_the_middle() -> None:
+    replan = observer("probe", commands=[])
+    decision = json.loads(replan["response"].strip("`").removeprefix("json\n"))
+    decision["subtasks"] = [
+        {"agent": "probe", "goal": "read the geo logs"},
+        {"agent": "probe", "goal": "check mongodb-geo users"},
+    ]
+    replan["response"] = json.dumps(decision)
+    _, _, _, model = run(
+        "noop_detection_hotel_reservation-1",
+        [
+            plan("probe", "probe", "probe", "probe", "submit"),
+            observer("probe"),
+            probe(f"kubectl get pods -n {HR}"),
+            replan,
+            probe(f"kubectl get svc -n {HR}"),
+            {**observer("probe"), "repeat": True},
+            {**probe(f"kubectl get deploy -n {HR}"), "repeat": True},
+        ],
+        iterations=6,
+    )
+    prompts = [
+        r.messages[-1].content
+        for r in model.requests
+        if "You are the Observer of AOI, a team" in r.messages[-1].content
+    ]
+    assert any("check mongodb-geo users" in p for p in prompts[2:])
+    assert not any("check mongodb-geo users" in p for p in prompts[:2])

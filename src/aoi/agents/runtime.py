@@ -179,6 +179,9 @@ class Runtime:
                 used_fallback = False
                 step["decision"] = decision.model_dump(mode="json")
                 step["phase"] = decision.phase.value
+                if decision.subtasks and 2 <= iteration <= cfg.max_iterations - 2:
+                    # the Observer re-plans the rest of the queue (never the first or last steps)
+                    observer_queue.replace_remaining(decision.subtasks)
                 if iteration > 1:
                     long_term.add(iteration - 1, decision.previous_summary)
             agent = decision.next_action.agent

@@ -78,6 +78,11 @@ class Submission(_Lenient):
     justification: str = ""
 
 
+class PlannedSubtask(_Lenient):
+    agent: NextAgent
+    goal: str
+
+
 class Decision(_Lenient):
     """One Observer decision per iteration."""
 
@@ -89,6 +94,8 @@ class Decision(_Lenient):
     suggested_commands: list[str] = Field(default_factory=list)
     next_action: NextAction = Field(default_factory=NextAction)
     submission: Submission = Field(default_factory=Submission)
+    # a new plan for the rest of the queue; honoured in the middle iterations only
+    subtasks: list[PlannedSubtask] | None = None
 
     @field_validator("phase", mode="before")
     @classmethod
@@ -132,8 +139,3 @@ class ExecutorReply(_Lenient):
     command: str = ""
     verification: str = ""
     needs_probe: bool = False
-
-
-class PlannedSubtask(_Lenient):
-    agent: NextAgent
-    goal: str

@@ -26,9 +26,6 @@ class SimClock:
         self._now += timedelta(seconds=seconds)
         return self._now
 
-    def ago(self, seconds: float) -> datetime:
-        return self._now - timedelta(seconds=seconds)
-
 
 def rfc3339(moment: datetime) -> str:
     """Kubernetes' timestamp form: seconds precision, UTC, trailing Z."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from aoi.twin.clock import parse_rfc3339, rfc3339
+from aoi.twin.clock import rfc3339
 from aoi.twin.store import Obj, Store
 
 
@@ -82,17 +82,3 @@ class EventRecorder:
         stale = [e for e in self.store.list("Event") if e["lastTimestamp"] < cutoff]
         if stale:
             self.store.delete_many(stale)
-
-    def for_object(self, obj: Obj) -> list[Obj]:
-        meta = obj["metadata"]
-        events = [
-            e
-            for e in self.store.list("Event", meta.get("namespace", "default"))
-            if e["involvedObject"].get("uid") == meta["uid"]
-            or (
-                e["involvedObject"]["kind"] == obj["kind"]
-                and e["involvedObject"]["name"] == meta["name"]
-            )
-        ]
-        events.sort(key=lambda e: parse_rfc3339(e["firstTimestamp"]))
-        return events

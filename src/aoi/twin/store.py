@@ -8,7 +8,6 @@ data. The store knows nothing of behaviour; the controller derives that.
 from __future__ import annotations
 
 import builtins
-import copy
 import random
 import uuid
 from collections.abc import Iterable, Iterator
@@ -196,9 +195,6 @@ class Store:
         for obj in list(objs):
             meta = obj["metadata"]
             self.delete(obj["kind"], meta.get("namespace"), meta["name"])
-
-    def snapshot(self) -> dict[str, dict[str, dict[str, Obj]]]:
-        return copy.deepcopy(self._objects)
 
     @staticmethod
     def _ns(kind: str, namespace: str | None) -> str:

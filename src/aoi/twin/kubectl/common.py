@@ -11,7 +11,7 @@ import yaml
 from aoi.twin.core import CommandResult
 from aoi.twin.kubectl.flags import Parsed
 from aoi.twin.kubectl.resources import ResourceInfo, UnknownResourceError, resolve
-from aoi.twin.store import KINDS, Obj
+from aoi.twin.store import Obj
 from aoi.twin.text import render_custom_columns, render_jsonpath
 
 if TYPE_CHECKING:
@@ -95,12 +95,6 @@ def list_objects(twin: Twin, info: ResourceInfo, namespace: str | None) -> list[
     if not info.held:
         return []
     return twin.store.list(info.kind, namespace if info.namespaced else None)
-
-
-def check_namespace(twin: Twin, namespace: str) -> None:
-    """Writes into a namespace that does not exist fail as the API server fails them."""
-    if twin.store.get("Namespace", None, namespace) is None:
-        raise KubectlError(f'Error from server (NotFound): namespaces "{namespace}" not found')
 
 
 # --- output -------------------------------------------------------------------------
@@ -196,11 +190,3 @@ STRUCTURED = (
 
 def is_structured(output: str | None) -> bool:
     return bool(output) and output.partition("=")[0] in STRUCTURED  # type: ignore[union-attr]
-
-
-def kind_of(obj: Obj) -> str:
-    return str(obj["kind"])
-
-
-def namespaced(kind: str) -> bool:
-    return KINDS[kind].namespaced
