@@ -277,3 +277,165 @@ def test_any_script_gives_output_or_a_shell_error(src: str) -> None:
     assert result.exit_code in (0, 252)
     if result.exit_code:
         assert result.stderr.startswith("uncaught exception: ")
+
+
+# --- function literals, array methods, JSON.stringify ----------------------------------------
+
+
+@pytest.mark.parametrize(
+    "script",
+    [
+        "db.getUsers().map(function(u){return u.user})",
+        "db.getUsers().map(function (u) { var name = u.user; return name; })",
+        "db.getUsers().map(u => u.user)",
+        "db.getUsers().map((u, i) => u.user)",
+    ],
+)
+def test_map_with_function_literals(twin: Twin, script: str) -> None:
+    result = mongo(twin, *ROOT, "--eval", script)
+    assert result == CommandResult('[ "admin", "root" ]\n', "", 0)
+
+
+def test_filter_find_some_and_for_each(twin: Twin) -> None:
+    twin.mongo[(NS, "mongodb-geo")].users[("admin", "admin")].roles.remove(("readWrite", "geo-db"))
+    script = "db.getUsers().filter(u => !u.roles.some(r => r.db === 'geo-db')).map(u => u.user)"
+    assert mongo(twin, *ROOT, "--eval", script).stdout == '[ "admin" ]\n'
+    found = mongo(twin, *ROOT, "--eval", "db.getUsers().find(u => u.user == 'root').roles.length")
+    assert found.stdout == "2\n"
+    missing = mongo(twin, *ROOT, "--eval", "db.getUsers().find(u => u.user == 'ghost')")
+    assert missing == CommandResult("", "", 0)
+    each = "db.getUsers().forEach(function (u) { print(u.user + '@' + u.db, u.roles.length) })"
+    assert mongo(twin, *ROOT, "--eval", each).stdout == "admin@admin 1\nroot@admin 2\n"
+    joined = mongo(twin, *ROOT, "--eval", "db.getUsers().map(u => u.user).join(', ')")
+    assert joined.stdout == "admin, root\n"
+
+
+def test_cursor_for_each_and_map(twin: Twin) -> None:
+    geo = "db.getSiblingDB('geo-db').geo.find({hotelId: '1'})"
+    printed = mongo(twin, *ROOT, "--eval", geo + ".forEach(printjson)")
+    assert printed.stdout.startswith('{\n\t"_id" : ObjectId("')
+    assert printed.stdout.endswith('\t"lat" : 37.7867,\n\t"lon" : -122.4112\n}\n')
+    ids = mongo(twin, *ROOT, "--eval", "db.getSiblingDB('geo-db').geo.find().map(d => d.hotelId)")
+    assert ids.stdout.startswith('[\n\t"1",\n\t"2",')
+
+
+def test_json_stringify(twin: Twin) -> None:
+    compact = "JSON.stringify(db.getUsers().map(u => ({user: u.user, n: u.roles.length})))"
+    assert mongo(twin, *ROOT, "--eval", compact).stdout == (
+        '[{"user":"admin","n":2},{"user":"root","n":2}]\n'
+    )
+    indented = mongo(twin, *ROOT, "--eval", "JSON.stringify({a: [1, 'x'], b: {}}, null, 2)")
+    assert indented.stdout == '{\n  "a": [\n    1,\n    "x"\n  ],\n  "b": {}\n}\n'
+    skipped = "JSON.stringify({a: undefined, f: x => x, l: [undefined], n: NaN, s: 'q\"\\n'})"
+    assert mongo(twin, *ROOT, "--eval", skipped).stdout == '{"l":[null],"n":null,"s":"q\\"\\n"}\n'
+    oid = mongo(twin, *ROOT, "--eval", "JSON.stringify(db.getSiblingDB('geo-db').geo.findOne())")
+    assert oid.stdout.startswith('{"_id":{"$oid":"') and oid.stdout.endswith('"lon":-122.4112}\n')
+
+
+@pytest.mark.parametrize(
+    ("script", "stdout"),
+    [
+        ("1 + 2 * 3 - 4 / 2", "5\n"),
+        ("'n=' + 7 % 4", "n=3\n"),
+        ("[1, 2] + ''", "1,2\n"),
+        ("'1' == 1 && null == undefined && !(null === undefined)", "true\n"),
+        ("[3, 1, 2].indexOf(2) > 1 ? 'late' : 'early'", "late\n"),
+        ("typeof db + ' ' + typeof nosuch + ' ' + typeof (x => x)", "object undefined function\n"),
+        ("x = 5", "5\n"),
+        ("0 / 0", "NaN\n"),
+        ("print(function (a) { return a; })", "function (a) { return a; }\n"),
+        ("function twice(x) { return 2 * x } [1, 2].map(twice)", "[ 2, 4 ]\n"),
+        ("var add = a => b => a + b; add(2)(3)", "5\n"),
+    ],
+)
+def test_operators_and_closures(twin: Twin, script: str, stdout: str) -> None:
+    result = mongo(twin, "--quiet", "--eval", script, component="mongodb-profile")
+    assert result == CommandResult(stdout, "", 0)
+
+
+@pytest.mark.parametrize(
+    ("script", "error"),
+    [
+        ("return 1", "SyntaxError: return not in function"),
+        ("db.getUsers().map(function(u){return u.user}", "SyntaxError: missing ) after argument"),
+        ("[1].map(function (u) { return u", "SyntaxError: missing } after function body"),
+        ("[1].map(5)", "TypeError: 5 is not a function"),
+        ("db.getUsers().mapp(x => x)", "TypeError: db.getUsers(...).mapp is not a function"),
+        ("[{}].map(u => u.a.b)", "TypeError: u.a is undefined"),
+    ],
+)
+def test_function_errors(twin: Twin, script: str, error: str) -> None:
+    result = mongo(twin, "--quiet", "--eval", script, component="mongodb-profile")
+    assert result.exit_code == 252
+    assert result.stderr.startswith("uncaught exception: " + error)
+
+
+_TEN = "[1, 2, 3, 4, 5, 6, 7, 8, 9, 10]"
+_THIRTY = "[" + ", ".join(str(i) for i in range(30)) + "]"
+
+
+@pytest.mark.parametrize(
+    "script",
+    [
+        f"var a = {_TEN}; a.map(x => a.map(y => a.map(z => a.map(w => a.map(v => a.map(u => 1))))))",
+        "var f = function (x) { return f(x); }; f(1)",
+        "var g = f => f(f); g(g)",
+        f"var s = 'xxxxxxxx'; {_THIRTY}.forEach(x => s = s + s); s.length",
+        f"var t = [1]; {_THIRTY}.forEach(x => t = [t, t]); t",
+        f"var t = [1]; {_THIRTY}.forEach(x => t = [t, t]); JSON.stringify(t)",
+        "(" * 3000 + "1" + ")" * 3000,
+        "x => " * 2000 + "1",
+        "!" * 5000 + "1",
+    ],
+)
+def test_hostile_scripts_stop_with_an_error(twin: Twin, script: str) -> None:
+    result = mongo(twin, "--quiet", "--eval", script, component="mongodb-profile")
+    assert result.exit_code == 252
+    assert result.stderr.startswith("uncaught exception: InternalError: ")
+
+
+_FRAGMENTS = [
+    "db",
+    ".getUsers()",
+    ".map(",
+    ".filter(",
+    ".forEach(",
+    ".find(",
+    ".some(",
+    ".length",
+    "u",
+    " => ",
+    "function (u) { return ",
+    "}",
+    ")",
+    "(",
+    "JSON.stringify(",
+    "printjson",
+    " + ",
+    " === ",
+    " && ",
+    " ? ",
+    " : ",
+    "'a'",
+    "1",
+    ",",
+    ";",
+    "var x = ",
+    "x",
+    "[",
+    "]",
+    "{a: ",
+    "!",
+    "\n",
+]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(_FRAGMENTS), max_size=16))
+def test_any_function_script_gives_output_or_a_shell_error(parts: list[str]) -> None:
+    if not _FUZZ_TWIN:
+        _FUZZ_TWIN.append(Twin("hotel-reservation", seed=1))
+    result = mongo(_FUZZ_TWIN[0], "--quiet", "--eval", "".join(parts), component="mongodb-profile")
+    assert result.exit_code in (0, 252)
+    if result.exit_code:
+        assert result.stderr.startswith("uncaught exception: ")
