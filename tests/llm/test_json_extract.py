@@ -6,7 +6,7 @@ import contextlib
 import json
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from aoi.llm import JSONExtractionError, count_json_objects, extract_json, extract_json_objects
@@ -141,6 +141,7 @@ def test_extract_json_survives_json_shaped_noise(text: str) -> None:
 
 @settings(max_examples=200, deadline=None)
 @given(st.dictionaries(st.text(max_size=8), json_values, max_size=5), st.text(max_size=40))
+@example(obj={"": {}, "```": None}, prose="")  # a fence inside a JSON string once cut the object
 def test_any_object_round_trips_through_prose_and_fences(obj: dict, prose: str) -> None:
     dumped = json.dumps(obj)
     prose = prose.replace("{", "(").replace("`", "'")

@@ -79,14 +79,18 @@ def count_json_objects(text: str) -> int:
 
 def _candidates(text: str) -> list[str]:
     out: list[str] = []
+    whole = _balanced_spans(text)
     for match in _FENCE.finditer(text):
         lang, body = match.group(1).lower(), match.group(2)
         if lang in ("", "json", "jsonc", "json5", "javascript", "js", "python", "py"):
+            # Objects of the whole text that start in this block come first: that scan is
+            # quote-aware, so a ``` inside a JSON string does not cut the object short.
+            out.extend(text[s:e] for s, e in whole if match.start(2) <= s <= match.end(2))
             spans = list(_balanced_spans(body))
             out.extend(body[s:e] for s, e in spans)
             if not spans and body.strip():
                 out.append(body.strip())
-    out.extend(text[s:e] for s, e in _balanced_spans(text))
+    out.extend(text[s:e] for s, e in whole)
     return out
 
 
