@@ -82,7 +82,6 @@ class Twin:
         self._repos = self._known_repos()
         self._uid_index: dict[str, Obj] = {}
         self._attach()
-        self.history: list[str] = []
         # Exceptions caught at the command boundary: always empty unless the twin has a bug.
         self.internal_errors: list[str] = []
         self._bring_up(start)
@@ -277,7 +276,6 @@ class Twin:
         from aoi.twin.shell import run_command_line
 
         self.tick()
-        self.history.append(command)
         try:
             return run_command_line(self, command)
         except Exception as exc:  # noqa: BLE001 - the last line of defence: never a traceback

@@ -179,7 +179,3 @@ def run_program(twin: Twin, argv: list[str], stdin: str = "") -> CommandResult:
 
 def _unsupported(what: str) -> CommandResult:
     return CommandResult("", f"bash: {what} is not supported on the twin\n", 2)
-
-
-def quote(argv: list[str]) -> str:
-    return " ".join(shlex.quote(a) for a in argv)
