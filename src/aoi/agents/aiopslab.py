@@ -18,7 +18,6 @@ from aoi.agents.runtime import Runtime
 from aoi.catalog import Problem
 from aoi.envs.base import Action, Environment, Observation, Outcome, to_action
 
-_TYPES = ("detection", "localization", "analysis", "mitigation")
 _NAMESPACE = re.compile(r"namespace[:\s`'\"]+([a-z0-9][-a-z0-9]*)", re.IGNORECASE)
 
 
@@ -37,8 +36,15 @@ class _ProxyEnvironment(Environment):
         if action is None:
             return Observation(text=error, verdict="invalid")
         self.calls.put(action.render())
-        text = self.states.get()
-        return Observation(text=text, api=action.api, done=action.api == "submit")
+        text = _observation(self.states.get())
+        failed = text.startswith(("[ERROR]", "Error:"))
+        return Observation(
+            text=text,
+            api=action.api,
+            done=action.api == "submit",
+            exit_code=1 if failed else 0,
+            verdict="error" if failed else "ok",
+        )
 
     def evaluate(self) -> Outcome:  # pragma: no cover - AIOpsLab evaluates
         raise NotImplementedError("AIOpsLab evaluates the run")
@@ -90,9 +96,21 @@ class AIOpsLabAgent:
         return call
 
 
+_NEXT = re.compile(r"\s*Please take the next action\.?\s*$")
+
+
+def _observation(state: str) -> str:
+    """AIOpsLab appends a prompt to every observation; the agents read the output alone."""
+    return _NEXT.sub("\n", state) if _NEXT.search(state) else state
+
+
 def _guess_type(text: str) -> str:
+    """The task type from AIOpsLab's problem text: most specific wording first."""
     lowered = text.lower()
-    for kind in _TYPES:
-        if kind in lowered:
-            return kind
+    if "mitigat" in lowered:
+        return "mitigation"
+    if "system_level" in lowered or "fault_type" in lowered:
+        return "analysis"
+    if "localiz" in lowered or "localis" in lowered:
+        return "localization"
     return "detection"

@@ -45,9 +45,26 @@ class Action(BaseModel):
         return cls(api="submit", args=args)
 
     def render(self) -> str:
-        """The call as an agent would write it, inside one fenced block."""
+        """The call as an agent would write it, inside one fenced block.
+
+        AIOpsLab reads exec_shell's argument as raw text between the outer quotes (it
+        strips every quote at both ends, then unescapes \\" and \\'), not as a Python
+        literal: the command is quoted so that this gives it back unchanged.
+        """
+        if self.api == "exec_shell" and len(self.args) == 1 and isinstance(self.args[0], str):
+            return f"```\n{self.api}({_shell_quote(self.args[0])})\n```"
         inner = ", ".join(repr(a) for a in self.args)
         return f"```\n{self.api}({inner})\n```"
+
+
+def _shell_quote(command: str) -> str:
+    """Quote a command so that AIOpsLab's exec_shell parsing returns it as it was."""
+    quote = '"' if not command.endswith('"') and not command.startswith('"') else "'"
+    if command.startswith(quote):
+        command = " " + command
+    if command.endswith(quote):
+        command = command + " "
+    return quote + command.replace(quote, "\\" + quote) + quote
 
 
 class Observation(BaseModel):
