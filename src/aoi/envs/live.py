@@ -44,7 +44,7 @@ from aoi.envs.live_commands import prepare
 from aoi.envs.live_tasks import LIVE_PREFIX, LiveClusterError, live_problem, parse_live_id
 from aoi.envs.prometheus import export_metrics
 from aoi.envs.runner import TIMEOUT_EXIT, ProcessResult, ProcessRunner, subprocess_runner
-from aoi.envs.telemetry import TelemetryError, fresh_folder, resolve_inside, tree
+from aoi.envs.telemetry import TelemetryError, fresh_folder, read_exported_csv, tree
 from aoi.gate import REFUSED_EXIT, Policy, redact
 from aoi.twin import api as twin_api
 from aoi.twin.text import run_filter
@@ -389,16 +389,10 @@ class LiveClusterEnvironment(Environment):
 
     def _read_csv(self, file_path: Any, read: Callable[[str], str]) -> Observation:
         # Only files this run exported: a path elsewhere could be the user's kubeconfig.
-        path = resolve_inside(self.run_dir, str(file_path))
-        if path is None or path.suffix != ".csv":
-            return Observation(
-                text=f"Error: {file_path} is not a file this run exported; pass a path that "
-                "get_metrics or get_traces printed.",
-                exit_code=1,
-                verdict="error",
-            )
-        text, _ = redact(read(str(path)))
-        return Observation(text=text)
+        text, code = read_exported_csv(self.run_dir, file_path, read)
+        if code:
+            return Observation(text=text, exit_code=code, verdict="error")
+        return Observation(text=redact(text)[0])
 
     # --- helpers ----------------------------------------------------------------------
     def _run(self, argv: list[str], timeout: float | None, max_bytes: int | None) -> ProcessResult:

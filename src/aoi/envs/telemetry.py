@@ -12,7 +12,7 @@ import json
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -83,6 +83,18 @@ def tree(root: Path) -> str:
 
     walk(root, 0)
     return "\n".join(lines) + "\n"
+
+
+def read_exported_csv(run_dir: Path, file_path: Any, read: Callable[[str], str]) -> tuple[str, int]:
+    """Read a CSV this run exported: a path anywhere else (a kubeconfig, /etc) is refused."""
+    path = resolve_inside(run_dir, str(file_path))
+    if path is None or path.suffix != ".csv":
+        return (
+            f"Error: {file_path} is not a file this run exported; pass a path that get_metrics "
+            "or get_traces printed.",
+            1,
+        )
+    return read(str(path)), 0
 
 
 def resolve_inside(root: Path, file_path: str) -> Path | None:

@@ -6,7 +6,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Literal, cast
+from typing import Any, Literal
 
 from aoi.catalog import ParsedAction, Problem, Task, TaskType, get_task, render_problem, score
 from aoi.envs.base import (
@@ -18,9 +18,9 @@ from aoi.envs.base import (
     add_aiopslab_fields,
     to_action,
 )
-from aoi.envs.telemetry import resolve_inside
+from aoi.envs.telemetry import read_exported_csv
 from aoi.twin import api
-from aoi.twin.core import CommandResult, Twin
+from aoi.twin.core import Twin
 from aoi.twin.faults import inject
 
 APP_KEYS = {
@@ -192,11 +192,7 @@ class TwinEnvironment(Environment):
         args = action.args
         if action.api == "exec_shell":
             command = str(args[0]) if args else ""
-            recorder = _Recorder(twin)
-            text = api.exec_shell(cast(Twin, recorder), command)
-            if recorder.result is None:  # refused before running, as AIOpsLab refuses it
-                return text, 1
-            return text, recorder.result.exit_code
+            return api.exec_shell_status(twin, command)
         if action.api == "get_logs":
             return api.get_logs(twin, *args), 0
         if action.api == "get_metrics":
@@ -216,28 +212,9 @@ class TwinEnvironment(Environment):
         """Only files this run exported: a path elsewhere could be any file on this machine."""
         if len(args) != 1:
             raise TypeError(f"takes 1 positional argument (file_path) but {len(args)} were given")
-        path = resolve_inside(self.run_dir, str(args[0]))
-        if path is None or path.suffix != ".csv":
-            return (
-                f"Error: {args[0]} is not a file this run exported; pass a path that get_metrics "
-                "or get_traces printed.",
-                1,
-            )
-        return read(str(path)), 0
+        return read_exported_csv(self.run_dir, args[0], read)
 
     def _require(self) -> tuple[Twin, Task]:
         if self.twin is None or self.task is None:
             raise EnvironmentStateError("call reset(task_id) before act() or evaluate()")
         return self.twin, self.task
-
-
-class _Recorder:
-    """Stands in for the twin inside api.exec_shell to keep the command's exit status."""
-
-    def __init__(self, twin: Twin) -> None:
-        self.twin = twin
-        self.result: CommandResult | None = None
-
-    def run(self, command: str) -> CommandResult:
-        self.result = self.twin.run(command)
-        return self.result

@@ -201,18 +201,24 @@ def exec_shell(twin: Twin, command: str, timeout: int = 30) -> str:
     The twin answers at once, so `timeout` never fires; it is accepted for the
     signature's sake. A non-zero exit becomes "[ERROR] Command execution failed: <stderr>".
     """
+    return exec_shell_status(twin, command)[0]
+
+
+def exec_shell_status(twin: Twin, command: str) -> tuple[str, int]:
+    """`exec_shell`'s text and the command's exit status (1 for a refused command)."""
     if "kubectl edit" in command or "edit svc" in command:
-        return REFUSE_EDIT
+        return REFUSE_EDIT, 1
     if "kubectl port-forward" in command:
-        return REFUSE_PORT_FORWARD
+        return REFUSE_PORT_FORWARD, 1
     if _follows(command, "kubectl"):
-        return REFUSE_KUBECTL_FOLLOW
+        return REFUSE_KUBECTL_FOLLOW, 1
     if "docker logs -f" in command or _follows(command, "docker"):
-        return REFUSE_DOCKER_FOLLOW
+        return REFUSE_DOCKER_FOLLOW, 1
     result = twin.run(command)
     if result.exit_code != 0:
-        return f"[ERROR] Command execution failed: {result.stderr or result.stdout}"
-    return result.output
+        text = f"[ERROR] Command execution failed: {result.stderr or result.stdout}"
+        return text, result.exit_code
+    return result.output, 0
 
 
 def _follows(command: str, tool: str) -> bool:
