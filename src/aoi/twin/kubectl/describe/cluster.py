@@ -11,6 +11,7 @@ from aoi.twin.kubectl.describe.writer import (
     annotations_multiline,
     events_for,
     events_section,
+    identity,
     labels_multiline,
     meta,
     printable,
@@ -211,9 +212,7 @@ def _node_resources(w: Writer, node: Obj, pods: list[Obj], now: datetime) -> Non
 def describe_namespace(ns: Obj, store: Store, now: datetime) -> str:
     m, status = meta(ns), ns.get("status") or {}
     w = Writer()
-    w.write(0, f"Name:\t{m.get('name', '')}\n")
-    labels_multiline(w, "Labels", m.get("labels"))
-    annotations_multiline(w, "Annotations", m.get("annotations"))
+    identity(w, m, namespaced=False)
     w.write(0, f"Status:\t{status.get('phase', '')}\n")
     if status.get("conditions"):
         w.write(0, "Conditions:\n")
@@ -236,9 +235,7 @@ def describe_namespace(ns: Obj, store: Store, now: datetime) -> str:
 def describe_persistentvolume(pv: Obj, store: Store, now: datetime) -> str:
     m, spec, status = meta(pv), pv.get("spec") or {}, pv.get("status") or {}
     w = Writer()
-    w.write(0, f"Name:\t{m.get('name', '')}\n")
-    labels_multiline(w, "Labels", m.get("labels"))
-    annotations_multiline(w, "Annotations", m.get("annotations"))
+    identity(w, m, namespaced=False)
     w.write(0, f"Finalizers:\t[{' '.join(m.get('finalizers') or [])}]\n")
     w.write(0, f"StorageClass:\t{pv_class(pv)}\n")
     if m.get("deletionTimestamp"):

@@ -11,10 +11,9 @@ from typing import Any
 from aoi.twin.kubectl.describe.writer import (
     Obj,
     Writer,
-    annotations_multiline,
     events_for,
     events_section,
-    labels_multiline,
+    identity,
     meta,
     printable,
 )
@@ -54,10 +53,7 @@ def _endpoints_for_port(ep: Obj | None, port_name: str) -> str:
 def describe_service(svc: Obj, store: Store, now: datetime) -> str:
     m, spec, status = meta(svc), svc.get("spec") or {}, svc.get("status") or {}
     w = Writer()
-    w.write(0, f"Name:\t{m.get('name', '')}\n")
-    w.write(0, f"Namespace:\t{m.get('namespace', '')}\n")
-    labels_multiline(w, "Labels", m.get("labels"))
-    annotations_multiline(w, "Annotations", m.get("annotations"))
+    identity(w, m)
     w.write(0, f"Selector:\t{format_labels(spec.get('selector'))}\n")
     w.write(0, f"Type:\t{spec.get('type', 'ClusterIP')}\n")
     if spec.get("ipFamilyPolicy"):
@@ -108,10 +104,7 @@ def describe_service(svc: Obj, store: Store, now: datetime) -> str:
 def describe_endpoints(ep: Obj, store: Store, now: datetime) -> str:
     m = meta(ep)
     w = Writer()
-    w.write(0, f"Name:\t{m.get('name', '')}\n")
-    w.write(0, f"Namespace:\t{m.get('namespace', '')}\n")
-    labels_multiline(w, "Labels", m.get("labels"))
-    annotations_multiline(w, "Annotations", m.get("annotations"))
+    identity(w, m)
     w.write(0, "Subsets:\n")
     for subset in ep.get("subsets") or []:
         ready = ",".join(a.get("ip", "") for a in subset.get("addresses") or [])
@@ -136,10 +129,7 @@ def describe_endpoints(ep: Obj, store: Store, now: datetime) -> str:
 def describe_configmap(cm: Obj, store: Store, now: datetime) -> str:
     m = meta(cm)
     w = Writer()
-    w.write(0, f"Name:\t{m.get('name', '')}\n")
-    w.write(0, f"Namespace:\t{m.get('namespace', '')}\n")
-    labels_multiline(w, "Labels", m.get("labels"))
-    annotations_multiline(w, "Annotations", m.get("annotations"))
+    identity(w, m)
     w.write(0, "\nData\n====\n")
     data = cm.get("data") or {}
     # Go walks the map in random order; sorted keys are one of the orders it can print.
@@ -167,10 +157,7 @@ def describe_secret(secret: Obj, store: Store, now: datetime) -> str:
     """Never the data itself: each key's decoded size, as kubectl prints it."""
     m = meta(secret)
     w = Writer()
-    w.write(0, f"Name:\t{m.get('name', '')}\n")
-    w.write(0, f"Namespace:\t{m.get('namespace', '')}\n")
-    labels_multiline(w, "Labels", m.get("labels"))
-    annotations_multiline(w, "Annotations", m.get("annotations"))
+    identity(w, m)
     w.write(0, f"\nType:\t{secret.get('type', 'Opaque')}\n")
     w.write(0, "\nData\n====\n")
     data = secret.get("data") or {}
@@ -182,10 +169,7 @@ def describe_secret(secret: Obj, store: Store, now: datetime) -> str:
 def describe_serviceaccount(sa: Obj, store: Store, now: datetime) -> str:
     m = meta(sa)
     w = Writer()
-    w.write(0, f"Name:\t{m.get('name', '')}\n")
-    w.write(0, f"Namespace:\t{m.get('namespace', '')}\n")
-    labels_multiline(w, "Labels", m.get("labels"))
-    annotations_multiline(w, "Annotations", m.get("annotations"))
+    identity(w, m)
     tokens = [
         meta(s)["name"]
         for s in store.list("Secret", m.get("namespace"))
@@ -256,10 +240,7 @@ def describe_generic(obj: Obj, store: Store, now: datetime) -> str:
     """kubectl's generic describer (Events and kinds without their own): every field, sorted."""
     m = meta(obj)
     w = Writer()
-    w.write(0, f"Name:\t{m.get('name', '')}\n")
-    w.write(0, f"Namespace:\t{m.get('namespace', '')}\n")
-    labels_multiline(w, "Labels", m.get("labels"))
-    annotations_multiline(w, "Annotations", m.get("annotations"))
+    identity(w, m)
     _unstructured(w, 0, obj, "")
     events_section(w, events_for(store, obj), now)
     return w.text()

@@ -70,6 +70,15 @@ def labels_multiline(
         w.write(0, f"{key}={labels[key]}\n")
 
 
+def identity(w: Writer, m: Obj, *, namespaced: bool = True) -> None:
+    """The lines every describer starts with: Name, Namespace, Labels, Annotations."""
+    w.write(0, f"Name:\t{m.get('name', '')}\n")
+    if namespaced:
+        w.write(0, f"Namespace:\t{m.get('namespace', '')}\n")
+    labels_multiline(w, "Labels", m.get("labels"))
+    annotations_multiline(w, "Annotations", m.get("annotations"))
+
+
 def annotations_multiline(w: Writer, title: str, annotations: Mapping[str, str] | None) -> None:
     """printAnnotationsMultiline: `key: value`, long or multi-line values on their own lines."""
     w.write(0, f"{title}:\t")
