@@ -189,6 +189,47 @@ def test_failed_command_reads_like_aiopslab(
     assert "grep exits 1" in silent.text
 
 
+def test_compound_reads_run_as_argv_lists_through_the_gate(
+    hotel: tuple[LiveClusterEnvironment, TwinRunner, Twin],
+) -> None:
+    env, runner, _ = hotel
+    probe = Gate(env.run_command).channel(Role.PROBE)
+    # a quoted `;` is an argument: one kubectl call, never two
+    quoted = f"kubectl get pods -n {HOTEL} ';' kubectl delete deployment geo -n {HOTEL}"
+    probe.run(quoted)
+    assert runner.calls[-1][3:] == [
+        "get",
+        "pods",
+        "-n",
+        HOTEL,
+        ";",
+        "kubectl",
+        "delete",
+        "deployment",
+        "geo",
+        "-n",
+        HOTEL,
+    ]
+    before = len(runner.calls)
+    result = probe.run(
+        f"for d in $(kubectl get deploy -n {HOTEL} -o name | head -2); do kubectl get $d -n {HOTEL}; done"
+    )
+    assert result.exit_code == 0, result.output
+    calls = [c[3:] for c in runner.calls[before:]]
+    assert calls[0] == ["get", "deploy", "-n", HOTEL, "-o", "name"]
+    assert len(calls) == 3 and all(
+        c[0] == "get" and c[1].startswith("deployment") for c in calls[1:]
+    )
+    # a word expanded at run time is judged as the command it becomes
+    scoped = Gate(env.run_command, policy=Policy.load(namespaces=[HOTEL])).channel(Role.PROBE)
+    before = len(runner.calls)
+    refused = scoped.run(
+        f"kubectl get pods -n {HOTEL} >/dev/null; x=kube-system; kubectl get pods -n $x"
+    )
+    assert refused.exit_code == REFUSED_EXIT and "outside this run's scope" in refused.output
+    assert all("kube-system" not in c for c in runner.calls[before:])
+
+
 @pytest.mark.parametrize(
     ("command", "expected"),
     [
@@ -204,11 +245,11 @@ def test_failed_command_reads_like_aiopslab(
         ("kubectl get pods --server=https://evil", "`--server` is not allowed"),
         ("kubectl get pods --as system:admin", "`--as` is not allowed"),
         ("helm list --kube-context other", "`--kube-context` is not allowed"),
-        ("kubectl get pods; rm -rf /", "`;` chains commands"),
-        ("kubectl get pods && kubectl delete ns x", "chains"),
+        ("kubectl get pods; rm -rf /", "`rm -rf /`: `rm` is not available"),
+        ("kubectl get pods && rm -rf /", "`rm` is not available"),
         ("kubectl get pods $(whoami)", "not available"),
         ("kubectl get pods > /tmp/out", "redirection"),
-        ("kubectl get pods | sed s/a/b/", "cannot be piped into"),
+        ("kubectl get pods | sed s/a/b/", "`sed` is not available"),
         ("curl http://example.com", "`curl` is not available"),
         ("/usr/bin/kubectl get pods", "by name"),
         (f"kubectl exec -it geo -n {HOTEL} -- sh", "TTY"),

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from aoi.gate import REFUSED_EXIT, Gate, Role, Verdict, VerdictKind
+from aoi.gate import REFUSED_EXIT, Gate, Judged, Role, Verdict, VerdictKind
+from aoi.shell import Sequence
 
 PATCH = 'kubectl patch svc user-service -n x -p \'{"spec":{"ports":[{"port":9090,"targetPort":9090}]}}\''
 
@@ -17,11 +18,13 @@ class FakeRunner:
 
     def __init__(self, output: str = "ok\n", code: int = 0) -> None:
         self.calls: list[str] = []
+        self.trees: list[Sequence] = []
         self.output = output
         self.code = code
 
-    def __call__(self, command: str) -> tuple[str, int]:
-        self.calls.append(command)
+    def __call__(self, judged: Judged) -> tuple[str, int]:
+        self.calls.append(judged.text)
+        self.trees.append(judged.tree)
         return self.output, self.code
 
 
@@ -57,7 +60,7 @@ def test_executor_runs_allow_listed_writes_with_auto_approval() -> None:
 
 def test_executor_refuses_writes_off_the_allow_list() -> None:
     runner = FakeRunner()
-    result = Gate(runner).channel(Role.EXECUTOR).run("kubectl delete namespace x")
+    result = Gate(runner).channel(Role.EXECUTOR).run("kubectl delete deployment x -n y")
     assert result.exit_code == REFUSED_EXIT and result.approved is None
     assert "allow-list" in result.output
     assert runner.calls == []
@@ -166,7 +169,7 @@ def test_audit_log_has_one_line_per_command_and_no_raw_output(tmp_path: Path) ->
 
 
 def test_audit_records_a_runner_crash(tmp_path: Path) -> None:
-    def broken(command: str) -> tuple[str, int]:
+    def broken(judged: Judged) -> tuple[str, int]:
         raise TimeoutError("kubectl timed out")
 
     log = tmp_path / "audit.jsonl"

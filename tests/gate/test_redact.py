@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from aoi.gate import redact
-from aoi.gate.lexer import split_pipeline
+from aoi.shell import parse, simple_commands
 
 SECRET_YAML = """\
 apiVersion: v1
@@ -49,7 +49,7 @@ kind: List
 def run(
     text: str, command: str = "kubectl get secret mongo-admin -n x -o yaml"
 ) -> tuple[str, bool]:
-    return redact(text, split_pipeline(command))
+    return redact(text, [c.argv or [] for c in simple_commands(parse(command))])
 
 
 def test_secret_yaml_data_is_masked() -> None:

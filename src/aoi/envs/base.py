@@ -15,6 +15,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from aoi.catalog import ParsedAction, Problem, parse_action
+from aoi.gate import REFUSED_EXIT, Judged
 
 APIS = (
     "exec_shell",
@@ -145,9 +146,23 @@ class Environment(ABC):
     def evaluate(self) -> Outcome:
         """Score the run (the submission if any, the cluster's state for mitigation)."""
 
-    def run_command(self, command: str) -> tuple[str, int]:
-        """One shell command as the gate's runner sees it: (output, exit status)."""
-        obs = self.act(Action.exec_shell(command))
+    def run_command(self, command: Judged) -> tuple[str, int]:
+        """Run one command tree the gate accepted (the gate's runner): (output, exit status).
+
+        The tree runs, never the agent's text. By default it goes to act(exec_shell)
+        written for a shell that can expand nothing the tree does not (AIOpsLab runs
+        exec_shell through `sh -c`); a tree whose words get their values at run time
+        is refused, since that shell would compute them unchecked. The twin and the
+        live cluster override this and evaluate the tree themselves.
+        """
+        text = command.shell_text()
+        if text is None:
+            return (
+                "refused: this environment runs commands through a shell, so $VAR, $(...) and "
+                "backticks are not available; write the values out",
+                REFUSED_EXIT,
+            )
+        obs = self.act(Action.exec_shell(text))
         return obs.text, obs.exit_code
 
     def record_tokens(self, in_tokens: int, out_tokens: int) -> None:  # noqa: B027 - optional hook

@@ -1,8 +1,9 @@
 """LiveClusterEnvironment: the Environment contract over a real cluster, through kubectl.
 
-Every command runs as an argv list (never a shell) through an injected
-`ProcessRunner`, with a time-out, an output cap and the session's kube context
-pinned. Pipes run in-process through the twin's filters. Observations are
+A command line is the gate's command tree, evaluated in-process: every program
+runs as an argv list (never a shell) through an injected `ProcessRunner`, with
+a time-out, an output cap and the session's kube context pinned; pipes, lists,
+loops and substitutions are evaluated here, and filters run in-process. Observations are
 redacted before they are returned. Faults are not injected by default: an SRE
 points this at a real incident, either as a catalog task (scored against its
 truth) or as `live/<type>/<namespace>` (no truth; mitigation is scored by the
@@ -16,6 +17,7 @@ import subprocess
 import tempfile
 import time
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -40,14 +42,17 @@ from aoi.envs.base import (
 )
 from aoi.envs.jaeger import export_traces
 from aoi.envs.kubeview import ClusterReadError, KubectlView
-from aoi.envs.live_commands import prepare
+from aoi.envs.live_commands import prepare, program_argv
 from aoi.envs.live_tasks import LIVE_PREFIX, LiveClusterError, live_problem, parse_live_id
 from aoi.envs.prometheus import export_metrics
 from aoi.envs.runner import TIMEOUT_EXIT, ProcessResult, ProcessRunner, subprocess_runner
 from aoi.envs.telemetry import TelemetryError, fresh_folder, read_exported_csv, tree
-from aoi.gate import REFUSED_EXIT, Policy, redact
+from aoi.gate import REFUSED_EXIT, Judged, Policy, redact
+from aoi.shell.run import Abort, Shell
+from aoi.shell.run import Limits as ShellLimits
+from aoi.shell.run import Result as ShellResult
 from aoi.twin import api as twin_api
-from aoi.twin.text import run_filter
+from aoi.twin.text import FILTERS, run_filter
 
 NOT_FOUND = twin_api.NO_SERVICE
 # Pod labels that name a service, by application namespace (AIOpsLab's get_logs rule).
@@ -83,7 +88,8 @@ class LiveClusterEnvironment(Environment):
     Safety: `act(exec_shell)` here refuses only what no role may run (FORBIDDEN);
     it does NOT apply the Executor's allow-list or approvals. Agents must reach a
     live cluster through a `Gate` whose runner is `env.run_command` (the AOI
-    runtime always does); call `act` directly only with commands you trust.
+    runtime always does): it runs the tree the gate judged and checks every
+    command expanded at run time; call `act` directly only with commands you trust.
     """
 
     def __init__(
@@ -269,8 +275,13 @@ class LiveClusterEnvironment(Environment):
             "read_traces": self._read_traces,
         }
 
+    def run_command(self, command: Judged) -> tuple[str, int]:
+        """Run the tree the gate judged (never its text): (output, exit status)."""
+        obs = self._exec_shell(command)
+        return obs.text, obs.exit_code
+
     def _exec_shell(self, command: Any, timeout: Any = None) -> Observation:
-        if not isinstance(command, str):
+        if not isinstance(command, str | Judged):
             return Observation(
                 text="Error: exec_shell() needs the command as a string.", verdict="invalid"
             )
@@ -280,20 +291,38 @@ class LiveClusterEnvironment(Environment):
         limit = self.timeout_s
         if isinstance(timeout, int | float) and not isinstance(timeout, bool) and timeout > 0:
             limit = min(float(timeout), MAX_TIMEOUT_S)
-        result = self._run(prepared.argv, limit, None)
-        stdout, stderr, code = result.stdout, [result.stderr], result.exit_code
-        if not result.timed_out:
-            for stage in prepared.filters:
-                filtered = run_filter(stage, stdout)
-                stdout, code = filtered.stdout, filtered.exit_code
-                stderr.append(filtered.stderr)
-        errors = "".join(stderr)
-        if result.timed_out or code != 0:
-            detail = errors.strip() or stdout.strip() or _silent_failure(code, prepared.filters)
+        truncated = timed_out = False
+
+        def program(argv: list[str], stdin: str) -> ShellResult:
+            nonlocal truncated, timed_out
+            if argv[0] in FILTERS:
+                filtered = run_filter(argv, stdin)
+                return ShellResult(filtered.stdout, filtered.stderr, filtered.exit_code)
+            if argv[0] == "date":
+                now = datetime.now(UTC).strftime("%a %b %d %H:%M:%S UTC %Y")
+                return ShellResult(now + "\n")
+            full = program_argv(argv, self.context, self.policy)
+            if isinstance(full, str):
+                return ShellResult("", full + "\n", REFUSED_EXIT)
+            result = self._run(full, limit, None)
+            truncated = truncated or result.truncated
+            if result.timed_out:
+                timed_out = True
+                raise Abort(result.stderr, result.exit_code)
+            return ShellResult(result.stdout, result.stderr, result.exit_code)
+
+        shell = Shell(
+            program, check=prepared.check, sleep=time.sleep, limits=ShellLimits(max_sleep_s=limit)
+        )
+        ran = shell.run(prepared.tree)
+        stdout, errors, code = ran.stdout, ran.stderr, ran.code
+        if timed_out or code != 0:
+            last = shell.ran[-1:] or prepared.stages[-1:]
+            detail = errors.strip() or stdout.strip() or _silent_failure(code, last)
             text = f"[ERROR] Command execution failed: {detail}"
         else:
             text = _join(stdout, errors)
-        if result.truncated:
+        if truncated:
             text += (
                 f"\n[output truncated: the command printed more than {self.max_output_bytes} bytes; "
                 "narrow it with -n, -l, --tail or a filter]"
@@ -302,8 +331,8 @@ class LiveClusterEnvironment(Environment):
         return Observation(
             text=text,
             exit_code=code,
-            truncated=result.truncated,
-            verdict="ok" if code == 0 and not result.timed_out else "error",
+            truncated=truncated,
+            verdict="ok" if code == 0 and not timed_out else "error",
         )
 
     def _get_logs(self, namespace: Any, service: Any) -> Observation:

@@ -1,23 +1,24 @@
-"""How an agent's command line becomes one argv on a live cluster, or a refusal.
+"""How an agent's command line becomes argv lists on a live cluster, or a refusal.
 
-The line is split without a shell (the gate's lexer: POSIX quoting as shlex reads
-it, `|` between stages, every other shell operator refused). The first stage must
-be kubectl or helm (or a program the user's policy file names); it runs with the
-session's kube context pinned, so flags that change identity or target are
-refused outright: kubectl keeps the last value of a repeated flag, so an agent's
-`--context` after ours would win. Later stages are the twin's in-process filters.
-AIOpsLab's own refusals (`kubectl edit`, `port-forward`, `logs -f`) come first,
-in its words, then anything the gate classifies FORBIDDEN.
+The line is parsed once into the gate's command tree (aoi.shell), and the live
+environment evaluates that tree in-process: kubectl and helm (or a program the
+user's policy file names) run as argv lists with the session's kube context
+pinned, filters and shell builtins run in-process, and no shell is ever
+involved. Flags that change identity or target are refused outright: kubectl
+keeps the last value of a repeated flag, so an agent's `--context` after ours
+would win. AIOpsLab's own refusals (`kubectl edit`, `port-forward`, `logs -f`)
+come first, in its words, then anything the gate classifies FORBIDDEN.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from aoi.gate import Policy, Role, VerdictKind, classify
-from aoi.gate.lexer import LexError, split_pipeline
+from aoi.gate import Judged, Policy, Role, VerdictKind
+from aoi.gate.classify import judge, judge_argv
+from aoi.shell import Sequence, ShellSyntaxError, parse, simple_commands
 from aoi.twin import api as twin_api
-from aoi.twin.text import FILTERS
 
 # Global kubectl flags that take a value as the next token: skipped to find the verb.
 _KUBECTL_VALUE_FLAGS = frozenset(
@@ -92,47 +93,75 @@ LOGS_FOLLOW_REFUSAL = twin_api.REFUSE_KUBECTL_FOLLOW
 
 @dataclass(frozen=True, slots=True)
 class Prepared:
-    """An accepted command: the argv to run, the filters after it, the stages as split."""
+    """An accepted command: the tree to run, the check for words expanded at run time,
+    and every simple command's words (for redaction)."""
 
-    argv: list[str]
-    filters: list[list[str]]
+    tree: Sequence
+    check: Callable[[list[str]], str | None]
     stages: list[list[str]]
 
 
-def prepare(command: str, context: str, policy: Policy | None = None) -> Prepared | str:
-    """The argv (context pinned) and filters for a command line, or the refusal text."""
-    try:
-        stages = split_pipeline(command)
-    except LexError as err:
-        return f"Error: refused on the live cluster: {err.reason}"
-    first = stages[0]
-    program = first[0]
-    if program == "kubectl":
-        refusal = _aiopslab_refusal(first)
-        if refusal is not None:
-            return refusal
-    identity = _identity_flag(first)
-    if identity is not None:
-        return (
-            f"Error: `{identity}` is not allowed: this session is pinned to the kube context "
-            f"{context!r}, and every command already runs there. Drop the flag."
-        )
-    verdict = classify(command, Role.EXECUTOR, policy)
-    if verdict.kind is VerdictKind.FORBIDDEN:
-        return f"Error: refused on the live cluster: {verdict.reason}"
-    for stage in stages[1:]:
-        if stage[0] not in FILTERS:
-            return f"Error: refused on the live cluster: `{stage[0]}` cannot be piped into"
-    if program in CONTEXT_FLAG:
-        argv = [program, CONTEXT_FLAG[program], context, *first[1:]]
-    elif _policy_allows(first, policy):
-        argv = list(first)
+def prepare(command: str | Judged, context: str, policy: Policy | None = None) -> Prepared | str:
+    """The tree for a command line (parsed once), or the refusal text.
+
+    A `Judged` from the gate brings its tree and its check. A plain string (a
+    direct act() call, trusted by its caller) is parsed and refused only when
+    no role may run it (FORBIDDEN), and so is every command it expands to.
+    """
+    check: Callable[[list[str]], str | None]
+    if isinstance(command, Judged):
+        tree: Sequence = command.tree
+        check = command.check
+        argv = command.verdict.argv
     else:
-        return (
-            f"Error: refused on the live cluster: `{program}` is not available; commands must "
-            "be kubectl or helm (a policy file's read_commands can allow more)"
-        )
-    return Prepared(argv, [list(s) for s in stages[1:]], [list(s) for s in stages])
+        try:
+            tree = parse(command)
+        except ShellSyntaxError as err:
+            return f"Error: refused on the live cluster: {err.reason}"
+        verdict = judge(tree, Role.EXECUTOR, policy or Policy.default())
+        argv = verdict.argv
+
+        def forbidden(words: list[str]) -> str | None:
+            found = judge_argv(words, Role.EXECUTOR, policy or Policy.default())
+            return found.reason if found.kind is VerdictKind.FORBIDDEN else None
+
+        check = forbidden
+
+        for simple in simple_commands(tree):
+            literal = simple.argv
+            if literal and literal[0] == "kubectl":
+                refusal = _aiopslab_refusal(literal)
+                if refusal is not None:
+                    return refusal
+            identity = _identity_flag(literal) if literal else None
+            if identity is not None:
+                return _pinned(identity, context)
+        if verdict.kind is VerdictKind.FORBIDDEN:
+            return f"Error: refused on the live cluster: {verdict.reason}"
+    return Prepared(tree, check, [list(a) for a in argv])
+
+
+def program_argv(argv: list[str], context: str, policy: Policy | None) -> list[str] | str:
+    """The argv a live program runs as (kube context pinned), or why it may not run."""
+    program = argv[0]
+    identity = _identity_flag(argv)
+    if identity is not None:
+        return _pinned(identity, context)
+    if program in CONTEXT_FLAG:
+        return [program, CONTEXT_FLAG[program], context, *argv[1:]]
+    if _policy_allows(argv, policy):
+        return list(argv)
+    return (
+        f"Error: refused on the live cluster: `{program}` is not available; commands must "
+        "be kubectl or helm (a policy file's read_commands can allow more)"
+    )
+
+
+def _pinned(identity: str, context: str) -> str:
+    return (
+        f"Error: `{identity}` is not allowed: this session is pinned to the kube context "
+        f"{context!r}, and every command already runs there. Drop the flag."
+    )
 
 
 def kubectl_verb(tokens: list[str]) -> tuple[str | None, int]:

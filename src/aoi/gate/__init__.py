@@ -4,7 +4,7 @@ approve, redact and audit. Nothing here knows about the twin or the agents."""
 from aoi.gate.allowlist import AllowRule, PolicyError
 from aoi.gate.approval import Approval, approval_from
 from aoi.gate.audit import AuditLog
-from aoi.gate.channels import REFUSED_EXIT, Channel, ChannelResult, Gate, Runner
+from aoi.gate.channels import REFUSED_EXIT, Channel, ChannelResult, Gate, Judged, Runner
 from aoi.gate.classify import classify
 from aoi.gate.policy import Policy
 from aoi.gate.redact import redact, redact_command
@@ -18,6 +18,7 @@ __all__ = [
     "Channel",
     "ChannelResult",
     "Gate",
+    "Judged",
     "Policy",
     "PolicyError",
     "Role",

@@ -8,15 +8,53 @@ from pathlib import Path
 
 from aoi.gate.approval import Approval, approval_from, approval_name
 from aoi.gate.audit import AuditLog
-from aoi.gate.classify import classify
+from aoi.gate.classify import classify, judge_argv
 from aoi.gate.policy import Policy
 from aoi.gate.redact import redact, redact_command
 from aoi.gate.verdict import Role, Verdict, VerdictKind
-
-Runner = Callable[[str], tuple[str, int]]
-"""Runs one accepted command: command -> (output, exit status). Never a shell."""
+from aoi.shell import Sequence
+from aoi.shell.quote import has_expansions, render
 
 REFUSED_EXIT = 3
+
+
+@dataclass(slots=True, frozen=True)
+class Judged:
+    """An accepted command as runners receive it: the tree the gate judged, and how to
+    judge the commands whose words get their values only at run time.
+
+    Runners execute `tree` and nothing else. `text` is the line as the agent sent
+    it, for display and records only. `check(argv)` returns None when that
+    expanded command may run for this role and policy, else the reason it may not;
+    a runner calls it for every command with an expanded word, just before running it.
+    """
+
+    text: str
+    tree: Sequence
+    verdict: Verdict
+    role: Role
+    policy: Policy
+
+    def check(self, argv: list[str]) -> str | None:
+        """Judge one expanded command as it is about to run."""
+        verdict = judge_argv(argv, self.role, self.policy)
+        if not verdict.allowed:
+            return verdict.reason
+        if verdict.kind is not VerdictKind.READ and self.verdict.kind is VerdictKind.READ:
+            return f"`{' '.join(argv)}` is not a read once its words are expanded"
+        return None
+
+    def shell_text(self) -> str | None:
+        """The tree written for a POSIX shell (`sh -c`) so that it expands nothing the tree
+        does not; None when some word gets its value only at run time (a shell
+        would compute it unchecked)."""
+        if has_expansions(self.tree):
+            return None
+        return render(self.tree)
+
+
+Runner = Callable[[Judged], tuple[str, int]]
+"""Runs one accepted command tree: Judged -> (output, exit status). Never a shell."""
 
 
 @dataclass(slots=True, frozen=True)
@@ -101,8 +139,10 @@ class Gate:
             if not approved:
                 text = f"refused: the approval policy declined this write; it was not run ({verdict.reason})"
                 return self._finish(role, command, verdict, text, REFUSED_EXIT, approved, decision)
+        assert verdict.tree is not None  # an allowed verdict always carries its tree
+        judged = Judged(command, verdict.tree, verdict, role, self.policy)
         try:
-            output, code = self._runner(command)
+            output, code = self._runner(judged)
         except Exception as err:
             self._record(role, command, verdict, decision, None, False, error=type(err).__name__)
             raise

@@ -47,13 +47,30 @@ class Args:
         return name in self.flags
 
     def on(self, name: str) -> bool:
-        """True when a switch is present and not explicitly set false."""
+        """True when a switch is present and its last value is not false to Go's ParseBool.
+
+        A value ParseBool rejects counts as on: the switch is treated as set.
+        """
         values = self.flags.get(name)
-        return values is not None and values[-1].lower() not in ("false", "0")
+        return values is not None and values[-1] not in GO_FALSE
 
     def last(self, name: str) -> str | None:
         values = self.flags.get(name)
         return values[-1] if values else None
+
+
+GO_TRUE = frozenset({"1", "t", "T", "true", "TRUE", "True"})
+GO_FALSE = frozenset({"0", "f", "F", "false", "FALSE", "False"})
+
+
+def is_dry_run(value: str | None) -> bool:
+    """True when kubectl's or helm's --dry-run value really means a dry run.
+
+    `client`, `server`, a bare `--dry-run` and Go ParseBool's true spellings
+    are dry runs; `none`, ParseBool's false spellings (`0`, `f`, `F`, `False`,
+    ...) are real changes, and anything else is not trusted to be a dry run.
+    """
+    return value is not None and (value in ("client", "server", "unchanged") or value in GO_TRUE)
 
 
 def _add(flags: dict[str, list[str]], name: str, value: str) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from aoi.gate.facts import READ, WRITE, Facts, Outcome, forbid
-from aoi.gate.flags import FlagError, FlagSpec, parse, words
+from aoi.gate.flags import FlagError, FlagSpec, is_dry_run, parse, words
 
 _IDENTITY = frozenset(
     {
@@ -201,13 +201,13 @@ def classify_helm(tokens: list[str]) -> Outcome:
         all_namespaces=all_ns,
         namespaced=verb not in _NO_NAMESPACE,
     )
-    reads_files = any(name in args.flags for name in ("values", "set-file"))
+    reads_files = any(
+        name in args.flags for name in ("values", "set-file", "ca-file", "cert-file", "key-file")
+    )
     if kind is WRITE:
-        dry = args.last("dry-run")
         if (
             not reads_files
-            and dry is not None
-            and dry.lower() not in ("false", "none")
+            and is_dry_run(args.last("dry-run"))
             and full_verb in ("upgrade", "install", "rollback", "uninstall")
         ):
             return Outcome(READ, f"read-only: helm {full_verb} --dry-run changes nothing", facts)

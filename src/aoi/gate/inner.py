@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from aoi.gate.facts import FORBIDDEN, READ, WRITE, Facts, Outcome, forbid, worst
 from aoi.gate.flags import FlagError, FlagSpec, parse, words
-from aoi.gate.lexer import LexError, split_pipeline
 from aoi.gate.mongo import classify_mongo
+from aoi.shell import ShellSyntaxError, simple_commands
+from aoi.shell import parse as parse_shell
 
 _SYSTEM_DIRS = frozenset({"/bin", "/usr/bin", "/usr/local/bin", "/sbin", "/usr/sbin"})
 
@@ -216,6 +217,21 @@ def classify_inner(argv: list[str], depth: int = 0) -> Outcome:
     return forbid(f"`{program}` is not known to the gate; read with cat, ls, env, ps or df")
 
 
+# programs that only read whatever their arguments turn out to be, so a word the
+# container's shell computes ($VAR, $(...), a glob) may stand among them
+_ANY_ARGS = words(
+    """
+    cat head ls echo printf nslookup dig host getent stat wc file readlink realpath
+    basename dirname md5sum sha1sum sha256sum cksum true test [ ping
+    """
+)
+_SCRIPT_BUILTINS = words("echo printf true false : test [ read sleep")
+_HARMLESS = frozenset(
+    {(None, ">", "/dev/null"), (2, ">", "/dev/null"), (1, ">", "/dev/null")}
+    | {(None, "&>", "/dev/null"), (2, ">&", "1"), (1, ">&", "2"), (None, ">&", "2")}
+)
+
+
 def _shell(program: str, args: list[str], depth: int) -> Outcome:
     if len(args) != 2 or args[0] != "-c":
         return forbid(
@@ -224,17 +240,47 @@ def _shell(program: str, args: list[str], depth: int) -> Outcome:
     if depth >= 1:
         return forbid("nested shells are not allowed")
     try:
-        stages = split_pipeline(args[1])
-    except LexError as err:
+        tree = parse_shell(args[1])
+    except ShellSyntaxError as err:
         return forbid(f"{program} -c script: {err.reason}")
     result: Outcome | None = None
     writes: set[str] = set()
-    for stage in stages:
-        step = classify_inner(stage, depth + 1)
+    for command in simple_commands(tree):
+        for r in command.redirects:
+            if (r.fd, r.op, r.target.literal) not in _HARMLESS:
+                return forbid(
+                    f"{program} -c script: redirection `{r.op}` writes or reads files in the "
+                    "container; only 2>&1 and >/dev/null are available"
+                )
+        if not command.words:
+            continue  # NAME=value only sets a variable in the container's shell
+        if command.assigns:
+            return forbid(f"{program} -c script: `VAR=x cmd` is not available")
+        first = command.words[0].literal
+        if first is None:
+            return forbid(f"{program} -c script: the program name must be written out")
+        argv = [first]
+        for word in command.words[1:]:
+            value = word.literal
+            if value is None:
+                if first.rsplit("/", 1)[-1] not in _ANY_ARGS:
+                    return forbid(
+                        f"{program} -c script: computed words ($VAR, $(...)) are only "
+                        f"available as arguments of {', '.join(sorted(_ANY_ARGS))}"
+                    )
+                value = "x"
+            argv.append(value)
+        if first in _SCRIPT_BUILTINS:
+            step = _ok(first, "is a shell builtin")
+            if first == "sleep" and not all(a.isdigit() and int(a) <= 60 for a in argv[1:]):
+                step = forbid("sleep takes whole seconds, at most 60")
+        else:
+            step = classify_inner(argv, depth + 1)
         if step.facts is not None:
             writes |= step.facts.writes
         result = step if result is None else worst(result, step)
-    assert result is not None
+    if result is None:
+        return _ok(program, "-c only sets variables")
     if result.kind is FORBIDDEN:
         return result
     facts = Facts("exec", program, program=program, writes=frozenset(writes))

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
 from aoi.gate.facts import FORBIDDEN, READ, WRITE, Facts, Outcome, forbid
-from aoi.gate.flags import Args, FlagError, FlagSpec, parse, words
+from aoi.gate.flags import GO_FALSE, Args, FlagError, FlagSpec, is_dry_run, parse, words
 from aoi.gate.inner import classify_inner
 from aoi.gate.resources import CLUSTER_SCOPED, canonical
 
@@ -41,7 +43,28 @@ _LONG_VALUE = _GLOBAL_VALUE | words(
 )
 _OPTIONAL = frozenset({"dry-run", "validate", "cascade"})
 # flags whose values name files on the machine kubectl runs on
-_FILE_INPUTS = ("filename", "kustomize", "from-file", "from-env-file", "patch-file")
+_FILE_INPUTS = (
+    "filename",
+    "kustomize",
+    "from-file",
+    "from-env-file",
+    "patch-file",
+    "cert",
+    "key",
+)
+# flags that make kubectl write files on the machine it runs on
+_FILE_OUTPUTS = {
+    "log-file": "writes kubectl's log to a file",
+    "log-dir": "writes kubectl's logs into a directory",
+    "profile": "writes a profile to a file",
+    "profile-output": "writes a profile to a file",
+    "output-directory": "writes files",
+    "log-file-max-size": "belongs to --log-file",
+    "alsologtostderr": "belongs to file logging",
+    "logtostderr": "belongs to file logging",
+    "one-output": "belongs to file logging",
+    "skip-log-headers": "belongs to file logging",
+}
 
 _SHORT: dict[str, tuple[str, bool]] = {
     "n": ("namespace", True),
@@ -136,6 +159,70 @@ _SUBVERBS: dict[str, dict[str, str]] = {
 _OUTPUT_FROM_FILE = ("jsonpath-file", "go-template-file", "custom-columns-file", "template-file")
 _MANIFEST_SUFFIXES = (".yaml", ".yml", ".json", "/")
 _NON_RESOURCE_RAW = ("/healthz", "/livez", "/readyz", "/version", "/metrics", "/openapi")
+
+
+_RAW_QUERY = frozenset(
+    {
+        "limit",
+        "labelSelector",
+        "fieldSelector",
+        "continue",
+        "pretty",
+        "tailLines",
+        "container",
+        "timestamps",
+        "previous",
+        "sinceSeconds",
+        "limitBytes",
+        "resourceVersion",
+    }
+)
+# API paths a plain GET may read: discovery, health, and objects with their status and logs
+_RAW_PATH = re.compile(
+    r"/(?:healthz|livez|readyz)(?:/[\w-]+)?|/version|/metrics|/openapi/v[23](?:/[\w./-]*)?"
+    r"|/api(?:/v1)?|/apis(?:/[\w.-]+(?:/v[\w]+)?)?"
+    r"|/(?:api/v1|apis/[\w.-]+/v\w+)(?:/namespaces/[a-z0-9][-a-z0-9]*)?"
+    r"(?:/[a-z][a-z0-9]*(?:/[a-z0-9][-a-z0-9.]*(?:/(?:status|log|scale))?)?)?"
+)
+_RAW_FORBIDDEN_SEGMENTS = frozenset(
+    {
+        "proxy",
+        "exec",
+        "attach",
+        "portforward",
+        "eviction",
+        "binding",
+        "token",
+        "ephemeralcontainers",
+    }
+)
+
+
+def raw_path_problem(raw: str) -> str | None:
+    """Why `get --raw PATH` is not a bounded read of the API, or None."""
+    path, _, query = raw.partition("?")
+    segments = path.split("/")
+    if any(s in _RAW_FORBIDDEN_SEGMENTS for s in segments):
+        return (
+            "--raw through proxy, exec or token paths reaches programs, not the API; "
+            "read objects with kubectl get and query services from a pod"
+        )
+    if "." in segments or ".." in segments or "//" in path or _RAW_PATH.fullmatch(path) is None:
+        return (
+            f"--raw {path!r} is not a read path the gate knows; use /api/v1/namespaces/NS/KIND[/NAME], "
+            "/apis/GROUP/VERSION/..., /healthz, /readyz, /livez, /version or /metrics"
+        )
+    for pair in query.split("&") if query else ():
+        key, _, value = pair.partition("=")
+        if key in ("watch", "follow"):
+            if value in GO_FALSE:
+                continue
+            return f"--raw with {key}= never ends; drop it"
+        if key not in _RAW_QUERY:
+            return f"--raw query parameter {key!r} is not available"
+    if path.endswith("/log") and "/pods/" not in path:
+        return "--raw .../log paths are only available for pods"
+    return None
 
 
 def _find_verb(tokens: list[str]) -> int:
@@ -252,6 +339,9 @@ def classify_kubectl(tokens: list[str]) -> Outcome:
     if raw is not None:
         if verb != "get":
             return forbid("--raw is allowed only with kubectl get (a plain GET)")
+        problem = raw_path_problem(raw)
+        if problem is not None:
+            return forbid(problem)
         facts.raw_path = raw
         facts.namespaced = not raw.startswith(_NON_RESOURCE_RAW)
         return Outcome(READ, f"read-only: kubectl get --raw {raw}", facts)
@@ -276,9 +366,8 @@ def classify_kubectl(tokens: list[str]) -> Outcome:
             "cluster; give the data with --from-literal KEY=VALUE"
         )
     if kind is WRITE:
-        dry = args.last("dry-run")
         # a dry run is a read, unless it reads local files (they would be printed back)
-        if dry is not None and dry.lower() not in ("none", "false") and not reads_files:
+        if is_dry_run(args.last("dry-run")) and not reads_files:
             return Outcome(
                 READ, f"read-only: kubectl {full_verb} with --dry-run changes nothing", facts
             )
@@ -340,6 +429,9 @@ def _flag_problem(verb: str, args: Args) -> str | None:
     """A reason to refuse based on flags alone, or None."""
     flags = args.flags
     for name in flags:
+        effect = _FILE_OUTPUTS.get(name)
+        if effect is not None and not (name == "profile" and args.last(name) == "none"):
+            return f"--{name} {effect} on the machine running AOI; drop it"
         if name in IDENTITY_FLAGS:
             return (
                 f"--{name} changes kubectl's identity or target cluster; the run's context is fixed"

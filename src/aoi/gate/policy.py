@@ -5,16 +5,23 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
+from importlib import resources as importlib_resources
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from aoi.gate.allowlist import AllowRule, PolicyError, default_rules, rules_from_list
-from aoi.gate.lexer import LexError, split_pipeline
+from aoi.shell import ShellSyntaxError, Simple, parse
 
-_KEYS = frozenset(
-    {"namespaces", "default_namespace", "read_commands", "write_commands", "executor_allow"}
+_LIMIT_KEYS = frozenset(
+    {"protected_namespaces", "refused_kinds", "max_replicas", "local_file_inputs"}
+)
+_KEYS = (
+    frozenset(
+        {"namespaces", "default_namespace", "read_commands", "write_commands", "executor_allow"}
+    )
+    | _LIMIT_KEYS
 )
 # A user entry naming only one of these would allow arbitrary programs.
 _TOO_BROAD = frozenset(
@@ -49,6 +56,42 @@ _GRAMMAR_TOOLS = frozenset({"kubectl", "helm", "mongo", "mongosh"})
 
 
 @dataclass(slots=True, frozen=True)
+class Limits:
+    """Bounds on every Executor write, beyond the allow-list (see executor_limits.yaml)."""
+
+    protected_namespaces: frozenset[str] = frozenset()
+    refused_kinds: frozenset[str] = frozenset()
+    max_replicas: int = 10
+    local_file_inputs: bool = False
+
+    def merged(self, data: dict[str, Any], where: str) -> Limits:
+        """These limits with the keys of a mapping replacing them; PolicyError on bad values."""
+        out = self
+        names: dict[str, frozenset[str]] = {}
+        for key in ("protected_namespaces", "refused_kinds"):
+            if key in data:
+                value = data[key]
+                if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                    raise PolicyError(f"{where}: {key} must be a list of names")
+                names[key] = frozenset(value)
+        out = replace(
+            out,
+            protected_namespaces=names.get("protected_namespaces", out.protected_namespaces),
+            refused_kinds=names.get("refused_kinds", out.refused_kinds),
+        )
+        if "max_replicas" in data:
+            value = data["max_replicas"]
+            if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+                raise PolicyError(f"{where}: max_replicas must be a whole number >= 0")
+            out = replace(out, max_replicas=value)
+        if "local_file_inputs" in data:
+            if not isinstance(data["local_file_inputs"], bool):
+                raise PolicyError(f"{where}: local_file_inputs must be true or false")
+            out = replace(out, local_file_inputs=data["local_file_inputs"])
+        return out
+
+
+@dataclass(slots=True, frozen=True)
 class Policy:
     """What a run may do: defaults plus an optional user file.
 
@@ -56,7 +99,8 @@ class Policy:
     `default_namespace` is where a command without -n lands. `read_commands`
     and `write_commands` are extra programs, as argv prefixes, classified READ
     or WRITE (writes still need the Executor and approval). `executor_allow` is
-    the built-in allow-list followed by the user's rules.
+    the built-in allow-list followed by the user's rules. `limits` bound every
+    Executor write (protected namespaces, refused kinds, replicas, local files).
     """
 
     namespaces: frozenset[str] | None = None
@@ -64,6 +108,7 @@ class Policy:
     read_commands: tuple[tuple[str, ...], ...] = ()
     write_commands: tuple[tuple[str, ...], ...] = ()
     executor_allow: tuple[AllowRule, ...] = ()
+    limits: Limits = field(default_factory=Limits)
     _by_verb: dict[tuple[str, str], tuple[AllowRule, ...]] = field(
         init=False, repr=False, compare=False, default_factory=dict
     )
@@ -77,6 +122,12 @@ class Policy:
     def rules_for(self, tool: str, verb: str) -> tuple[AllowRule, ...]:
         """The allow-list rules for one tool and verb, in file order."""
         return self._by_verb.get((tool, verb), ())
+
+    def write_problem(self, facts: Any) -> str | None:
+        """Why a write breaks the policy's limits whatever the allow-list says, or None."""
+        from aoi.gate.scope import write_problem
+
+        return write_problem(facts, self)
 
     @classmethod
     def default(cls) -> Policy:
@@ -130,6 +181,9 @@ class Policy:
             if not isinstance(data["default_namespace"], str):
                 raise PolicyError(f"{where}: default_namespace must be a name")
             policy = replace(policy, default_namespace=data["default_namespace"])
+        limit_data = {k: data[k] for k in _LIMIT_KEYS if k in data}
+        if limit_data:
+            policy = replace(policy, limits=policy.limits.merged(limit_data, where))
         reads = _prefixes(data.get("read_commands"), f"{where} read_commands")
         writes = _prefixes(data.get("write_commands"), f"{where} write_commands")
         rules = rules_from_list(data.get("executor_allow"), f"{where} executor_allow")
@@ -147,7 +201,9 @@ class Policy:
 
 @functools.cache
 def _default() -> Policy:
-    return Policy(executor_allow=default_rules())
+    text = importlib_resources.files("aoi.gate").joinpath("executor_limits.yaml").read_text("utf-8")
+    limits = Limits().merged(yaml.safe_load(text), "executor_limits.yaml")
+    return Policy(executor_allow=default_rules(), limits=limits)
 
 
 def _read(path: Path) -> Any:
@@ -174,12 +230,19 @@ def _prefixes(value: Any, where: str) -> tuple[tuple[str, ...], ...]:
         if not isinstance(item, str):
             raise PolicyError(f"{where}: each entry is one command as a string")
         try:
-            stages = split_pipeline(item)
-        except LexError as err:
+            tree = parse(item)
+        except ShellSyntaxError as err:
             raise PolicyError(f"{where}: {item!r}: {err.reason}") from None
-        if len(stages) != 1:
-            raise PolicyError(f"{where}: {item!r}: one command per entry, without pipes")
-        tokens = tuple(stages[0])
+        argv = None
+        if len(tree.items) == 1 and not tree.items[0].rest:
+            commands = tree.items[0].first.commands
+            if len(commands) == 1 and isinstance(commands[0], Simple):
+                argv = commands[0].argv
+        if not argv:
+            raise PolicyError(
+                f"{where}: {item!r}: one plain command per entry (no pipes, lists or $...)"
+            )
+        tokens = tuple(argv)
         program = tokens[0]
         if program in _GRAMMAR_TOOLS:
             raise PolicyError(

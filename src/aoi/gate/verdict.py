@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from aoi.shell import Sequence
 
 
 class Role(StrEnum):
@@ -25,10 +29,12 @@ class VerdictKind(StrEnum):
 class Verdict:
     """The gate's decision on one command for one role.
 
-    `argv` holds the pipeline stages as token lists (empty when the command did
-    not parse). `allowed` already accounts for the role and, for the Executor,
-    the allow-list; approval is decided later, at run time. `rule` names the
-    allow-list entry a permitted WRITE matched.
+    `tree` is the parsed command (None when it did not parse): what runners
+    execute. `argv` holds every simple command's words in source order
+    (substitutions included; a word computed at run time shows as "\x00").
+    `allowed` already accounts for the role and, for the Executor, the
+    allow-list; approval is decided later, at run time. `rule` names the
+    allow-list entries a permitted WRITE matched.
     """
 
     kind: VerdictKind
@@ -36,3 +42,4 @@ class Verdict:
     reason: str
     allowed: bool
     rule: str | None = field(default=None)
+    tree: Sequence | None = field(default=None, repr=False, compare=False)
