@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from aoi.twin.text import run_filter
+from aoi.shelltools import run_filter
 
 # (argv, stdout, stderr, exit code) as GNU tools print them with LC_ALL=C.
 CASES = [

@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from aoi.twin.text import FILTERS, run_filter
-from aoi.twin.text.grep import RegexError, translate
+from aoi.shelltools import FILTERS, run_filter
+from aoi.shelltools.grep import RegexError, translate
 
 
 def test_unknown_command_is_bash_127() -> None:

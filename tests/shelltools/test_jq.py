@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from aoi.twin.text import JqError, compile_jq, jq, run_filter
+from aoi.shelltools import JqError, compile_jq, jq, run_filter
 
 # (jq arguments, stdout, exit code) for `kubectl get pods -o json | jq ARGS`, as jq prints them.
 CASES = [

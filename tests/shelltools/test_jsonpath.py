@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from aoi.twin.text import custom_columns, jsonpath, render_custom_columns, render_jsonpath
+from aoi.shelltools import custom_columns, jsonpath, render_custom_columns, render_jsonpath
 
 # (template, stdout, stderr or its first part for execution errors, exit code), as kubectl prints them
 # for the `holder` object below (a Pod carrying a pod list under `pods`, numbers under `nums`).

@@ -7,7 +7,7 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from aoi.twin.text import FILTERS, custom_columns, jsonpath, run_filter
+from aoi.shelltools import FILTERS, custom_columns, jsonpath, run_filter
 
 _TOKENS = st.sampled_from(
     [

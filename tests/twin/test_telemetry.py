@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from aoi.twin import telemetry
+from aoi.twin.behaviour import telemetry
 from aoi.twin.core import Twin
 
 HOTEL = "test-hotel-reservation"

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from aoi.envs.telemetry import TelemetryError, get_json, write_csv
-from aoi.twin.telemetry import TRACE_COLUMNS
+from aoi.twin.behaviour.telemetry import TRACE_COLUMNS
 
 DEFAULT_LIMIT = 1000
 _NAMESPACE_TAGS = ("k8s.namespace.name", "namespace")

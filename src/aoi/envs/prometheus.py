@@ -1,6 +1,6 @@
 """Container metrics of one namespace from Prometheus' HTTP API, as AIOpsLab's CSV files.
 
-The same files the twin writes (aoi.twin.telemetry): under the export folder,
+The same files the twin writes (aoi.twin.behaviour.telemetry): under the export folder,
 `container/kpi_<metric>.csv` for each cAdvisor metric with data (and an empty
 `istio/`), columns `timestamp, cmdb_id, kpi_name, value`, cmdb_id
 `<instance>.<pod>`, one point every 15 s. Container metrics are per container
@@ -15,7 +15,12 @@ import time
 from pathlib import Path
 
 from aoi.envs.telemetry import TelemetryError, get_json, write_csv
-from aoi.twin.telemetry import CONTAINER_METRICS, METRIC_COLUMNS, NETWORK_METRICS, STEP_SECONDS
+from aoi.twin.behaviour.telemetry import (
+    CONTAINER_METRICS,
+    METRIC_COLUMNS,
+    NETWORK_METRICS,
+    STEP_SECONDS,
+)
 
 # AIOpsLab's exporter leaves these pods out.
 SKIPPED_PODS = ("loadgenerator-", "redis-cart")

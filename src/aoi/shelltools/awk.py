@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from aoi.twin.text.result import FilterResult
+from aoi.shelltools.result import FilterResult
 
 _TOKEN = re.compile(
     r"""
@@ -362,7 +362,7 @@ def _arith(op: str, a: Any, b: Any) -> float:
 
 @lru_cache(maxsize=256)
 def _compile(pattern: str) -> re.Pattern[str]:
-    from aoi.twin.text.grep import RegexError, translate
+    from aoi.shelltools.grep import RegexError, translate
 
     try:
         return re.compile(translate(pattern, extended=True))

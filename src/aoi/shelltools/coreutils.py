@@ -6,8 +6,8 @@ import functools
 import re
 from collections.abc import Callable
 
-from aoi.twin.text.options import Spec, UsageError, getopt
-from aoi.twin.text.result import FilterResult
+from aoi.shelltools.options import Spec, UsageError, getopt
+from aoi.shelltools.result import FilterResult
 
 Tool = Callable[[list[str], str], FilterResult]
 

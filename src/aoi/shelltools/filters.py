@@ -9,11 +9,11 @@ from __future__ import annotations
 import posixpath
 from collections.abc import Callable
 
-from aoi.twin.text.awk import run_awk
-from aoi.twin.text.coreutils import TOOLS
-from aoi.twin.text.grep import run_grep
-from aoi.twin.text.jq import run_jq
-from aoi.twin.text.result import FilterResult
+from aoi.shelltools.awk import run_awk
+from aoi.shelltools.coreutils import TOOLS
+from aoi.shelltools.grep import run_grep
+from aoi.shelltools.jq import run_jq
+from aoi.shelltools.result import FilterResult
 
 __all__ = ["FILTERS", "FilterResult", "run_filter"]
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from aoi.twin.text.options import Spec, UsageError, getopt
-from aoi.twin.text.result import FilterResult
+from aoi.shelltools.options import Spec, UsageError, getopt
+from aoi.shelltools.result import FilterResult
 
 _USAGE = "Usage: grep [OPTION]... PATTERNS [FILE]...\nTry 'grep --help' for more information.\n"
 

@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from aoi.twin.text.jq_eval import Fn, check_variables, compile_node
-from aoi.twin.text.jq_parser import JqSyntaxError, parse
-from aoi.twin.text.jq_values import JqRuntimeError, dump_compact, normalize, truthy
-from aoi.twin.text.result import FilterResult
+from aoi.shelltools.jq_eval import Fn, check_variables, compile_node
+from aoi.shelltools.jq_parser import JqSyntaxError, parse
+from aoi.shelltools.jq_values import JqRuntimeError, dump_compact, normalize, truthy
+from aoi.shelltools.result import FilterResult
 
 __all__ = [
     "JqError",

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 from functools import lru_cache
 from typing import Any
 
-from aoi.twin.text.jq_values import (
+from aoi.shelltools.jq_values import (
     JqRuntimeError,
     add,
     brief,

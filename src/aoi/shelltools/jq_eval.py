@@ -6,9 +6,9 @@ import itertools
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from aoi.twin.text.jq_builtins import BUILTINS, FORMATS, Fn
-from aoi.twin.text.jq_parser import JqSyntaxError, Node
-from aoi.twin.text.jq_values import (
+from aoi.shelltools.jq_builtins import BUILTINS, FORMATS, Fn
+from aoi.shelltools.jq_parser import JqSyntaxError, Node
+from aoi.shelltools.jq_values import (
     JqRuntimeError,
     arith,
     brief,

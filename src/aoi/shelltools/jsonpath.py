@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from aoi.twin.text.gofmt import go_float, go_gostring, go_json, go_quote, go_sprint, go_type
-from aoi.twin.text.result import FilterResult
+from aoi.shelltools.gofmt import go_float, go_gostring, go_json, go_quote, go_sprint, go_type
+from aoi.shelltools.result import FilterResult
 
 __all__ = [
     "JsonPathError",

@@ -10,14 +10,14 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from aoi.twin.apps import app_key, load_app, load_cluster
-from aoi.twin.build import _pod_template as pod_template
-from aoi.twin.build import build_app, build_cluster
-from aoi.twin.clock import EPOCH, SimClock, rfc3339
-from aoi.twin.controller import Controller
-from aoi.twin.mongo_state import MongoState
-from aoi.twin.network import Chaos, Oracle
-from aoi.twin.spec import App, BadImage, Cluster, Component, image_repository
-from aoi.twin.store import Obj, Store
+from aoi.twin.apps.build import _pod_template as pod_template
+from aoi.twin.apps.build import build_app, build_cluster
+from aoi.twin.apps.spec import App, BadImage, Cluster, Component, image_repository
+from aoi.twin.behaviour.mongo_state import MongoState
+from aoi.twin.behaviour.network import Chaos, Oracle
+from aoi.twin.cluster.clock import EPOCH, SimClock, rfc3339
+from aoi.twin.cluster.controller import Controller
+from aoi.twin.cluster.store import Obj, Store
 
 _DERIVED = frozenset(
     {"apps", "cluster", "_infra", "_repos", "oracle", "controller", "logs", "effects"}
@@ -133,8 +133,8 @@ class Twin:
         self._attach(controller_state)
 
     def _attach(self, controller_state: dict[str, Any] | None = None) -> None:
-        from aoi.twin.effects import Effects
-        from aoi.twin.logs import LogWriter
+        from aoi.twin.behaviour.effects import Effects
+        from aoi.twin.behaviour.logs import LogWriter
 
         self.oracle = Oracle(self)
         self.controller = Controller(self)
@@ -253,7 +253,7 @@ class Twin:
 
     def delete_namespace(self, namespace: str) -> None:
         """Delete a namespace and everything in it (cluster-scoped objects such as PVs stay)."""
-        from aoi.twin.store import KINDS
+        from aoi.twin.cluster.store import KINDS
 
         now = self.clock.now()
         for pod in self.store.list("Pod", namespace):
@@ -273,7 +273,7 @@ class Twin:
     # --- commands ------------------------------------------------------------------
     def run(self, command: str) -> CommandResult:
         """Run one command line (kubectl, helm, and filters after pipes); never raises."""
-        from aoi.twin.shell import run_command_line
+        from aoi.twin.surface.shell import run_command_line
 
         self.tick()
         try:

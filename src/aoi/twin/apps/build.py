@@ -16,8 +16,7 @@ import json
 from datetime import timedelta
 from typing import Any
 
-from aoi.twin.clock import parse_rfc3339
-from aoi.twin.spec import (
+from aoi.twin.apps.spec import (
     App,
     Cluster,
     Component,
@@ -30,7 +29,8 @@ from aoi.twin.spec import (
     NodeSpec,
     ServiceDef,
 )
-from aoi.twin.store import Obj, Store
+from aoi.twin.cluster.clock import parse_rfc3339
+from aoi.twin.cluster.store import Obj, Store
 
 KUBE_ROOT_CA_DESCRIPTION = (
     "Contains a CA bundle that can be used to verify the kube-apiserver when using internal "

@@ -2,7 +2,7 @@
 
 Every model is frozen and rejects unknown keys, so a typo in a YAML file fails
 at load time instead of silently producing a different cluster. The builder
-(`aoi.twin.build`) turns these models into Kubernetes objects; the controller
+(`aoi.twin.apps.build`) turns these models into Kubernetes objects; the controller
 reads them for behaviour (programs, call graphs, databases, log styles).
 """
 

@@ -25,7 +25,7 @@ FLAG_KEY = "demo.flagd.json"
 
 @cache
 def effect_table() -> dict[str, dict[str, Any]]:
-    text = resources.files("aoi.twin").joinpath("data/flag_effects.yaml").read_text()
+    text = resources.files("aoi.twin.behaviour").joinpath("data/flag_effects.yaml").read_text()
     data: dict[str, dict[str, Any]] = yaml.load(
         text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     )

@@ -22,10 +22,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from aoi.twin import logstyles as ls
-from aoi.twin.network import SOFT_PROTOCOLS, EdgeResult, ServiceHealth
-from aoi.twin.spec import Component, Dependency
-from aoi.twin.store import Obj
+from aoi.twin.apps.spec import Component, Dependency
+from aoi.twin.behaviour import logstyles as ls
+from aoi.twin.behaviour.network import SOFT_PROTOCOLS, EdgeResult, ServiceHealth
+from aoi.twin.cluster.store import Obj
 
 if TYPE_CHECKING:
     from aoi.twin.core import Twin
@@ -763,7 +763,7 @@ class LogWriter:
         return world
 
     def _compute_world(self, pod: Obj, program: Component) -> _World:
-        from aoi.twin.telemetry import request_rates
+        from aoi.twin.behaviour.telemetry import request_rates
 
         ns = pod["metadata"]["namespace"]
         now = self.twin.clock.now()
@@ -899,7 +899,7 @@ class LogWriter:
 
 
 def _traffic_data() -> dict[str, Any]:
-    from aoi.twin.telemetry import traffic_data
+    from aoi.twin.behaviour.telemetry import traffic_data
 
     return traffic_data()
 

@@ -21,7 +21,7 @@ from typing import Any
 
 import yaml
 
-from aoi.twin.spec import Component
+from aoi.twin.apps.spec import Component
 
 _MASK = (1 << 64) - 1
 _GOLDEN = 0x9E3779B97F4A7C15
@@ -157,7 +157,7 @@ def _entry(raw: Any) -> Entry:
 
 @cache
 def _data() -> dict[str, Any]:
-    text = resources.files("aoi.twin").joinpath("data/logs_styles.yaml").read_text()
+    text = resources.files("aoi.twin.behaviour").joinpath("data/logs_styles.yaml").read_text()
     data: dict[str, Any] = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     return data
 

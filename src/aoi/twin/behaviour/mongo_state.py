@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from aoi.twin.spec import MongoServer
+from aoi.twin.apps.spec import MongoServer
 
 # Roles that allow reading and writing a given database.
 WRITE_ROLES = frozenset({"readWrite", "dbOwner", "root", "readWriteAnyDatabase", "dbAdmin"})

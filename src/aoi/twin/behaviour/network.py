@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from aoi.twin.runtime import StartResult
-from aoi.twin.spec import App, Component, Dependency, image_repository
-from aoi.twin.store import Obj, match_labels
+from aoi.twin.apps.spec import App, Component, Dependency, image_repository
+from aoi.twin.cluster.runtime import StartResult
+from aoi.twin.cluster.store import Obj, match_labels
 
 if TYPE_CHECKING:
     from aoi.twin.core import Twin

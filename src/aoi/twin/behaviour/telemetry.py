@@ -25,10 +25,10 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from aoi.twin.logstyles import Rand, stable_seed
-from aoi.twin.network import SOFT_PROTOCOLS, EdgeResult
-from aoi.twin.spec import App, Component
-from aoi.twin.store import Obj, match_labels
+from aoi.twin.apps.spec import App, Component
+from aoi.twin.behaviour.logstyles import Rand, stable_seed
+from aoi.twin.behaviour.network import SOFT_PROTOCOLS, EdgeResult
+from aoi.twin.cluster.store import Obj, match_labels
 
 if TYPE_CHECKING:
     from aoi.twin.core import Twin
@@ -90,7 +90,7 @@ TraceRow = tuple[str, str, str, str, str, int, int, bool, str]
 @cache
 def traffic_data() -> dict[str, Any]:
     """The traffic data file: load per app, operations, resource profiles."""
-    text = resources.files("aoi.twin").joinpath("data/logs_traffic.yaml").read_text()
+    text = resources.files("aoi.twin.behaviour").joinpath("data/logs_traffic.yaml").read_text()
     data: dict[str, Any] = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     return data
 

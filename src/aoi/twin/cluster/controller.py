@@ -18,17 +18,17 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from aoi.twin.controller_base import template_hash as template_hash
-from aoi.twin.events import EventRecorder
-from aoi.twin.podstatus import PodStatusMixin
-from aoi.twin.scheduling import PULL_SECONDS as PULL_SECONDS
-from aoi.twin.scheduling import SchedulingMixin
-from aoi.twin.scheduling import _api_access_volume as _api_access_volume
-from aoi.twin.scheduling import _qos as _qos
-from aoi.twin.scheduling import _tolerated as _tolerated
-from aoi.twin.status import StatusMixin
-from aoi.twin.store import Obj, match_labels
-from aoi.twin.workloads import WorkloadsMixin
+from aoi.twin.cluster.controller_base import template_hash as template_hash
+from aoi.twin.cluster.events import EventRecorder
+from aoi.twin.cluster.podstatus import PodStatusMixin
+from aoi.twin.cluster.scheduling import PULL_SECONDS as PULL_SECONDS
+from aoi.twin.cluster.scheduling import SchedulingMixin
+from aoi.twin.cluster.scheduling import _api_access_volume as _api_access_volume
+from aoi.twin.cluster.scheduling import _qos as _qos
+from aoi.twin.cluster.scheduling import _tolerated as _tolerated
+from aoi.twin.cluster.status import StatusMixin
+from aoi.twin.cluster.store import Obj, match_labels
+from aoi.twin.cluster.workloads import WorkloadsMixin
 
 if TYPE_CHECKING:
     from aoi.twin.core import Twin

@@ -1,6 +1,6 @@
 """The shared ground of the controller's pieces: its state and the methods they call across.
 
-`Controller` (in `aoi.twin.controller`) is composed of mixins, one per concept:
+`Controller` (in `aoi.twin.cluster.controller`) is composed of mixins, one per concept:
 workloads, scheduling, kubelet pod status and derived status. Each mixin derives
 from `ControllerBase`, which declares the attributes they share and, as abstract
 methods, what one piece calls in another, so each piece type-checks on its own.
@@ -14,9 +14,9 @@ from abc import ABC, abstractmethod
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from aoi.twin.events import EventRecorder
-from aoi.twin.runtime import ContainerRuntime
-from aoi.twin.store import Obj, Store
+from aoi.twin.cluster.events import EventRecorder
+from aoi.twin.cluster.runtime import ContainerRuntime
+from aoi.twin.cluster.store import Obj, Store
 
 if TYPE_CHECKING:
     from aoi.twin.core import Twin

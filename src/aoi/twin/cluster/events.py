@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from aoi.twin.clock import rfc3339
-from aoi.twin.store import Obj, Store
+from aoi.twin.cluster.clock import rfc3339
+from aoi.twin.cluster.store import Obj, Store
 
 
 class EventRecorder:

@@ -12,10 +12,10 @@ import json
 from datetime import datetime, timedelta
 from typing import Any
 
-from aoi.twin.clock import rfc3339
-from aoi.twin.controller_base import ControllerBase
-from aoi.twin.runtime import ContainerRuntime
-from aoi.twin.store import Obj, match_labels, owner_ref
+from aoi.twin.cluster.clock import rfc3339
+from aoi.twin.cluster.controller_base import ControllerBase
+from aoi.twin.cluster.runtime import ContainerRuntime
+from aoi.twin.cluster.store import Obj, match_labels, owner_ref
 
 PULL_SECONDS = 2.0
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from aoi.twin.clock import parse_rfc3339, rfc3339
-from aoi.twin.controller_base import ControllerBase
-from aoi.twin.store import Obj
+from aoi.twin.cluster.clock import parse_rfc3339, rfc3339
+from aoi.twin.cluster.controller_base import ControllerBase
+from aoi.twin.cluster.store import Obj
 
 
 class StatusMixin(ControllerBase):

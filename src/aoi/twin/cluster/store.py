@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from aoi.twin.clock import SimClock, rfc3339
+from aoi.twin.cluster.clock import SimClock, rfc3339
 
 Obj = dict[str, Any]
 

@@ -9,10 +9,10 @@ from __future__ import annotations
 import copy
 from datetime import datetime
 
-from aoi.twin.clock import rfc3339
-from aoi.twin.controller_base import ControllerBase, template_hash
-from aoi.twin.scheduling import _tolerates
-from aoi.twin.store import Obj, match_labels, owner_ref
+from aoi.twin.cluster.clock import rfc3339
+from aoi.twin.cluster.controller_base import ControllerBase, template_hash
+from aoi.twin.cluster.scheduling import _tolerates
+from aoi.twin.cluster.store import Obj, match_labels, owner_ref
 
 
 class WorkloadsMixin(ControllerBase):

@@ -19,11 +19,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from aoi.twin.clock import parse_rfc3339
+from aoi.twin.apps.spec import image_repository
+from aoi.twin.cluster.clock import parse_rfc3339
+from aoi.twin.cluster.store import Obj
 from aoi.twin.core import CommandResult
-from aoi.twin.mongo_shell import run_mongo
-from aoi.twin.spec import image_repository
-from aoi.twin.store import Obj
+from aoi.twin.surface.mongo.shell import run_mongo
 
 if TYPE_CHECKING:
     from aoi.twin.core import Twin
@@ -854,7 +854,7 @@ def _mongo(box: Box, args: list[str]) -> CommandResult:
 
 def _filter(prog: str) -> Program:
     def run(box: Box, args: list[str]) -> CommandResult:
-        from aoi.twin.text import run_filter
+        from aoi.shelltools import run_filter
 
         files = box.files()
         operands = [a for a in args if not a.startswith("-")]

@@ -19,9 +19,9 @@ import re
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from aoi.twin.apps.spec import HelmRelease
+from aoi.twin.cluster.store import Obj
 from aoi.twin.core import CommandResult
-from aoi.twin.spec import HelmRelease
-from aoi.twin.store import Obj
 
 if TYPE_CHECKING:
     from aoi.twin.core import Twin

@@ -11,8 +11,8 @@ from __future__ import annotations
 import shlex
 from typing import TYPE_CHECKING
 
+from aoi.shelltools import FILTERS, run_filter
 from aoi.twin.core import CommandResult
-from aoi.twin.text import FILTERS, run_filter
 
 if TYPE_CHECKING:
     from aoi.twin.core import Twin
@@ -156,11 +156,11 @@ def run_program(twin: Twin, argv: list[str], stdin: str = "") -> CommandResult:
     """One program of a pipeline: kubectl, helm, a filter, or a few shell builtins."""
     name = argv[0].rsplit("/", 1)[-1]
     if name in ("kubectl", "k"):
-        from aoi.twin.kubectl.cli import run_kubectl
+        from aoi.twin.surface.kubectl.cli import run_kubectl
 
         return run_kubectl(twin, argv[1:], stdin=stdin)
     if name == "helm":
-        from aoi.twin.helm import run_helm
+        from aoi.twin.surface.helm import run_helm
 
         return run_helm(twin, argv[1:])
     if name in FILTERS:

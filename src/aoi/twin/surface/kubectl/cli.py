@@ -6,10 +6,10 @@ import difflib
 import pickle
 from typing import TYPE_CHECKING
 
+from aoi.kube.flags import VERB_FLAGS, VERBS, FlagError, parse_flags
 from aoi.twin.core import CommandResult
-from aoi.twin.kubectl import reads
-from aoi.twin.kubectl.common import KubectlError
-from aoi.twin.kubectl.flags import VERB_FLAGS, VERBS, FlagError, parse_flags
+from aoi.twin.surface.kubectl import reads
+from aoi.twin.surface.kubectl.common import KubectlError
 
 if TYPE_CHECKING:
     from aoi.twin.core import Twin
@@ -72,7 +72,7 @@ def _dispatch(twin: Twin, argv: list[str], stdin: str) -> CommandResult:
     if verb == "top":
         return _top(twin, rest)
     if verb in WRITE_VERBS:
-        from aoi.twin.kubectl.writes import run_write
+        from aoi.twin.surface.kubectl.writes import run_write
 
         table = VERB_FLAGS.get(verb, {})
         parsed = parse_flags(rest, table, verb)

@@ -8,11 +8,11 @@ from typing import TYPE_CHECKING, Any
 import orjson
 import yaml
 
+from aoi.kube.flags import Parsed
+from aoi.shelltools import render_custom_columns, render_jsonpath
+from aoi.twin.cluster.store import Obj
 from aoi.twin.core import CommandResult
-from aoi.twin.kubectl.flags import Parsed
-from aoi.twin.kubectl.resources import ResourceInfo, UnknownResourceError, resolve
-from aoi.twin.store import Obj
-from aoi.twin.text import render_custom_columns, render_jsonpath
+from aoi.twin.surface.kubectl.resources import ResourceInfo, UnknownResourceError, resolve
 
 if TYPE_CHECKING:
     from aoi.twin.core import Twin

@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from fractions import Fraction
 from typing import Any
 
-from aoi.twin.clock import human_duration
+from aoi.twin.cluster.clock import human_duration
 
 Obj = dict[str, Any]
 

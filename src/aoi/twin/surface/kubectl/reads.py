@@ -6,8 +6,11 @@ import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from aoi.kube.flags import Parsed
+from aoi.twin.behaviour.logs import LogUnavailable
+from aoi.twin.cluster.store import Obj
 from aoi.twin.core import CommandResult
-from aoi.twin.kubectl.common import (
+from aoi.twin.surface.kubectl.common import (
     CONTEXT,
     KubectlError,
     get_object,
@@ -21,18 +24,15 @@ from aoi.twin.kubectl.common import (
     to_json,
     to_yaml,
 )
-from aoi.twin.kubectl.describe import describe as describe_object
-from aoi.twin.kubectl.flags import Parsed
-from aoi.twin.kubectl.printers import empty_message, print_names, print_table
-from aoi.twin.kubectl.resources import (
+from aoi.twin.surface.kubectl.describe import describe as describe_object
+from aoi.twin.surface.kubectl.printers import empty_message, print_names, print_table
+from aoi.twin.surface.kubectl.resources import (
     ResourceInfo,
     UnknownResourceError,
     api_resources_table,
     resolve_many,
 )
-from aoi.twin.kubectl.selectors import SelectorError, field_matcher, label_matcher
-from aoi.twin.logs import LogUnavailable
-from aoi.twin.store import Obj
+from aoi.twin.surface.kubectl.selectors import SelectorError, field_matcher, label_matcher
 
 if TYPE_CHECKING:
     from aoi.twin.core import Twin
@@ -406,7 +406,7 @@ def exec_(twin: Twin, parsed: Parsed, stdin: str) -> CommandResult:
     note = ""
     if parsed.get_str("container") is None and len(containers) > 1:
         note = f'Defaulted container "{container}" out of: {", ".join(containers)}\n'
-    from aoi.twin.container_exec import exec_in_container
+    from aoi.twin.surface.container_exec import exec_in_container
 
     result = exec_in_container(twin, pod, container, list(command))
     stderr = note + result.stderr
@@ -417,7 +417,7 @@ def exec_(twin: Twin, parsed: Parsed, stdin: str) -> CommandResult:
 
 # --- top ------------------------------------------------------------------------------
 def top(twin: Twin, what: str, parsed: Parsed) -> CommandResult:
-    from aoi.twin.usage import node_usage_table, pod_usage_table
+    from aoi.twin.surface.kubectl.top import node_usage_table, pod_usage_table
 
     if what == "top node":
         return CommandResult(
@@ -476,7 +476,7 @@ def events(twin: Twin, parsed: Parsed, stdin: str) -> CommandResult:
             "", f"No events found in {ns} namespace.\n" if not all_ns else "No events found.\n"
         )
     now = twin.clock.now()
-    from aoi.twin.kubectl.printers import since, tabwrite
+    from aoi.twin.surface.kubectl.printers import since, tabwrite
 
     head = ("NAMESPACE\t" if all_ns else "") + "LAST SEEN\tTYPE\tREASON\tOBJECT\tMESSAGE"
     rows = [] if parsed.get_bool("no-headers") else [head]

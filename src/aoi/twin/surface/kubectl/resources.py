@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from aoi.twin.kubectl.printers import tabwrite
-from aoi.twin.store import KINDS
+from aoi.twin.cluster.store import KINDS
+from aoi.twin.surface.kubectl.printers import tabwrite
 
 
 @dataclass(frozen=True, slots=True)

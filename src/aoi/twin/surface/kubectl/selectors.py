@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from aoi.twin.store import Obj
+from aoi.twin.cluster.store import Obj
 
 
 class SelectorError(ValueError):

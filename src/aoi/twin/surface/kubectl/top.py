@@ -12,8 +12,8 @@ import math
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from aoi.twin.kubectl.printers import tabwrite
-from aoi.twin.store import Obj
+from aoi.twin.cluster.store import Obj
+from aoi.twin.surface.kubectl.printers import tabwrite
 
 if TYPE_CHECKING:
     from aoi.twin.core import Twin
@@ -193,6 +193,6 @@ def _bytes(text: str) -> float:
 
 
 def _age(twin: Twin, pod: Obj) -> str:
-    from aoi.twin.clock import age
+    from aoi.twin.cluster.clock import age
 
     return age(pod["metadata"]["creationTimestamp"], twin.clock.now())

@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from aoi.twin.cluster.store import Obj
 from aoi.twin.core import CommandResult
-from aoi.twin.mongo.evaluate import Interpreter, Quit
-from aoi.twin.mongo.parser import Parser
-from aoi.twin.mongo.server import Server
-from aoi.twin.mongo.values import VERSION, JsError
-from aoi.twin.store import Obj
+from aoi.twin.surface.mongo.evaluate import Interpreter, Quit
+from aoi.twin.surface.mongo.parser import Parser
+from aoi.twin.surface.mongo.server import Server
+from aoi.twin.surface.mongo.values import VERSION, JsError
 
 if TYPE_CHECKING:
     from aoi.twin.core import Twin

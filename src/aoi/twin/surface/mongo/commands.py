@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from aoi.twin.mongo import db_commands as dbc
-from aoi.twin.mongo import user_commands as uc
-from aoi.twin.mongo.server import PUBLIC_COMMANDS, Server, cmd_value, fail
-from aoi.twin.mongo.values import VERSION
+from aoi.twin.surface.mongo import db_commands as dbc
+from aoi.twin.surface.mongo import user_commands as uc
+from aoi.twin.surface.mongo.server import PUBLIC_COMMANDS, Server, cmd_value, fail
+from aoi.twin.surface.mongo.values import VERSION
 
 _Handler = Callable[[Server, str, dict[str, Any]], dict[str, Any]]
 _Check = Callable[[Server, str, dict[str, Any]], bool]

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from aoi.twin.clock import parse_rfc3339
-from aoi.twin.mongo.seed import SEED, seeded_collections
-from aoi.twin.mongo.server import USER_ADMIN, Server, fail
-from aoi.twin.mongo.values import VERSION, Special
+from aoi.twin.cluster.clock import parse_rfc3339
+from aoi.twin.surface.mongo.seed import SEED, seeded_collections
+from aoi.twin.surface.mongo.server import USER_ADMIN, Server, fail
+from aoi.twin.surface.mongo.values import VERSION, Special
 
 
 def _databases(s: Server) -> list[tuple[str, int]]:

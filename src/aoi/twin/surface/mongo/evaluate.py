@@ -10,18 +10,18 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from aoi.twin.mongo import operators as ops
-from aoi.twin.mongo.format import display, json_stringify, tojson
-from aoi.twin.mongo.helpers import (
+from aoi.twin.surface.mongo import operators as ops
+from aoi.twin.surface.mongo.format import display, json_stringify, tojson
+from aoi.twin.surface.mongo.helpers import (
     COLL_METHODS,
     CURSOR_METHODS,
     DB_METHODS,
     RS_METHODS,
     ShellHelpers,
 )
-from aoi.twin.mongo.parser import Node
-from aoi.twin.mongo.server import Server
-from aoi.twin.mongo.values import (
+from aoi.twin.surface.mongo.parser import Node
+from aoi.twin.surface.mongo.server import Server
+from aoi.twin.surface.mongo.values import (
     UNDEFINED,
     VERSION,
     CollHandle,

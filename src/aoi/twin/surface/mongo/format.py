@@ -6,7 +6,7 @@ import math
 import re
 from typing import Any
 
-from aoi.twin.mongo.values import (
+from aoi.twin.surface.mongo.values import (
     UNDEFINED,
     CollHandle,
     Cursor,

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from aoi.twin.mongo.format import display, tojson
-from aoi.twin.mongo.operators import to_int
-from aoi.twin.mongo.server import Server
-from aoi.twin.mongo.values import (
+from aoi.twin.surface.mongo.format import display, tojson
+from aoi.twin.surface.mongo.operators import to_int
+from aoi.twin.surface.mongo.server import Server
+from aoi.twin.surface.mongo.values import (
     UNDEFINED,
     VERSION,
     CollHandle,

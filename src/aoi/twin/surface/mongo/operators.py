@@ -11,8 +11,8 @@ import math
 import re
 from typing import Any, TypeGuard
 
-from aoi.twin.mongo.format import display
-from aoi.twin.mongo.values import UNDEFINED, Function, JsError, Method, Special
+from aoi.twin.surface.mongo.format import display
+from aoi.twin.surface.mongo.values import UNDEFINED, Function, JsError, Method, Special
 
 MAX_STRING = 1 << 20  # characters in one string
 MAX_NODES = 100_000  # values inside one value that is printed or turned into a string

@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from aoi.twin.mongo.lexer import Tok, tokenize
-from aoi.twin.mongo.values import UNDEFINED, JsError
+from aoi.twin.surface.mongo.lexer import Tok, tokenize
+from aoi.twin.surface.mongo.values import UNDEFINED, JsError
 
 Node = tuple[Any, ...]
 

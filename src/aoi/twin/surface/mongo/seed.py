@@ -6,8 +6,8 @@ import hashlib
 from collections.abc import Callable
 from typing import Any
 
-from aoi.twin.mongo.values import Special
-from aoi.twin.mongo_state import MongoState
+from aoi.twin.behaviour.mongo_state import MongoState
+from aoi.twin.surface.mongo.values import Special
 
 _HOTELS = [
     ("Clift Hotel", "(415) 775-4700", "495", "Geary St", "94102", 37.7867, -122.4112),

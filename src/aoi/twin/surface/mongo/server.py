@@ -7,9 +7,9 @@ import uuid
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from aoi.twin.mongo.format import js_string, tojson
-from aoi.twin.mongo.values import Special
-from aoi.twin.mongo_state import MongoState, UserRecord
+from aoi.twin.behaviour.mongo_state import MongoState, UserRecord
+from aoi.twin.surface.mongo.format import js_string, tojson
+from aoi.twin.surface.mongo.values import Special
 
 if TYPE_CHECKING:
     from aoi.twin.core import Twin
@@ -87,7 +87,7 @@ class Server:
     def command(self, db: str, cmd: dict[str, Any]) -> dict[str, Any]:
         """Run one command document and return the server's reply (never raises)."""
         # The command table imports this module for its handlers' types and replies.
-        from aoi.twin.mongo.commands import run_command
+        from aoi.twin.surface.mongo.commands import run_command
 
         return run_command(self, db, cmd)
 

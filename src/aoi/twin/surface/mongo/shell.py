@@ -9,19 +9,19 @@ Output follows the legacy shell: the connect banner, `shellPrintHelper` of the l
 value, tojson's layout, `uncaught exception` errors and exit code 252, `exiting with
 code 1` when the connection fails.
 
-The pieces live in `aoi.twin.mongo`; this module is their public face.
+The pieces live in `aoi.twin.surface.mongo`; this module is their public face.
 """
 
 from __future__ import annotations
 
-from aoi.twin.mongo.cli import EVAL_FAILED, Options, parse_options, run_mongo
-from aoi.twin.mongo.evaluate import Interpreter
-from aoi.twin.mongo.format import json_stringify, tojson
-from aoi.twin.mongo.lexer import Tok, tokenize
-from aoi.twin.mongo.parser import Parser
-from aoi.twin.mongo.seed import seeded_collections
-from aoi.twin.mongo.server import Server
-from aoi.twin.mongo.values import (
+from aoi.twin.surface.mongo.cli import EVAL_FAILED, Options, parse_options, run_mongo
+from aoi.twin.surface.mongo.evaluate import Interpreter
+from aoi.twin.surface.mongo.format import json_stringify, tojson
+from aoi.twin.surface.mongo.lexer import Tok, tokenize
+from aoi.twin.surface.mongo.parser import Parser
+from aoi.twin.surface.mongo.seed import seeded_collections
+from aoi.twin.surface.mongo.server import Server
+from aoi.twin.surface.mongo.values import (
     UNDEFINED,
     VERSION,
     CollHandle,

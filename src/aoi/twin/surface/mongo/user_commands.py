@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from aoi.twin.mongo.server import ADMIN_ONLY_ROLES, BUILTIN_ROLES, Server, fail
-from aoi.twin.mongo_state import MongoState, UserRecord
+from aoi.twin.behaviour.mongo_state import MongoState, UserRecord
+from aoi.twin.surface.mongo.server import ADMIN_ONLY_ROLES, BUILTIN_ROLES, Server, fail
 
 
 def _parse_roles(

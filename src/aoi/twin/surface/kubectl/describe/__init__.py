@@ -9,14 +9,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from aoi.twin.kubectl.describe.cluster import (
+from aoi.twin.cluster.store import Store
+from aoi.twin.surface.kubectl.describe.cluster import (
     describe_namespace,
     describe_node,
     describe_persistentvolume,
     describe_persistentvolumeclaim,
     describe_storageclass,
 )
-from aoi.twin.kubectl.describe.network import (
+from aoi.twin.surface.kubectl.describe.network import (
     describe_configmap,
     describe_endpoints,
     describe_generic,
@@ -24,16 +25,15 @@ from aoi.twin.kubectl.describe.network import (
     describe_service,
     describe_serviceaccount,
 )
-from aoi.twin.kubectl.describe.pods import describe_pod
-from aoi.twin.kubectl.describe.workloads import (
+from aoi.twin.surface.kubectl.describe.pods import describe_pod
+from aoi.twin.surface.kubectl.describe.workloads import (
     describe_daemonset,
     describe_deployment,
     describe_job,
     describe_replicaset,
     describe_statefulset,
 )
-from aoi.twin.kubectl.describe.writer import Obj
-from aoi.twin.store import Store
+from aoi.twin.surface.kubectl.describe.writer import Obj
 
 __all__ = ["DESCRIBERS", "describe"]
 

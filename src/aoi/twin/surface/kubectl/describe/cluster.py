@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from aoi.twin.kubectl.describe.pods import host_path_source
-from aoi.twin.kubectl.describe.writer import (
+from aoi.twin.cluster.store import Store
+from aoi.twin.surface.kubectl.describe.pods import host_path_source
+from aoi.twin.surface.kubectl.describe.writer import (
     Obj,
     Writer,
     annotations_multiline,
@@ -16,7 +17,7 @@ from aoi.twin.kubectl.describe.writer import (
     meta,
     printable,
 )
-from aoi.twin.kubectl.printers import (
+from aoi.twin.surface.kubectl.printers import (
     Quantity,
     access_modes,
     format_labels,
@@ -26,7 +27,6 @@ from aoi.twin.kubectl.printers import (
     rfc1123z,
     since,
 )
-from aoi.twin.store import Store
 
 
 def describe_node(node: Obj, store: Store, now: datetime) -> str:

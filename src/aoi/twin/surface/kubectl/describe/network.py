@@ -8,7 +8,8 @@ import re
 from datetime import datetime
 from typing import Any
 
-from aoi.twin.kubectl.describe.writer import (
+from aoi.twin.cluster.store import Store
+from aoi.twin.surface.kubectl.describe.writer import (
     Obj,
     Writer,
     events_for,
@@ -17,8 +18,7 @@ from aoi.twin.kubectl.describe.writer import (
     meta,
     printable,
 )
-from aoi.twin.kubectl.printers import format_labels
-from aoi.twin.store import Store
+from aoi.twin.surface.kubectl.printers import format_labels
 
 
 def _endpoints_for_port(ep: Obj | None, port_name: str) -> str:

@@ -6,7 +6,8 @@ import math
 from datetime import datetime
 from typing import Any
 
-from aoi.twin.kubectl.describe.writer import (
+from aoi.twin.cluster.store import Store
+from aoi.twin.surface.kubectl.describe.writer import (
     Obj,
     Writer,
     annotations_multiline,
@@ -19,8 +20,7 @@ from aoi.twin.kubectl.describe.writer import (
     printable,
     tolerations_multiline,
 )
-from aoi.twin.kubectl.printers import Quantity, format_selector, quantity, rfc1123z, since
-from aoi.twin.store import Store
+from aoi.twin.surface.kubectl.printers import Quantity, format_selector, quantity, rfc1123z, since
 
 
 def describe_pod(pod: Obj, store: Store, now: datetime) -> str:

@@ -5,9 +5,10 @@ from __future__ import annotations
 import copy
 from datetime import UTC, datetime
 
-from aoi.twin.clock import human_duration
-from aoi.twin.kubectl.describe.pods import pod_template_section
-from aoi.twin.kubectl.describe.writer import (
+from aoi.twin.cluster.clock import human_duration
+from aoi.twin.cluster.store import Store, match_labels
+from aoi.twin.surface.kubectl.describe.pods import pod_template_section
+from aoi.twin.surface.kubectl.describe.writer import (
     Obj,
     Writer,
     annotations_multiline,
@@ -18,7 +19,7 @@ from aoi.twin.kubectl.describe.writer import (
     labels_multiline,
     meta,
 )
-from aoi.twin.kubectl.printers import (
+from aoi.twin.surface.kubectl.printers import (
     format_labels,
     format_selector,
     parse_time,
@@ -26,7 +27,6 @@ from aoi.twin.kubectl.printers import (
     rfc1123z,
     selector_string,
 )
-from aoi.twin.store import Store, match_labels
 
 _EPOCH = datetime.min.replace(tzinfo=UTC)
 

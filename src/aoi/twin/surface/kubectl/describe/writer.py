@@ -11,8 +11,8 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from aoi.twin.kubectl.printers import parse_time, since, tabwrite
-from aoi.twin.store import Store
+from aoi.twin.cluster.store import Store
+from aoi.twin.surface.kubectl.printers import parse_time, since, tabwrite
 
 Obj = dict[str, Any]
 

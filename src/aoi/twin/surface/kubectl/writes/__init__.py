@@ -12,18 +12,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from aoi.kube.flags import Parsed
 from aoi.twin.core import CommandResult
-from aoi.twin.kubectl.flags import Parsed
-from aoi.twin.kubectl.writes.apply import apply, replace
-from aoi.twin.kubectl.writes.claims import bind_claims
-from aoi.twin.kubectl.writes.create import create
-from aoi.twin.kubectl.writes.delete import delete
-from aoi.twin.kubectl.writes.meta import annotate, label
-from aoi.twin.kubectl.writes.nodes import cordon, drain, taint, uncordon
-from aoi.twin.kubectl.writes.patch import patch
-from aoi.twin.kubectl.writes.rollout import rollout
-from aoi.twin.kubectl.writes.scale import scale
-from aoi.twin.kubectl.writes.set import set_
+from aoi.twin.surface.kubectl.writes.apply import apply, replace
+from aoi.twin.surface.kubectl.writes.claims import bind_claims
+from aoi.twin.surface.kubectl.writes.create import create
+from aoi.twin.surface.kubectl.writes.delete import delete
+from aoi.twin.surface.kubectl.writes.meta import annotate, label
+from aoi.twin.surface.kubectl.writes.nodes import cordon, drain, taint, uncordon
+from aoi.twin.surface.kubectl.writes.patch import patch
+from aoi.twin.surface.kubectl.writes.rollout import rollout
+from aoi.twin.surface.kubectl.writes.scale import scale
+from aoi.twin.surface.kubectl.writes.set import set_
 
 if TYPE_CHECKING:
     from aoi.twin.core import Twin

@@ -7,13 +7,14 @@ import copy
 import json
 from typing import TYPE_CHECKING, Any
 
-from aoi.twin.clock import rfc3339
+from aoi.kube.flags import Parsed
+from aoi.twin.cluster.clock import rfc3339
+from aoi.twin.cluster.store import Obj
 from aoi.twin.core import CommandResult
-from aoi.twin.kubectl.common import KubectlError, get_object, namespace_of, to_json, to_yaml
-from aoi.twin.kubectl.flags import Parsed
-from aoi.twin.kubectl.resources import ResourceInfo
-from aoi.twin.kubectl.writes import validate
-from aoi.twin.kubectl.writes.base import (
+from aoi.twin.surface.kubectl.common import KubectlError, get_object, namespace_of, to_json, to_yaml
+from aoi.twin.surface.kubectl.resources import ResourceInfo
+from aoi.twin.surface.kubectl.writes import validate
+from aoi.twin.surface.kubectl.writes.base import (
     commit,
     comparable,
     dry_run,
@@ -23,10 +24,9 @@ from aoi.twin.kubectl.writes.base import (
     settle,
     targets,
 )
-from aoi.twin.kubectl.writes.defaults import apply_defaults, namespace_companions
-from aoi.twin.kubectl.writes.manifests import Manifest, load, require_held, target_namespace
-from aoi.twin.kubectl.writes.merge import three_way
-from aoi.twin.store import Obj
+from aoi.twin.surface.kubectl.writes.defaults import apply_defaults, namespace_companions
+from aoi.twin.surface.kubectl.writes.manifests import Manifest, load, require_held, target_namespace
+from aoi.twin.surface.kubectl.writes.merge import three_way
 
 if TYPE_CHECKING:
     from aoi.twin.core import Twin
@@ -229,7 +229,7 @@ def replace(twin: Twin, parsed: Parsed, stdin: str) -> CommandResult:
                     f'{resource_name(info)} "{name}" not found'
                 )
             if parsed.get_bool("force"):
-                from aoi.twin.kubectl.writes.delete import delete_object
+                from aoi.twin.surface.kubectl.writes.delete import delete_object
 
                 if not dry:
                     delete_object(twin, live)

@@ -5,11 +5,11 @@ from __future__ import annotations
 import copy
 from typing import TYPE_CHECKING
 
+from aoi.kube.flags import Parsed
+from aoi.twin.cluster.store import Obj
 from aoi.twin.core import CommandResult
-from aoi.twin.kubectl.common import KubectlError, render_structured
-from aoi.twin.kubectl.flags import Parsed
-from aoi.twin.kubectl.resources import ResourceInfo, info_for_kind
-from aoi.twin.store import Obj
+from aoi.twin.surface.kubectl.common import KubectlError, render_structured
+from aoi.twin.surface.kubectl.resources import ResourceInfo, info_for_kind
 
 if TYPE_CHECKING:
     from aoi.twin.core import Twin
@@ -126,9 +126,9 @@ def adopt_replica_set(twin: Twin, dep: Obj) -> None:
 
     Everything else a template change sets off (a new ReplicaSet, or an old one
     adopted back as the newest revision; old pods kept until the new ones are
-    ready) is the deployment controller's work, in `aoi.twin.controller`.
+    ready) is the deployment controller's work, in `aoi.twin.cluster.controller`.
     """
-    from aoi.twin.controller import template_hash
+    from aoi.twin.cluster.controller import template_hash
 
     if dep["spec"].get("paused"):
         return
@@ -157,7 +157,7 @@ def _revision(rs: Obj) -> int:
 
 def settle(twin: Twin) -> None:
     """After any write: bind claims, then let every controller react."""
-    from aoi.twin.kubectl.writes.claims import bind_claims
+    from aoi.twin.surface.kubectl.writes.claims import bind_claims
 
     bind_claims(twin)
     twin.changed()
@@ -188,9 +188,9 @@ def targets(
 ) -> list[tuple[ResourceInfo, str | None, str]]:
     """(type, namespace, name) of what a verb names: `TYPE NAME...`, `TYPE/NAME...`, `-f FILE`,
     or `TYPE -l SELECTOR` / `TYPE --all`. Raises kubectl's errors for missing pieces."""
-    from aoi.twin.kubectl.common import list_objects, namespace_of, split_type_name
-    from aoi.twin.kubectl.selectors import SelectorError, label_matcher
-    from aoi.twin.kubectl.writes.manifests import load, target_namespace
+    from aoi.twin.surface.kubectl.common import list_objects, namespace_of, split_type_name
+    from aoi.twin.surface.kubectl.selectors import SelectorError, label_matcher
+    from aoi.twin.surface.kubectl.writes.manifests import load, target_namespace
 
     words = parsed.args if args is None else args
     ns = namespace_of(twin, parsed)

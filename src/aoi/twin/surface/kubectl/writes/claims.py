@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from aoi.twin.clock import rfc3339
-from aoi.twin.kubectl.printers import Quantity
-from aoi.twin.store import Obj
+from aoi.twin.cluster.clock import rfc3339
+from aoi.twin.cluster.store import Obj
+from aoi.twin.surface.kubectl.printers import Quantity
 
 if TYPE_CHECKING:
     from aoi.twin.core import Twin

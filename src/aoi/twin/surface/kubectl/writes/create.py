@@ -9,14 +9,14 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from aoi.kube.flags import Parsed
+from aoi.twin.cluster.store import Obj
 from aoi.twin.core import CommandResult
-from aoi.twin.kubectl.common import KubectlError, namespace_of
-from aoi.twin.kubectl.flags import Parsed
-from aoi.twin.kubectl.resources import info_for_kind
-from aoi.twin.kubectl.writes.apply import check_target, create_object, with_last_applied
-from aoi.twin.kubectl.writes.base import dry_run, report
-from aoi.twin.kubectl.writes.manifests import load
-from aoi.twin.store import Obj
+from aoi.twin.surface.kubectl.common import KubectlError, namespace_of
+from aoi.twin.surface.kubectl.resources import info_for_kind
+from aoi.twin.surface.kubectl.writes.apply import check_target, create_object, with_last_applied
+from aoi.twin.surface.kubectl.writes.base import dry_run, report
+from aoi.twin.surface.kubectl.writes.manifests import load
 
 if TYPE_CHECKING:
     from aoi.twin.core import Twin

@@ -9,15 +9,15 @@ from __future__ import annotations
 import base64
 from typing import TYPE_CHECKING, Any
 
-from aoi.twin.build import (
+from aoi.twin.apps.build import (
     KUBE_ROOT_CA_DESCRIPTION,
     _allocate_cluster_ip,
     _allocate_node_port,
     _default_pod_spec,
     _root_ca,
 )
-from aoi.twin.controller import _api_access_volume, _qos
-from aoi.twin.store import Obj
+from aoi.twin.cluster.controller import _api_access_volume, _qos
+from aoi.twin.cluster.store import Obj
 
 if TYPE_CHECKING:
     from aoi.twin.core import Twin

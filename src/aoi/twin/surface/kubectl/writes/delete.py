@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from aoi.twin.clock import rfc3339
+from aoi.kube.flags import Parsed
+from aoi.twin.cluster.clock import rfc3339
+from aoi.twin.cluster.store import KINDS, Obj
 from aoi.twin.core import CommandResult
-from aoi.twin.kubectl.common import KubectlError, get_object
-from aoi.twin.kubectl.flags import Parsed
-from aoi.twin.kubectl.writes.base import dry_run, ref, settle, suffix, targets
-from aoi.twin.kubectl.writes.claims import claim_in_use
-from aoi.twin.store import KINDS, Obj
+from aoi.twin.surface.kubectl.common import KubectlError, get_object
+from aoi.twin.surface.kubectl.writes.base import dry_run, ref, settle, suffix, targets
+from aoi.twin.surface.kubectl.writes.claims import claim_in_use
 
 if TYPE_CHECKING:
     from aoi.twin.core import Twin

@@ -13,11 +13,11 @@ from typing import Any
 
 import yaml
 
-from aoi.twin.kubectl.common import KubectlError
-from aoi.twin.kubectl.flags import Parsed
-from aoi.twin.kubectl.resources import API_RESOURCES, ResourceInfo
-from aoi.twin.kubectl.writes.payload import yaml_error
-from aoi.twin.store import Obj
+from aoi.kube.flags import Parsed
+from aoi.twin.cluster.store import Obj
+from aoi.twin.surface.kubectl.common import KubectlError
+from aoi.twin.surface.kubectl.resources import API_RESOURCES, ResourceInfo
+from aoi.twin.surface.kubectl.writes.payload import yaml_error
 
 _EXTENSIONS = (".json", ".yaml", ".yml")
 _VALIDATE_HINT = "; if you choose to ignore these errors, turn validation off with --validate=false"

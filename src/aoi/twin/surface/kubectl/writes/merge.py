@@ -13,7 +13,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from aoi.twin.kubectl.writes.schema import Field, root_type, type_of
+from aoi.twin.surface.kubectl.writes.schema import Field, root_type, type_of
 
 DIRECTIVE = "$patch"
 RETAIN = "$retainKeys"

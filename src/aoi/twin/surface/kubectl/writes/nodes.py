@@ -5,14 +5,14 @@ from __future__ import annotations
 import copy
 from typing import TYPE_CHECKING, Any
 
-from aoi.twin.clock import rfc3339
+from aoi.kube.flags import Parsed
+from aoi.twin.cluster.clock import rfc3339
+from aoi.twin.cluster.store import Obj
 from aoi.twin.core import CommandResult
-from aoi.twin.kubectl.common import KubectlError, list_objects, resolve_type
-from aoi.twin.kubectl.flags import Parsed
-from aoi.twin.kubectl.resources import info_for_kind
-from aoi.twin.kubectl.selectors import SelectorError, label_matcher
-from aoi.twin.kubectl.writes.base import commit, dry_run, report, settle, suffix
-from aoi.twin.store import Obj
+from aoi.twin.surface.kubectl.common import KubectlError, list_objects, resolve_type
+from aoi.twin.surface.kubectl.resources import info_for_kind
+from aoi.twin.surface.kubectl.selectors import SelectorError, label_matcher
+from aoi.twin.surface.kubectl.writes.base import commit, dry_run, report, settle, suffix
 
 if TYPE_CHECKING:
     from aoi.twin.core import Twin
@@ -297,7 +297,7 @@ def taint(twin: Twin, parsed: Parsed, stdin: str) -> CommandResult:
 
 def _evict_untolerated(twin: Twin, node: Obj) -> None:
     """The taint manager: pods that do not tolerate a NoExecute taint leave the node."""
-    from aoi.twin.controller import _tolerated
+    from aoi.twin.cluster.controller import _tolerated
 
     taints = [t for t in node["spec"].get("taints", []) if t.get("effect") == "NoExecute"]
     for pod in twin.store.list("Pod"):

@@ -6,11 +6,12 @@ import copy
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from aoi.kube.flags import Parsed
+from aoi.twin.cluster.store import Obj
 from aoi.twin.core import CommandResult
-from aoi.twin.kubectl.common import KubectlError, get_object
-from aoi.twin.kubectl.flags import Parsed
-from aoi.twin.kubectl.writes import validate
-from aoi.twin.kubectl.writes.base import (
+from aoi.twin.surface.kubectl.common import KubectlError, get_object
+from aoi.twin.surface.kubectl.writes import validate
+from aoi.twin.surface.kubectl.writes.base import (
     commit,
     comparable,
     dry_run,
@@ -18,17 +19,16 @@ from aoi.twin.kubectl.writes.base import (
     report,
     targets,
 )
-from aoi.twin.kubectl.writes.defaults import apply_defaults
-from aoi.twin.kubectl.writes.jsonpatch import (
+from aoi.twin.surface.kubectl.writes.defaults import apply_defaults
+from aoi.twin.surface.kubectl.writes.jsonpatch import (
     JsonPatchError,
     JsonPatchFormatError,
     apply_json_patch,
     decode,
 )
-from aoi.twin.kubectl.writes.manifests import load
-from aoi.twin.kubectl.writes.merge import PatchError, json_merge, strategic_merge
-from aoi.twin.kubectl.writes.payload import decode_json, go_type_name, to_json_text
-from aoi.twin.store import Obj
+from aoi.twin.surface.kubectl.writes.manifests import load
+from aoi.twin.surface.kubectl.writes.merge import PatchError, json_merge, strategic_merge
+from aoi.twin.surface.kubectl.writes.payload import decode_json, go_type_name, to_json_text
 
 if TYPE_CHECKING:
     from aoi.twin.core import Twin

@@ -7,7 +7,7 @@ from typing import Any
 
 import yaml
 
-from aoi.twin.kubectl.common import KubectlError
+from aoi.twin.surface.kubectl.common import KubectlError
 
 
 def yaml_error(exc: yaml.YAMLError) -> str:

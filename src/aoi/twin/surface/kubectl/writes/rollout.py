@@ -6,16 +6,23 @@ import copy
 import re
 from typing import TYPE_CHECKING
 
-from aoi.twin.clock import rfc3339
+from aoi.kube.flags import Parsed
+from aoi.twin.cluster.clock import rfc3339
+from aoi.twin.cluster.store import Obj
 from aoi.twin.core import CommandResult
-from aoi.twin.kubectl.common import KubectlError, get_object
-from aoi.twin.kubectl.describe.pods import pod_template_section
-from aoi.twin.kubectl.describe.writer import Writer
-from aoi.twin.kubectl.flags import Parsed
-from aoi.twin.kubectl.printers import tabwrite
-from aoi.twin.kubectl.resources import ResourceInfo
-from aoi.twin.kubectl.writes.base import commit, dry_run, ref, report, resource_name, targets
-from aoi.twin.store import Obj
+from aoi.twin.surface.kubectl.common import KubectlError, get_object
+from aoi.twin.surface.kubectl.describe.pods import pod_template_section
+from aoi.twin.surface.kubectl.describe.writer import Writer
+from aoi.twin.surface.kubectl.printers import tabwrite
+from aoi.twin.surface.kubectl.resources import ResourceInfo
+from aoi.twin.surface.kubectl.writes.base import (
+    commit,
+    dry_run,
+    ref,
+    report,
+    resource_name,
+    targets,
+)
 
 if TYPE_CHECKING:
     from aoi.twin.core import Twin

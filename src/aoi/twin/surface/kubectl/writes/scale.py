@@ -5,11 +5,11 @@ from __future__ import annotations
 import copy
 from typing import TYPE_CHECKING
 
+from aoi.kube.flags import Parsed
+from aoi.twin.cluster.store import Obj
 from aoi.twin.core import CommandResult
-from aoi.twin.kubectl.common import KubectlError, get_object
-from aoi.twin.kubectl.flags import Parsed
-from aoi.twin.kubectl.writes.base import commit, dry_run, report, targets
-from aoi.twin.store import Obj
+from aoi.twin.surface.kubectl.common import KubectlError, get_object
+from aoi.twin.surface.kubectl.writes.base import commit, dry_run, report, targets
 
 if TYPE_CHECKING:
     from aoi.twin.core import Twin

@@ -6,15 +6,15 @@ import copy
 import fnmatch
 from typing import TYPE_CHECKING, Any
 
+from aoi.kube.flags import Parsed
+from aoi.twin.cluster.store import Obj
 from aoi.twin.core import CommandResult
-from aoi.twin.kubectl.common import KubectlError, get_object
-from aoi.twin.kubectl.flags import Parsed
-from aoi.twin.kubectl.printers import Quantity
-from aoi.twin.kubectl.resources import ResourceInfo
-from aoi.twin.kubectl.writes import validate
-from aoi.twin.kubectl.writes.base import commit, dry_run, report, resource_name, targets
-from aoi.twin.kubectl.writes.defaults import apply_defaults
-from aoi.twin.store import Obj
+from aoi.twin.surface.kubectl.common import KubectlError, get_object
+from aoi.twin.surface.kubectl.printers import Quantity
+from aoi.twin.surface.kubectl.resources import ResourceInfo
+from aoi.twin.surface.kubectl.writes import validate
+from aoi.twin.surface.kubectl.writes.base import commit, dry_run, report, resource_name, targets
+from aoi.twin.surface.kubectl.writes.defaults import apply_defaults
 
 if TYPE_CHECKING:
     from aoi.twin.core import Twin

@@ -11,9 +11,9 @@ import json
 import re
 from typing import Any
 
-from aoi.twin.kubectl.common import KubectlError
-from aoi.twin.kubectl.printers import Quantity
-from aoi.twin.store import Obj
+from aoi.twin.cluster.store import Obj
+from aoi.twin.surface.kubectl.common import KubectlError
+from aoi.twin.surface.kubectl.printers import Quantity
 
 _QUANTITY = re.compile(r"^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$")
 _IANA = re.compile(r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?$")
