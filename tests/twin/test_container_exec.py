@@ -8,8 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from aoi.shelltools import CommandResult
 from aoi.twin.cluster.store import Obj
-from aoi.twin.core import CommandResult, Twin
+from aoi.twin.core import Twin
 from aoi.twin.surface.container_exec import exec_in_container
 
 HOTEL = "test-hotel-reservation"

@@ -6,8 +6,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from aoi.shelltools import CommandResult
 from aoi.twin.cluster.store import Obj
-from aoi.twin.core import CommandResult, Twin
+from aoi.twin.core import Twin
 from aoi.twin.surface.mongo.shell import run_mongo, tojson
 
 NS = "test-hotel-reservation"

@@ -1,4 +1,7 @@
-"""Text surfaces of the cluster twin: Unix filters, jq, and kubectl's JSONPath printers."""
+"""Shell text tools run in-process (never a shell): Unix filters, jq, kubectl's JSONPath printers.
+
+Used by the twin's command lines and by the live environment's pipelines alike.
+"""
 
 from aoi.shelltools.filters import FILTERS, run_filter
 from aoi.shelltools.jq import JqError, compile_jq, dump_json, jq, run_jq
@@ -9,10 +12,11 @@ from aoi.shelltools.jsonpath import (
     render_custom_columns,
     render_jsonpath,
 )
-from aoi.shelltools.result import FilterResult
+from aoi.shelltools.result import CommandResult, FilterResult
 
 __all__ = [
     "FILTERS",
+    "CommandResult",
     "FilterResult",
     "JqError",
     "JsonPathError",

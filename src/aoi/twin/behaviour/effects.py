@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 if TYPE_CHECKING:
-    from aoi.twin.core import Twin
+    from aoi.twin.behaviour.view import WorldView
 
 FLAG_CONFIGMAP = "flagd-config"
 FLAG_KEY = "demo.flagd.json"
@@ -65,7 +65,7 @@ def _magnitude(value: Any) -> float:
 class Effects:
     """Per-program effects of the flags flagd serves right now."""
 
-    def __init__(self, twin: Twin) -> None:
+    def __init__(self, twin: WorldView) -> None:
         self.twin = twin
 
     def flags(self, namespace: str) -> dict[str, Any]:

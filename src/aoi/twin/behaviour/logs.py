@@ -28,7 +28,7 @@ from aoi.twin.behaviour.network import SOFT_PROTOCOLS, EdgeResult, ServiceHealth
 from aoi.twin.cluster.store import Obj
 
 if TYPE_CHECKING:
-    from aoi.twin.core import Twin
+    from aoi.twin.behaviour.view import WorldView
 
 SLOT_SECONDS = 10
 NOISE_PER_SECOND = 1 / 90
@@ -113,7 +113,7 @@ class _World:
 class LogWriter:
     """Writes every container's log on demand; see the module docstring."""
 
-    def __init__(self, twin: Twin) -> None:
+    def __init__(self, twin: WorldView) -> None:
         self.twin = twin
         self._runs: dict[tuple[str, str, float], _Run] = {}
         self._crashes: dict[tuple[str, float], list[tuple[float, str]]] = {}
@@ -907,7 +907,7 @@ def _traffic_data() -> dict[str, Any]:
 _WATCHED = ("Pod", "Service", "Endpoints", "ConfigMap", "Deployment", "StatefulSet")
 
 
-def _fingerprint(twin: Twin, ns: str) -> tuple[Any, ...]:
+def _fingerprint(twin: WorldView, ns: str) -> tuple[Any, ...]:
     """Changes whenever anything a program's health depends on may have changed."""
     versions = []
     for kind in _WATCHED:
@@ -956,7 +956,7 @@ def _line_fields(peer: dict[str, Any]) -> dict[str, Any]:
 
 
 def _peer_values(
-    twin: Twin, dep: Dependency, edge: EdgeResult, ops: dict[str, str], db: str | None
+    twin: WorldView, dep: Dependency, edge: EdgeResult, ops: dict[str, str], db: str | None
 ) -> dict[str, Any]:
     """Template fields naming the peer of a failed call: host, port, address, operation."""
     ip = edge.target_ip

@@ -19,7 +19,7 @@ from aoi.twin.cluster.runtime import StartResult
 from aoi.twin.cluster.store import Obj, match_labels
 
 if TYPE_CHECKING:
-    from aoi.twin.core import Twin
+    from aoi.twin.behaviour.view import WorldView
 
 PAUSE_IMAGES = frozenset({"gcr.io/google-containers/pause", "registry.k8s.io/pause"})
 # Dependencies whose failure does not fail a request (telemetry is fire-and-forget).
@@ -87,7 +87,7 @@ class Chaos:
 class Oracle:
     """Answers the runtime's questions about the world; memoised until the world changes."""
 
-    def __init__(self, twin: Twin) -> None:
+    def __init__(self, twin: WorldView) -> None:
         self.twin = twin
         self._health: dict[tuple[str, str, str | None], ServiceHealth] = {}
         self._stamp: datetime | None = None

@@ -12,10 +12,8 @@ the same twin at the same moment exports the same files.
 
 from __future__ import annotations
 
-import csv
 import math
 import weakref
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
@@ -25,66 +23,29 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
+from aoi.telemetry_schema import (
+    CONTAINER_METRICS,
+    METRIC_COLUMNS,
+    NETWORK_METRICS,
+    STEP_SECONDS,
+    TRACE_COLUMNS,
+    MetricRow,
+    TraceRow,
+    write_csv,
+)
 from aoi.twin.apps.spec import App, Component
 from aoi.twin.behaviour.logstyles import Rand, stable_seed
 from aoi.twin.behaviour.network import SOFT_PROTOCOLS, EdgeResult
 from aoi.twin.cluster.store import Obj, match_labels
 
 if TYPE_CHECKING:
-    from aoi.twin.core import Twin
+    from aoi.twin.behaviour.view import WorldView
 
-STEP_SECONDS = 15
 MAX_TRACES = 100
 MIB = 1024 * 1024
-METRIC_COLUMNS = ("timestamp", "cmdb_id", "kpi_name", "value")
-TRACE_COLUMNS = (
-    "trace_id",
-    "span_id",
-    "parent_span",
-    "service_name",
-    "operation_name",
-    "start_time",
-    "duration",
-    "has_error",
-    "response",
-)
-# AIOpsLab's list of container metrics, as its exporter ends up querying them (a
-# missing comma there fuses container_threads_max with
-# container_network_receive_errors_total, so neither is exported).
-CONTAINER_METRICS = (
-    "container_cpu_usage_seconds_total",
-    "container_cpu_user_seconds_total",
-    "container_cpu_system_seconds_total",
-    "container_cpu_cfs_throttled_seconds_total",
-    "container_cpu_cfs_throttled_periods_total",
-    "container_cpu_cfs_periods_total",
-    "container_cpu_load_average_10s",
-    "container_memory_cache",
-    "container_memory_usage_bytes",
-    "container_memory_working_set_bytes",
-    "container_memory_rss",
-    "container_memory_mapped_file",
-    "container_spec_cpu_period",
-    "container_spec_cpu_quota",
-    "container_spec_memory_limit_bytes",
-    "container_spec_cpu_shares",
-    "container_threads",
-)
-NETWORK_METRICS = (
-    "container_network_receive_packets_dropped_total",
-    "container_network_receive_packets_total",
-    "container_network_receive_bytes_total",
-    "container_network_transmit_bytes_total",
-    "container_network_transmit_errors_total",
-    "container_network_transmit_packets_dropped_total",
-    "container_network_transmit_packets_total",
-)
 TRACED = frozenset({"grpc", "thrift", "http", "mongodb", "memcached", "redis", "valkey", "kafka"})
 # Jaeger service names that differ from the component's.
 TRACER_NAMES = {"nginx-thrift": "nginx-web-server"}
-
-MetricRow = tuple[int, str, str, float]
-TraceRow = tuple[str, str, str, str, str, int, int, bool, str]
 
 
 @cache
@@ -97,10 +58,12 @@ def traffic_data() -> dict[str, Any]:
 
 # --- request rates ------------------------------------------------------------------
 
-_RATES: weakref.WeakKeyDictionary[Twin, dict[str, dict[str, float]]] = weakref.WeakKeyDictionary()
+_RATES: weakref.WeakKeyDictionary[WorldView, dict[str, dict[str, float]]] = (
+    weakref.WeakKeyDictionary()
+)
 
 
-def request_rates(twin: Twin, namespace: str) -> dict[str, float]:
+def request_rates(twin: WorldView, namespace: str) -> dict[str, float]:
     """Requests per second reaching each component of the app in `namespace`."""
     cached = _RATES.setdefault(twin, {})
     base = cached.get(namespace)
@@ -239,7 +202,7 @@ def _steps(now: datetime, minutes: float) -> list[int]:
     return list(range(first, end + 1, STEP_SECONDS))
 
 
-def _pods(twin: Twin, namespace: str) -> list[Obj]:
+def _pods(twin: WorldView, namespace: str) -> list[Obj]:
     # AIOpsLab's exporter skips these two names; the rest of the namespace's pods count.
     return [
         p
@@ -249,7 +212,9 @@ def _pods(twin: Twin, namespace: str) -> list[Obj]:
     ]
 
 
-def metrics(twin: Twin, namespace: str, duration_minutes: float = 5) -> dict[str, list[MetricRow]]:
+def metrics(
+    twin: WorldView, namespace: str, duration_minutes: float = 5
+) -> dict[str, list[MetricRow]]:
     """Every exported metric's rows over the last `duration_minutes`, oldest first."""
     now = twin.clock.now()
     steps = _steps(now, duration_minutes)
@@ -263,7 +228,11 @@ def metrics(twin: Twin, namespace: str, duration_minutes: float = 5) -> dict[str
 
 
 def _pod_metrics(
-    twin: Twin, pod: Obj, steps: list[int], rates: dict[str, float], out: dict[str, list[MetricRow]]
+    twin: WorldView,
+    pod: Obj,
+    steps: list[int],
+    rates: dict[str, float],
+    out: dict[str, list[MetricRow]],
 ) -> None:
     meta, spec = pod["metadata"], pod["spec"]
     ns = meta["namespace"]
@@ -337,7 +306,7 @@ def _pod_metrics(
 
 
 def _network(
-    twin: Twin,
+    twin: WorldView,
     pod: Obj,
     cmdb: str,
     steps: list[int],
@@ -382,22 +351,17 @@ def _network(
             out[name].append((ts, cmdb, f"{name}.eth0", float(int(value))))
 
 
-def write_metrics(twin: Twin, namespace: str, duration_minutes: float, folder: str | Path) -> Path:
+def write_metrics(
+    twin: WorldView, namespace: str, duration_minutes: float, folder: str | Path
+) -> Path:
     """One `kpi_<metric>.csv` per metric under `<folder>/container`; returns the folder."""
     root = Path(folder)
     container = root / "container"
     container.mkdir(parents=True, exist_ok=True)
     (root / "istio").mkdir(exist_ok=True)
     for name, rows in metrics(twin, namespace, duration_minutes).items():
-        _write_csv(container / f"kpi_{name}.csv", METRIC_COLUMNS, rows)
+        write_csv(container / f"kpi_{name}.csv", METRIC_COLUMNS, rows)
     return root
-
-
-def _write_csv(path: Path, header: tuple[str, ...], rows: Iterable[tuple[Any, ...]]) -> None:
-    with path.open("w", encoding="utf-8", newline="") as fh:
-        writer = csv.writer(fh, lineterminator="\n")
-        writer.writerow(header)
-        writer.writerows(rows)
 
 
 # --- traces -------------------------------------------------------------------------
@@ -406,7 +370,7 @@ def _write_csv(path: Path, header: tuple[str, ...], rows: Iterable[tuple[Any, ..
 class _Tracer:
     """Walks one request through the call graph, writing its spans."""
 
-    def __init__(self, twin: Twin, app: App, at: datetime, r: Rand) -> None:
+    def __init__(self, twin: WorldView, app: App, at: datetime, r: Rand) -> None:
         self.twin = twin
         self.app = app
         self.ns = app.namespace
@@ -574,7 +538,7 @@ def _failure(protocol: str, kind: str) -> str:
     return "DEADLINE_EXCEEDED" if kind in ("timeout", "loss") else "UNAVAILABLE"
 
 
-def traces(twin: Twin, namespace: str, duration_minutes: float = 5) -> list[TraceRow]:
+def traces(twin: WorldView, namespace: str, duration_minutes: float = 5) -> list[TraceRow]:
     """Spans of the requests the tracer kept over the last `duration_minutes`."""
     app = twin.app_for(namespace)
     if app is None:
@@ -617,10 +581,12 @@ def _weighted(entries: list[dict[str, Any]], weights: list[float], r: Rand) -> d
     return entries[-1]
 
 
-def write_traces(twin: Twin, namespace: str, duration_minutes: float, folder: str | Path) -> Path:
+def write_traces(
+    twin: WorldView, namespace: str, duration_minutes: float, folder: str | Path
+) -> Path:
     """`traces_<unix time>.csv` under `folder`; returns the file."""
     root = Path(folder)
     root.mkdir(parents=True, exist_ok=True)
     path = root / f"traces_{int(twin.clock.now().timestamp())}.csv"
-    _write_csv(path, TRACE_COLUMNS, traces(twin, namespace, duration_minutes))
+    write_csv(path, TRACE_COLUMNS, traces(twin, namespace, duration_minutes))
     return path

@@ -18,20 +18,17 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from aoi.twin.cluster.controller_base import template_hash as template_hash
 from aoi.twin.cluster.events import EventRecorder
 from aoi.twin.cluster.podstatus import PodStatusMixin
-from aoi.twin.cluster.scheduling import PULL_SECONDS as PULL_SECONDS
 from aoi.twin.cluster.scheduling import SchedulingMixin
-from aoi.twin.cluster.scheduling import _api_access_volume as _api_access_volume
-from aoi.twin.cluster.scheduling import _qos as _qos
-from aoi.twin.cluster.scheduling import _tolerated as _tolerated
 from aoi.twin.cluster.status import StatusMixin
 from aoi.twin.cluster.store import Obj, match_labels
 from aoi.twin.cluster.workloads import WorkloadsMixin
 
 if TYPE_CHECKING:
-    from aoi.twin.core import Twin
+    from aoi.twin.cluster.clock import SimClock
+    from aoi.twin.cluster.runtime import StartOracle
+    from aoi.twin.cluster.store import Store
 
 EVENT_TTL = timedelta(hours=1)
 
@@ -39,11 +36,12 @@ EVENT_TTL = timedelta(hours=1)
 class Controller(WorkloadsMixin, SchedulingMixin, PodStatusMixin, StatusMixin):
     """Everything the control plane and the kubelets of the twin do."""
 
-    def __init__(self, twin: Twin) -> None:
+    def __init__(self, store: Store, clock: SimClock, oracle: StartOracle) -> None:
         # the attributes are declared, with their types, on `ControllerBase`
-        self.twin = twin
-        self.store = twin.store
-        self.events = EventRecorder(twin.store)
+        self.store = store
+        self.clock = clock
+        self.oracle = oracle
+        self.events = EventRecorder(store)
         self.runtimes = {}
         self._ip_next = {}
         self._jobs_started = set()
@@ -68,7 +66,7 @@ class Controller(WorkloadsMixin, SchedulingMixin, PodStatusMixin, StatusMixin):
     # --- entry points -------------------------------------------------------------
     def reconcile(self, at: datetime | None = None) -> None:
         """Bring derived objects in line with declared ones (after any write)."""
-        at = at or self.twin.clock.now()
+        at = at or self.clock.now()
         for dep in self.store.list("Deployment"):
             self._deployment(dep, at)
         for rs in self.store.list("ReplicaSet"):
@@ -91,8 +89,8 @@ class Controller(WorkloadsMixin, SchedulingMixin, PodStatusMixin, StatusMixin):
         Transitions are played moment by moment across all pods, so a program that
         starts after its database sees the database's endpoints as they were then.
         """
-        at = at or self.twin.clock.now()
-        oracle = self.twin.oracle
+        at = at or self.clock.now()
+        oracle = self.oracle
         pods = {p["metadata"]["uid"]: p for p in self.store.list("Pod")}
         dirty: set[str] = set(pods) if force else set()
         if force:
@@ -133,7 +131,7 @@ class Controller(WorkloadsMixin, SchedulingMixin, PodStatusMixin, StatusMixin):
             self._write_pod_status(pod, at)
             namespaces.add(pod["metadata"]["namespace"])
             owners.update(r["uid"] for r in pod["metadata"].get("ownerReferences", []))
-        self.twin.oracle.invalidate()
+        self.oracle.invalidate()
         changed = [
             pods[uid]
             for uid in dirty

@@ -12,14 +12,12 @@ import hashlib
 import json
 from abc import ABC, abstractmethod
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from aoi.twin.cluster.clock import SimClock
 from aoi.twin.cluster.events import EventRecorder
-from aoi.twin.cluster.runtime import ContainerRuntime
+from aoi.twin.cluster.runtime import ContainerRuntime, StartOracle
 from aoi.twin.cluster.store import Obj, Store
-
-if TYPE_CHECKING:
-    from aoi.twin.core import Twin
 
 
 def template_hash(template: dict[str, Any], collisions: int = 0) -> str:
@@ -37,8 +35,9 @@ def template_hash(template: dict[str, Any], collisions: int = 0) -> str:
 class ControllerBase(ABC):
     """State every piece of the controller reads; set by `Controller.__init__`."""
 
-    twin: Twin
     store: Store
+    clock: SimClock
+    oracle: StartOracle
     events: EventRecorder
     runtimes: dict[str, dict[str, ContainerRuntime]]
     # pieces' own state, declared here so that `Controller` can pickle it in one place

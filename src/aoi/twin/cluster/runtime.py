@@ -40,7 +40,15 @@ class StartResult:
 
 
 class StartOracle(Protocol):
-    def start(self, pod_uid: str, container: str, at: datetime) -> StartResult: ...
+    """What the control plane asks of the world its containers run in (the network oracle)."""
+
+    def start(self, pod_uid: str, container: str, at: datetime) -> StartResult:
+        """Whether a container starting now comes up, and how it behaves if it does."""
+        ...
+
+    def invalidate(self) -> None:
+        """Forget what was derived from pods and endpoints: they changed."""
+        ...
 
 
 @dataclass(slots=True)

@@ -40,7 +40,7 @@ class SchedulingMixin(ControllerBase):
             spec["tolerations"].append(
                 {"key": key, "operator": "Exists", "effect": "NoExecute", "tolerationSeconds": 300}
             )
-        spec.setdefault("volumes", []).append(_api_access_volume(token))
+        spec.setdefault("volumes", []).append(api_access_volume(token))
         for container in spec.get("containers", []):
             container.setdefault("volumeMounts", []).append(
                 {
@@ -59,7 +59,7 @@ class SchedulingMixin(ControllerBase):
                 "ownerReferences": [owner_ref(owner)],
             },
             "spec": spec,
-            "status": {"phase": "Pending", "qosClass": _qos(spec)},
+            "status": {"phase": "Pending", "qosClass": qos_class(spec)},
         }
         if owner["kind"] in ("ReplicaSet", "DaemonSet", "Job"):
             pod["metadata"]["generateName"] = name[: name.rfind("-") + 1]
@@ -114,7 +114,7 @@ class SchedulingMixin(ControllerBase):
                 )
         self.runtimes.pop(uid, None)
         self.store.delete("Pod", pod["metadata"]["namespace"], pod["metadata"]["name"])
-        self.twin.oracle.invalidate()
+        self.oracle.invalidate()
 
     def _schedule_pending(self, at: datetime) -> None:
         for pod in self.store.list("Pod"):
@@ -267,21 +267,21 @@ def _misfit(spec: dict[str, Any], node: Obj) -> str:
     for taint in node["spec"].get("taints", []):
         if taint.get("effect") not in ("NoSchedule", "NoExecute"):
             continue
-        if not _tolerated(spec.get("tolerations", []), taint):
+        if not tolerated(spec.get("tolerations", []), taint):
             value = f"{taint['key']}: {taint['value']}" if taint.get("value") else taint["key"]
             return f"node(s) had untolerated taint {{{value}}}"
     return ""
 
 
-def _tolerates(spec: dict[str, Any], node: Obj) -> bool:
+def tolerates(spec: dict[str, Any], node: Obj) -> bool:
     return all(
-        _tolerated(spec.get("tolerations", []), t)
+        tolerated(spec.get("tolerations", []), t)
         for t in node["spec"].get("taints", [])
         if t.get("effect") in ("NoSchedule", "NoExecute")
     )
 
 
-def _tolerated(tolerations: list[dict[str, Any]], taint: dict[str, Any]) -> bool:
+def tolerated(tolerations: list[dict[str, Any]], taint: dict[str, Any]) -> bool:
     for tol in tolerations:
         if tol.get("operator") == "Exists" and not tol.get("key"):
             return True
@@ -294,7 +294,7 @@ def _tolerated(tolerations: list[dict[str, Any]], taint: dict[str, Any]) -> bool
     return False
 
 
-def _qos(spec: dict[str, Any]) -> str:
+def qos_class(spec: dict[str, Any]) -> str:
     containers = spec.get("containers", [])
     any_set = False
     guaranteed = True
@@ -311,7 +311,7 @@ def _qos(spec: dict[str, Any]) -> str:
     return "Guaranteed" if guaranteed else "Burstable"
 
 
-def _api_access_volume(name: str) -> dict[str, Any]:
+def api_access_volume(name: str) -> dict[str, Any]:
     return {
         "name": name,
         "projected": {

@@ -11,7 +11,7 @@ from datetime import datetime
 
 from aoi.twin.cluster.clock import rfc3339
 from aoi.twin.cluster.controller_base import ControllerBase, template_hash
-from aoi.twin.cluster.scheduling import _tolerates
+from aoi.twin.cluster.scheduling import tolerates
 from aoi.twin.cluster.store import Obj, match_labels, owner_ref
 
 
@@ -224,7 +224,7 @@ class WorkloadsMixin(ControllerBase):
             node_name = node["metadata"]["name"]
             if node_name in existing:
                 continue
-            if not _tolerates(ds["spec"]["template"]["spec"], node):
+            if not tolerates(ds["spec"]["template"]["spec"], node):
                 continue
             name = f"{ds['metadata']['name']}-{self.store.random_suffix()}"
             self._create_pod(ds, name, ds["spec"]["template"], at, node=node_name)
@@ -264,7 +264,7 @@ class WorkloadsMixin(ControllerBase):
                 refs = obj["metadata"].get("ownerReferences", [])
                 if refs and not any(r["uid"] in uids for r in refs):
                     if kind == "Pod":
-                        self.delete_pod(obj, self.twin.clock.now())
+                        self.delete_pod(obj, self.clock.now())
                     else:
                         self.store.delete(
                             kind, obj["metadata"]["namespace"], obj["metadata"]["name"]

@@ -19,14 +19,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from aoi.shelltools import CommandResult
 from aoi.twin.apps.spec import image_repository
 from aoi.twin.cluster.clock import parse_rfc3339
 from aoi.twin.cluster.store import Obj
-from aoi.twin.core import CommandResult
 from aoi.twin.surface.mongo.shell import run_mongo
 
 if TYPE_CHECKING:
-    from aoi.twin.core import Twin
+    from aoi.twin.world import World
 
 CLUSTER_DNS = "10.96.0.10"
 CLUSTER_DOMAIN = "cluster.local"
@@ -273,7 +273,7 @@ def image_of(image: str) -> Image:
 class Box:
     """One container as the commands inside it see it: env, files, processes."""
 
-    def __init__(self, twin: Twin, pod: Obj, container: dict[str, Any]) -> None:
+    def __init__(self, twin: World, pod: Obj, container: dict[str, Any]) -> None:
         self.twin = twin
         self.pod = pod
         self.container = container
@@ -534,7 +534,7 @@ _SHELL_OPERATORS = ("|", "&", ";", "<", ">", "$(", "`", "\n")
 
 
 def exec_in_container(
-    twin: Twin, pod: dict[str, Any], container: str, argv: list[str]
+    twin: World, pod: dict[str, Any], container: str, argv: list[str]
 ) -> CommandResult:
     """Run `argv` in `container` of `pod` as `kubectl exec` would; never raises.
 

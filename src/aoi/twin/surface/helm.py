@@ -19,12 +19,12 @@ import re
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from aoi.shelltools import CommandResult
 from aoi.twin.apps.spec import HelmRelease
 from aoi.twin.cluster.store import Obj
-from aoi.twin.core import CommandResult
 
 if TYPE_CHECKING:
-    from aoi.twin.core import Twin
+    from aoi.twin.world import World
 
 RELEASE_TYPE = "helm.sh/release.v1"
 VERSION = (
@@ -135,7 +135,7 @@ def _parse(argv: list[str]) -> _Args:
     return args
 
 
-def run_helm(twin: Twin, argv: list[str]) -> CommandResult:
+def run_helm(twin: World, argv: list[str]) -> CommandResult:
     """Run `helm ARGV` against the twin; Helm's own errors come back as text (exit 1)."""
     try:
         return _dispatch(twin, argv)
@@ -143,7 +143,7 @@ def run_helm(twin: Twin, argv: list[str]) -> CommandResult:
         return CommandResult("", f"Error: {exc}\n", 1)
 
 
-def _dispatch(twin: Twin, argv: list[str]) -> CommandResult:
+def _dispatch(twin: World, argv: list[str]) -> CommandResult:
     if not argv or argv[0] in ("-h", "--help", "help"):
         return CommandResult(_HELP)
     verb, rest = argv[0], argv[1:]
@@ -180,7 +180,7 @@ def _need(args: _Args, verb: str, count: int) -> None:
 # --- storage -------------------------------------------------------------------------------
 
 
-def _revisions(twin: Twin, namespace: str, name: str) -> list[tuple[Obj, dict[str, Any]]]:
+def _revisions(twin: World, namespace: str, name: str) -> list[tuple[Obj, dict[str, Any]]]:
     out = []
     for secret in twin.store.list("Secret", namespace, {"owner": "helm", "name": name}):
         if secret.get("type") == RELEASE_TYPE:
@@ -200,7 +200,7 @@ def _encode(record: dict[str, Any]) -> str:
     return base64.b64encode(base64.b64encode(gzip.compress(raw, mtime=0))).decode("ascii")
 
 
-def _latest(twin: Twin, namespace: str, name: str) -> tuple[Obj, dict[str, Any]]:
+def _latest(twin: World, namespace: str, name: str) -> tuple[Obj, dict[str, Any]]:
     revs = _revisions(twin, namespace, name)
     if not revs:
         raise HelmError("release: not found")
@@ -255,7 +255,7 @@ def _table(rows: list[list[str]], max_width: int = 0) -> str:
     )
 
 
-def _list(twin: Twin, args: _Args) -> CommandResult:
+def _list(twin: World, args: _Args) -> CommandResult:
     namespaces = None if args.has("all-namespaces") else _namespace(args)
     latest: dict[tuple[str, str], dict[str, Any]] = {}
     for secret in twin.store.list("Secret", namespaces, {"owner": "helm"}):
@@ -307,7 +307,7 @@ def _status_block(record: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _status(twin: Twin, args: _Args) -> CommandResult:
+def _status(twin: World, args: _Args) -> CommandResult:
     _need(args, "status", 1)
     _, record = _latest(twin, _namespace(args), args.positional[0])
     output = args.one("output", "table")
@@ -318,13 +318,13 @@ def _status(twin: Twin, args: _Args) -> CommandResult:
     return CommandResult(_status_block(record))
 
 
-def _chart_defaults(twin: Twin, namespace: str) -> dict[str, Any]:
+def _chart_defaults(twin: World, namespace: str) -> dict[str, Any]:
     """The chart's values.yaml: the values the twin's application data was installed with."""
     release = _release_spec(twin, namespace)
     return copy.deepcopy(dict(release.values)) if release else {}
 
 
-def _release_spec(twin: Twin, namespace: str) -> HelmRelease | None:
+def _release_spec(twin: World, namespace: str) -> HelmRelease | None:
     app = twin.app_for(namespace)
     if app is not None:
         return app.helm
@@ -334,7 +334,7 @@ def _release_spec(twin: Twin, namespace: str) -> HelmRelease | None:
     return None
 
 
-def _get_values(twin: Twin, args: _Args) -> CommandResult:
+def _get_values(twin: World, args: _Args) -> CommandResult:
     _need(args, "values", 1)
     ns = _namespace(args)
     revs = _revisions(twin, ns, args.positional[0])
@@ -361,7 +361,7 @@ def _get_values(twin: Twin, args: _Args) -> CommandResult:
     return CommandResult(f"{title}\n" + (to_yaml(values) if values else "null\n"))
 
 
-def _get_manifest(twin: Twin, args: _Args) -> CommandResult:
+def _get_manifest(twin: World, args: _Args) -> CommandResult:
     _need(args, "manifest", 1)
     ns = _namespace(args)
     name = args.positional[0]
@@ -399,7 +399,7 @@ def _manifest(obj: Obj) -> dict[str, Any]:
     return out
 
 
-def _history(twin: Twin, args: _Args) -> CommandResult:
+def _history(twin: World, args: _Args) -> CommandResult:
     _need(args, "history", 1)
     revs = _revisions(twin, _namespace(args), args.positional[0])
     if not revs:
@@ -420,7 +420,7 @@ def _history(twin: Twin, args: _Args) -> CommandResult:
     return CommandResult(_table(rows, max_width=60))
 
 
-def _version(twin: Twin, args: _Args) -> CommandResult:
+def _version(twin: World, args: _Args) -> CommandResult:
     if args.has("short"):
         return CommandResult("v3.14.4+g81c902a\n")
     return CommandResult(VERSION + "\n")
@@ -429,7 +429,7 @@ def _version(twin: Twin, args: _Args) -> CommandResult:
 # --- write verbs ---------------------------------------------------------------------------
 
 
-def _upgrade(twin: Twin, args: _Args) -> CommandResult:
+def _upgrade(twin: World, args: _Args) -> CommandResult:
     _need(args, "upgrade", 2)
     name, chart = args.positional
     ns = _namespace(args)
@@ -461,7 +461,7 @@ def _upgrade(twin: Twin, args: _Args) -> CommandResult:
     return CommandResult(message + _status_block(record))
 
 
-def _rollback(twin: Twin, args: _Args) -> CommandResult:
+def _rollback(twin: World, args: _Args) -> CommandResult:
     if not args.positional:
         raise HelmError(
             f'"helm rollback" requires at least 1 argument\n\nUsage:  {_USAGE["rollback"]}'
@@ -548,7 +548,7 @@ def merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
 
 
 def _new_revision(
-    twin: Twin, revs: list[tuple[Obj, dict[str, Any]]], config: dict[str, Any], description: str
+    twin: World, revs: list[tuple[Obj, dict[str, Any]]], config: dict[str, Any], description: str
 ) -> dict[str, Any]:
     now = twin.clock.now()
     stamp = now.strftime("%Y-%m-%dT%H:%M:%S.") + f"{twin.store.rng.randrange(10**9):09d}Z"
@@ -591,7 +591,7 @@ def _new_revision(
 # --- effects of values ---------------------------------------------------------------------
 
 
-def _apply(twin: Twin, namespace: str, values: dict[str, Any]) -> None:
+def _apply(twin: World, namespace: str, values: dict[str, Any]) -> None:
     """Make the cluster match what the chart renders from `values`, for the values the twin models."""
     app = twin.app_for(namespace)
     if app is None or app.helm is None:
@@ -626,7 +626,9 @@ def _apply(twin: Twin, namespace: str, values: dict[str, Any]) -> None:
     twin.changed()
 
 
-def _mongod_conf(twin: Twin, namespace: str, name: str, workload: Obj, tls: dict[str, Any]) -> bool:
+def _mongod_conf(
+    twin: World, namespace: str, name: str, workload: Obj, tls: dict[str, Any]
+) -> bool:
     """Render mongod.conf into the component's ConfigMap; roll the pod when it changed."""
     lines = ["net:", "  tls:", f"    mode: {tls['mode']}"]
     if tls["mode"] != "disabled":

@@ -11,11 +11,10 @@ from __future__ import annotations
 import shlex
 from typing import TYPE_CHECKING
 
-from aoi.shelltools import FILTERS, run_filter
-from aoi.twin.core import CommandResult
+from aoi.shelltools import FILTERS, CommandResult, run_filter
 
 if TYPE_CHECKING:
-    from aoi.twin.core import Twin
+    from aoi.twin.world import World
 
 _SEPARATORS = {"&&", "||", ";"}
 
@@ -32,7 +31,7 @@ def split_line(line: str) -> list[str]:
     return list(lexer)
 
 
-def run_command_line(twin: Twin, line: str) -> CommandResult:
+def run_command_line(twin: World, line: str) -> CommandResult:
     """Run a command line on the twin; errors come back as text, never as exceptions."""
     if "$(" in line or "`" in line:
         return _unsupported("command substitution")
@@ -124,7 +123,7 @@ def _redirections(argv: list[str]) -> tuple[list[str], bool, bool, str | None]:
     return clean, merge, drop_err, None
 
 
-def _pipeline(twin: Twin, stages: list[list[str]]) -> CommandResult:
+def _pipeline(twin: World, stages: list[list[str]]) -> CommandResult:
     stdin = ""
     stderr: list[str] = []
     status = 0
@@ -152,7 +151,7 @@ def _pipeline(twin: Twin, stages: list[list[str]]) -> CommandResult:
     return CommandResult(stdin, "".join(stderr), status)
 
 
-def run_program(twin: Twin, argv: list[str], stdin: str = "") -> CommandResult:
+def run_program(twin: World, argv: list[str], stdin: str = "") -> CommandResult:
     """One program of a pipeline: kubectl, helm, a filter, or a few shell builtins."""
     name = argv[0].rsplit("/", 1)[-1]
     if name in ("kubectl", "k"):

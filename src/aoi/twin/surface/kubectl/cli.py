@@ -7,12 +7,12 @@ import pickle
 from typing import TYPE_CHECKING
 
 from aoi.kube.flags import VERB_FLAGS, VERBS, FlagError, parse_flags
-from aoi.twin.core import CommandResult
+from aoi.shelltools import CommandResult
 from aoi.twin.surface.kubectl import reads
 from aoi.twin.surface.kubectl.common import KubectlError
 
 if TYPE_CHECKING:
-    from aoi.twin.core import Twin
+    from aoi.twin.world import World
 
 WRITE_VERBS = frozenset(
     {
@@ -47,7 +47,7 @@ INTERACTIVE = {
 }
 
 
-def run_kubectl(twin: Twin, argv: list[str], stdin: str = "") -> CommandResult:
+def run_kubectl(twin: World, argv: list[str], stdin: str = "") -> CommandResult:
     """One kubectl invocation (argv without the leading `kubectl`); never raises."""
     try:
         return _dispatch(twin, argv, stdin)
@@ -57,7 +57,7 @@ def run_kubectl(twin: Twin, argv: list[str], stdin: str = "") -> CommandResult:
         return CommandResult("", str(exc) + "\n", 1)
 
 
-def _dispatch(twin: Twin, argv: list[str], stdin: str) -> CommandResult:
+def _dispatch(twin: World, argv: list[str], stdin: str) -> CommandResult:
     verb_index = _verb_index(argv)
     if verb_index is None:
         return CommandResult(_USAGE)
@@ -123,7 +123,7 @@ def _verb_index(argv: list[str]) -> int | None:
     return None
 
 
-def _top(twin: Twin, rest: list[str]) -> CommandResult:
+def _top(twin: World, rest: list[str]) -> CommandResult:
     if not rest or rest[0] not in ("pod", "pods", "po", "node", "nodes", "no"):
         if rest and not rest[0].startswith("-"):
             return CommandResult(

@@ -9,13 +9,12 @@ import orjson
 import yaml
 
 from aoi.kube.flags import Parsed
-from aoi.shelltools import render_custom_columns, render_jsonpath
+from aoi.shelltools import CommandResult, render_custom_columns, render_jsonpath
 from aoi.twin.cluster.store import Obj
-from aoi.twin.core import CommandResult
 from aoi.twin.surface.kubectl.resources import ResourceInfo, UnknownResourceError, resolve
 
 if TYPE_CHECKING:
-    from aoi.twin.core import Twin
+    from aoi.twin.world import World
 
 DEFAULT_NAMESPACE = "default"
 CONTEXT = "kind-kind"
@@ -33,7 +32,7 @@ class KubectlError(Exception):
         return CommandResult(stdout, self.message, self.exit_code)
 
 
-def namespace_of(twin: Twin, parsed: Parsed) -> str:
+def namespace_of(twin: World, parsed: Parsed) -> str:
     ns = parsed.get_str("namespace") or DEFAULT_NAMESPACE
     context = parsed.get_str("context")
     if context and context != CONTEXT:
@@ -82,7 +81,7 @@ def not_found(info: ResourceInfo, name: str) -> str:
     return f'Error from server (NotFound): {qualified} "{name}" not found'
 
 
-def get_object(twin: Twin, info: ResourceInfo, namespace: str, name: str) -> Obj:
+def get_object(twin: World, info: ResourceInfo, namespace: str, name: str) -> Obj:
     if not info.held:
         raise KubectlError(not_found(info, name))
     obj = twin.store.get(info.kind, namespace if info.namespaced else None, name)
@@ -91,7 +90,7 @@ def get_object(twin: Twin, info: ResourceInfo, namespace: str, name: str) -> Obj
     return obj
 
 
-def list_objects(twin: Twin, info: ResourceInfo, namespace: str | None) -> list[Obj]:
+def list_objects(twin: World, info: ResourceInfo, namespace: str | None) -> list[Obj]:
     if not info.held:
         return []
     return twin.store.list(info.kind, namespace if info.namespaced else None)

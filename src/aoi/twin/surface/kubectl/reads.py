@@ -7,9 +7,9 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from aoi.kube.flags import Parsed
+from aoi.shelltools import CommandResult
 from aoi.twin.behaviour.logs import LogUnavailable
 from aoi.twin.cluster.store import Obj
-from aoi.twin.core import CommandResult
 from aoi.twin.surface.kubectl.common import (
     CONTEXT,
     KubectlError,
@@ -35,13 +35,13 @@ from aoi.twin.surface.kubectl.resources import (
 from aoi.twin.surface.kubectl.selectors import SelectorError, field_matcher, label_matcher
 
 if TYPE_CHECKING:
-    from aoi.twin.core import Twin
+    from aoi.twin.world import World
 
-Handler = Callable[["Twin", Parsed, str], CommandResult]
+Handler = Callable[["World", Parsed, str], CommandResult]
 
 
 # --- get --------------------------------------------------------------------------
-def get(twin: Twin, parsed: Parsed, stdin: str) -> CommandResult:
+def get(twin: World, parsed: Parsed, stdin: str) -> CommandResult:
     if parsed.get_bool("watch") or parsed.get_bool("watch-only"):
         raise KubectlError(
             "error: --watch is not supported by the twin; run the command again to see changes"
@@ -124,7 +124,7 @@ def get(twin: Twin, parsed: Parsed, stdin: str) -> CommandResult:
     return CommandResult("\n".join(chunks), stderr, 0)
 
 
-def _get_named(twin: Twin, parsed: Parsed, ns: str, output: str) -> CommandResult:
+def _get_named(twin: World, parsed: Parsed, ns: str, output: str) -> CommandResult:
     pairs = split_type_name(parsed.args)
     found: list[tuple[ResourceInfo, Obj]] = []
     errors: list[str] = []
@@ -192,7 +192,7 @@ def _sorted(objs: list[Obj], sort_by: str | None, info: ResourceInfo) -> list[Ob
 
 
 # --- describe --------------------------------------------------------------------------
-def describe(twin: Twin, parsed: Parsed, stdin: str) -> CommandResult:
+def describe(twin: World, parsed: Parsed, stdin: str) -> CommandResult:
     if not parsed.args:
         raise KubectlError(
             'error: You must specify the type of resource to describe. Use "kubectl api-resources" '
@@ -258,7 +258,7 @@ def _since_seconds(text: str | None) -> float | None:
     return float(h * 3600 + mi * 60 + s)
 
 
-def logs(twin: Twin, parsed: Parsed, stdin: str) -> CommandResult:
+def logs(twin: World, parsed: Parsed, stdin: str) -> CommandResult:
     if parsed.get_bool("follow"):
         raise KubectlError(
             "error: following logs (-f) is not supported by the twin; use --tail or --since"
@@ -318,7 +318,7 @@ def logs(twin: Twin, parsed: Parsed, stdin: str) -> CommandResult:
     return CommandResult(_container_log(twin, pod, container, parsed, since, tail), note)
 
 
-def _pod_for(twin: Twin, ns: str, ref: str) -> Obj:
+def _pod_for(twin: World, ns: str, ref: str) -> Obj:
     """A pod from `name`, `pod/name`, `deployment/name`, `svc/name`, `job/name`..."""
     if "/" not in ref:
         pod = twin.store.get("Pod", ns, ref)
@@ -344,7 +344,7 @@ def _pod_for(twin: Twin, ns: str, ref: str) -> Obj:
 
 
 def _container_log(
-    twin: Twin, pod: Obj, container: str, parsed: Parsed, since: float | None, tail: int | None
+    twin: World, pod: Obj, container: str, parsed: Parsed, since: float | None, tail: int | None
 ) -> str:
     previous = parsed.get_bool("previous")
     runtimes = twin.controller.runtimes.get(pod["metadata"]["uid"], {})
@@ -378,7 +378,7 @@ def _container_log(
 
 
 # --- exec ------------------------------------------------------------------------------
-def exec_(twin: Twin, parsed: Parsed, stdin: str) -> CommandResult:
+def exec_(twin: World, parsed: Parsed, stdin: str) -> CommandResult:
     if (parsed.get_bool("tty") or parsed.get_bool("stdin")) and not parsed.after_dash:
         raise KubectlError(
             "error: an interactive shell needs a terminal, which the twin does not have"
@@ -416,7 +416,7 @@ def exec_(twin: Twin, parsed: Parsed, stdin: str) -> CommandResult:
 
 
 # --- top ------------------------------------------------------------------------------
-def top(twin: Twin, what: str, parsed: Parsed) -> CommandResult:
+def top(twin: World, what: str, parsed: Parsed) -> CommandResult:
     from aoi.twin.surface.kubectl.top import node_usage_table, pod_usage_table
 
     if what == "top node":
@@ -451,7 +451,7 @@ def top(twin: Twin, what: str, parsed: Parsed) -> CommandResult:
 
 
 # --- events ------------------------------------------------------------------------------
-def events(twin: Twin, parsed: Parsed, stdin: str) -> CommandResult:
+def events(twin: World, parsed: Parsed, stdin: str) -> CommandResult:
     ns = namespace_of(twin, parsed)
     all_ns = parsed.get_bool("all-namespaces")
     evs = twin.store.list("Event", None if all_ns else ns)
@@ -493,7 +493,7 @@ def events(twin: Twin, parsed: Parsed, stdin: str) -> CommandResult:
 
 
 # --- small verbs ------------------------------------------------------------------------------
-def version(twin: Twin, parsed: Parsed, stdin: str) -> CommandResult:
+def version(twin: World, parsed: Parsed, stdin: str) -> CommandResult:
     server = twin.cluster.kubernetes_version
     data = {
         "clientVersion": {
@@ -523,11 +523,11 @@ def version(twin: Twin, parsed: Parsed, stdin: str) -> CommandResult:
     return CommandResult(text)
 
 
-def api_resources(twin: Twin, parsed: Parsed, stdin: str) -> CommandResult:
+def api_resources(twin: World, parsed: Parsed, stdin: str) -> CommandResult:
     return CommandResult(api_resources_table())
 
 
-def api_versions(twin: Twin, parsed: Parsed, stdin: str) -> CommandResult:
+def api_versions(twin: World, parsed: Parsed, stdin: str) -> CommandResult:
     groups = sorted(
         {
             "v1",
@@ -557,7 +557,7 @@ def api_versions(twin: Twin, parsed: Parsed, stdin: str) -> CommandResult:
     return CommandResult("".join(g + "\n" for g in groups))
 
 
-def cluster_info(twin: Twin, parsed: Parsed, stdin: str) -> CommandResult:
+def cluster_info(twin: World, parsed: Parsed, stdin: str) -> CommandResult:
     return CommandResult(
         "\x1b[0;32mKubernetes control plane\x1b[0m is running at \x1b[0;33mhttps://127.0.0.1:43585\x1b[0m\n"
         "\x1b[0;32mCoreDNS\x1b[0m is running at \x1b[0;33mhttps://127.0.0.1:43585/api/v1/namespaces/kube-system/services/kube-dns:dns/proxy\x1b[0m\n\n"
@@ -565,7 +565,7 @@ def cluster_info(twin: Twin, parsed: Parsed, stdin: str) -> CommandResult:
     )
 
 
-def config(twin: Twin, parsed: Parsed, stdin: str) -> CommandResult:
+def config(twin: World, parsed: Parsed, stdin: str) -> CommandResult:
     sub = parsed.args[0] if parsed.args else ""
     if sub == "current-context":
         return CommandResult(CONTEXT + "\n")
@@ -586,7 +586,7 @@ def config(twin: Twin, parsed: Parsed, stdin: str) -> CommandResult:
     )
 
 
-def auth(twin: Twin, parsed: Parsed, stdin: str) -> CommandResult:
+def auth(twin: World, parsed: Parsed, stdin: str) -> CommandResult:
     if parsed.args[:1] == ["can-i"]:
         return CommandResult("yes\n")
     if parsed.args[:1] == ["whoami"]:
@@ -596,7 +596,7 @@ def auth(twin: Twin, parsed: Parsed, stdin: str) -> CommandResult:
     raise KubectlError("error: unknown command; use 'kubectl auth can-i' or 'kubectl auth whoami'")
 
 
-def explain(twin: Twin, parsed: Parsed, stdin: str) -> CommandResult:
+def explain(twin: World, parsed: Parsed, stdin: str) -> CommandResult:
     if not parsed.args:
         raise KubectlError(
             'error: You must specify the type of resource to explain. Use "kubectl api-resources" for a complete list of supported resources.'

@@ -16,7 +16,7 @@ from aoi.twin.cluster.store import Obj
 from aoi.twin.surface.kubectl.printers import tabwrite
 
 if TYPE_CHECKING:
-    from aoi.twin.core import Twin
+    from aoi.twin.world import World
 
 MI = 1024 * 1024
 # (cpu millicores, memory MiB) of an idle-ish program under the benchmark's light load.
@@ -53,7 +53,7 @@ def _jitter(key: str) -> float:
 
 
 def container_usage(
-    twin: Twin, pod: Obj, container: str, at: datetime | None = None
+    twin: World, pod: Obj, container: str, at: datetime | None = None
 ) -> tuple[float, float] | None:
     """(cpu cores, memory bytes) of a running container; None when it is not running."""
     at = at or twin.clock.now()
@@ -88,7 +88,7 @@ def container_usage(
 
 
 def pod_usage_table(
-    twin: Twin,
+    twin: World,
     pods: list[Obj],
     *,
     all_namespaces: bool,
@@ -147,7 +147,7 @@ def pod_usage_table(
     return tabwrite("\n".join(lines) + "\n", minwidth=0, padding=3), ""
 
 
-def node_usage_table(twin: Twin, *, no_headers: bool, sort_by: str | None) -> str:
+def node_usage_table(twin: World, *, no_headers: bool, sort_by: str | None) -> str:
     """`kubectl top node`."""
     lines = [] if no_headers else ["NAME\tCPU(cores)\tCPU(%)\tMEMORY(bytes)\tMEMORY(%)\t"]
     rows = []
@@ -192,7 +192,7 @@ def _bytes(text: str) -> float:
     return float(text)
 
 
-def _age(twin: Twin, pod: Obj) -> str:
+def _age(twin: World, pod: Obj) -> str:
     from aoi.twin.cluster.clock import age
 
     return age(pod["metadata"]["creationTimestamp"], twin.clock.now())

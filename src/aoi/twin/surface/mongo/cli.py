@@ -5,15 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from aoi.shelltools import CommandResult
 from aoi.twin.cluster.store import Obj
-from aoi.twin.core import CommandResult
 from aoi.twin.surface.mongo.evaluate import Interpreter, Quit
 from aoi.twin.surface.mongo.parser import Parser
 from aoi.twin.surface.mongo.server import Server
 from aoi.twin.surface.mongo.values import VERSION, JsError
 
 if TYPE_CHECKING:
-    from aoi.twin.core import Twin
+    from aoi.twin.world import World
 
 EVAL_FAILED = 252  # the shell's -4 as an exit status
 _URI_TAIL = "compressors=disabled&gssapiServiceName=mongodb"
@@ -137,7 +137,7 @@ def _address(opts: Options) -> tuple[str, int, str, dict[str, str]]:
 
 
 def _resolve(
-    twin: Twin, pod: Obj, own: str | None, host: str, port: int
+    twin: World, pod: Obj, own: str | None, host: str, port: int
 ) -> tuple[str | None, str, str]:
     """(component, error, shown address) for a host the shell in `pod` dials."""
     ns = pod["metadata"]["namespace"]
@@ -170,7 +170,7 @@ def _resolve(
     return comp.name, "", shown
 
 
-def run_mongo(twin: Twin, pod: Obj, component: str | None, argv: list[str]) -> CommandResult:
+def run_mongo(twin: World, pod: Obj, component: str | None, argv: list[str]) -> CommandResult:
     """`mongo ARGS` inside `pod`, whose mongod is `component` (None: no mongod in this container).
 
     Returns what the shell prints and its exit status (1 when it cannot connect or

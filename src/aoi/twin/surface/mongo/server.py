@@ -12,7 +12,7 @@ from aoi.twin.surface.mongo.format import js_string, tojson
 from aoi.twin.surface.mongo.values import Special
 
 if TYPE_CHECKING:
-    from aoi.twin.core import Twin
+    from aoi.twin.world import World
 
 BUILTIN_ROLES = {
     "read",
@@ -44,7 +44,7 @@ PUBLIC_COMMANDS = {"ping", "ismaster", "hello", "buildinfo", "getlasterror", "wh
 class Server:
     """One mongod as the shell sees it over a connection."""
 
-    twin: Twin
+    twin: World
     namespace: str
     component: str
     state: MongoState

@@ -3,7 +3,7 @@ label, annotate, and the node verbs.
 
 Every write changes the declared objects in the store as the API server would (defaults,
 validation, generation, resourceVersion) and then lets the controllers react at once
-(`Twin.changed`), after binding claims (`bind_claims`), so what `kubectl get` shows next is
+(`World.changed`), after binding claims (`bind_claims`), so what `kubectl get` shows next is
 what a real cluster would show.
 """
 
@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from aoi.kube.flags import Parsed
-from aoi.twin.core import CommandResult
+from aoi.shelltools import CommandResult
 from aoi.twin.surface.kubectl.writes.apply import apply, replace
 from aoi.twin.surface.kubectl.writes.claims import bind_claims
 from aoi.twin.surface.kubectl.writes.create import create
@@ -26,11 +26,11 @@ from aoi.twin.surface.kubectl.writes.scale import scale
 from aoi.twin.surface.kubectl.writes.set import set_
 
 if TYPE_CHECKING:
-    from aoi.twin.core import Twin
+    from aoi.twin.world import World
 
 __all__ = ["bind_claims", "run_write"]
 
-Handler = Callable[["Twin", Parsed, str], CommandResult]
+Handler = Callable[["World", Parsed, str], CommandResult]
 
 HANDLERS: dict[str, Handler] = {
     "annotate": annotate,
@@ -50,7 +50,7 @@ HANDLERS: dict[str, Handler] = {
 }
 
 
-def run_write(twin: Twin, verb: str, parsed: Parsed, stdin: str) -> CommandResult:
+def run_write(twin: World, verb: str, parsed: Parsed, stdin: str) -> CommandResult:
     """Run one writing kubectl verb; KubectlError propagates to the dispatcher, which prints it."""
     handler = HANDLERS.get(verb)
     if handler is None:

@@ -8,9 +8,9 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from aoi.kube.flags import Parsed
+from aoi.shelltools import CommandResult
 from aoi.twin.cluster.clock import rfc3339
 from aoi.twin.cluster.store import Obj
-from aoi.twin.core import CommandResult
 from aoi.twin.surface.kubectl.common import KubectlError, get_object, namespace_of, to_json, to_yaml
 from aoi.twin.surface.kubectl.resources import ResourceInfo
 from aoi.twin.surface.kubectl.writes import validate
@@ -29,7 +29,7 @@ from aoi.twin.surface.kubectl.writes.manifests import Manifest, load, require_he
 from aoi.twin.surface.kubectl.writes.merge import three_way
 
 if TYPE_CHECKING:
-    from aoi.twin.core import Twin
+    from aoi.twin.world import World
 
 LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
 _CLIENT_DROPPED = (
@@ -70,7 +70,7 @@ def _clean(obj: Obj) -> Obj:
     return out
 
 
-def check_target(twin: Twin, manifest: Manifest, parsed: Parsed) -> str | None:
+def check_target(twin: World, manifest: Manifest, parsed: Parsed) -> str | None:
     """The namespace a manifest's object goes to, after kubectl's and the server's checks."""
     require_held(manifest)
     flag_ns = namespace_of(twin, parsed)
@@ -88,7 +88,7 @@ def check_target(twin: Twin, manifest: Manifest, parsed: Parsed) -> str | None:
 
 
 def create_object(
-    twin: Twin, obj: Obj, info: ResourceInfo, source: str | None = None, *, dry: str = ""
+    twin: World, obj: Obj, info: ResourceInfo, source: str | None = None, *, dry: str = ""
 ) -> Obj:
     """Create `obj` as the API server does (defaults, validation, companions); raises kubectl's errors."""
     meta = obj["metadata"]
@@ -121,7 +121,7 @@ def create_object(
 
 
 # --- apply -------------------------------------------------------------------------------------
-def apply(twin: Twin, parsed: Parsed, stdin: str) -> CommandResult:
+def apply(twin: World, parsed: Parsed, stdin: str) -> CommandResult:
     if parsed.args[:1] == ["view-last-applied"]:
         return _view_last_applied(twin, parsed, stdin)
     if parsed.args[:1] in (["set-last-applied"], ["edit-last-applied"]):
@@ -156,7 +156,12 @@ def apply(twin: Twin, parsed: Parsed, stdin: str) -> CommandResult:
 
 
 def _apply_one(
-    twin: Twin, parsed: Parsed, manifest: Manifest, dry: str, server_side: bool, warnings: list[str]
+    twin: World,
+    parsed: Parsed,
+    manifest: Manifest,
+    dry: str,
+    server_side: bool,
+    warnings: list[str],
 ) -> tuple[Obj, str]:
     ns = check_target(twin, manifest, parsed)
     info = manifest.info
@@ -194,7 +199,7 @@ def _apply_one(
     return commit(twin, live, merged), word
 
 
-def _view_last_applied(twin: Twin, parsed: Parsed, stdin: str) -> CommandResult:
+def _view_last_applied(twin: World, parsed: Parsed, stdin: str) -> CommandResult:
     out: list[str] = []
     output = parsed.get_str("output") or "yaml"
     for info, ns, name in targets(twin, parsed, stdin, verb="apply", args=parsed.args[1:]):
@@ -210,7 +215,7 @@ def _view_last_applied(twin: Twin, parsed: Parsed, stdin: str) -> CommandResult:
 
 
 # --- replace -----------------------------------------------------------------------------------
-def replace(twin: Twin, parsed: Parsed, stdin: str) -> CommandResult:
+def replace(twin: World, parsed: Parsed, stdin: str) -> CommandResult:
     if not parsed.get_list("filename"):
         raise KubectlError("error: must specify --filename to replace")
     dry = dry_run(parsed)

@@ -6,13 +6,13 @@ import copy
 from typing import TYPE_CHECKING
 
 from aoi.kube.flags import Parsed
+from aoi.shelltools import CommandResult
 from aoi.twin.cluster.store import Obj
-from aoi.twin.core import CommandResult
 from aoi.twin.surface.kubectl.common import KubectlError, render_structured
 from aoi.twin.surface.kubectl.resources import ResourceInfo, info_for_kind
 
 if TYPE_CHECKING:
-    from aoi.twin.core import Twin
+    from aoi.twin.world import World
 
 WORKLOADS = ("Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "Job")
 # Kinds whose status only controllers write (the status subresource): user writes keep it.
@@ -103,7 +103,7 @@ def keep_server_fields(old: Obj, new: Obj) -> Obj:
     return new
 
 
-def commit(twin: Twin, old: Obj | None, new: Obj) -> Obj:
+def commit(twin: World, old: Obj | None, new: Obj) -> Obj:
     """Store `new` in place of `old` as the API server would: generation, resourceVersion, then
     let the controllers react. Returns the stored object."""
     if old is None:
@@ -121,14 +121,14 @@ def commit(twin: Twin, old: Obj | None, new: Obj) -> Obj:
     return stored
 
 
-def adopt_replica_set(twin: Twin, dep: Obj) -> None:
+def adopt_replica_set(twin: World, dep: Obj) -> None:
     """Keep the newest ReplicaSet's change-cause in step with the Deployment's.
 
     Everything else a template change sets off (a new ReplicaSet, or an old one
     adopted back as the newest revision; old pods kept until the new ones are
     ready) is the deployment controller's work, in `aoi.twin.cluster.controller`.
     """
-    from aoi.twin.cluster.controller import template_hash
+    from aoi.twin.cluster.controller_base import template_hash
 
     if dep["spec"].get("paused"):
         return
@@ -155,7 +155,7 @@ def _revision(rs: Obj) -> int:
     return int(text) if str(text).isdigit() else 0
 
 
-def settle(twin: Twin) -> None:
+def settle(twin: World) -> None:
     """After any write: bind claims, then let every controller react."""
     from aoi.twin.surface.kubectl.writes.claims import bind_claims
 
@@ -178,7 +178,7 @@ NO_RESOURCES = (
 
 
 def targets(
-    twin: Twin,
+    twin: World,
     parsed: Parsed,
     stdin: str,
     *,

@@ -17,13 +17,13 @@ from aoi.twin.cluster.store import Obj
 from aoi.twin.surface.kubectl.printers import Quantity
 
 if TYPE_CHECKING:
-    from aoi.twin.core import Twin
+    from aoi.twin.world import World
 
 BOUND_BY_CONTROLLER = "pv.kubernetes.io/bound-by-controller"
 BIND_COMPLETED = "pv.kubernetes.io/bind-completed"
 
 
-def bind_claims(twin: Twin) -> bool:
+def bind_claims(twin: World) -> bool:
     """Bind, release and finalize claims and volumes as the controllers would, now.
 
     Returns whether anything changed (so a caller can let the scheduler retry pending pods)."""
@@ -49,7 +49,7 @@ def bind_claims(twin: Twin) -> bool:
     return _fingerprint(twin) != before
 
 
-def _fingerprint(twin: Twin) -> list[tuple[str, str, str]]:
+def _fingerprint(twin: World) -> list[tuple[str, str, str]]:
     return [
         (obj["kind"], obj["metadata"]["name"], obj.get("status", {}).get("phase", ""))
         for kind in ("PersistentVolume", "PersistentVolumeClaim")
@@ -57,7 +57,7 @@ def _fingerprint(twin: Twin) -> list[tuple[str, str, str]]:
     ]
 
 
-def _set_phase(twin: Twin, pv: Obj, phase: str, now: str) -> None:
+def _set_phase(twin: World, pv: Obj, phase: str, now: str) -> None:
     status = pv.setdefault("status", {})
     if status.get("phase") != phase:
         status["phase"] = phase
@@ -65,7 +65,7 @@ def _set_phase(twin: Twin, pv: Obj, phase: str, now: str) -> None:
         twin.store.touch(pv)
 
 
-def _sync_volume(twin: Twin, pv: Obj, claims: dict[tuple[str, str], Obj], now: str) -> None:
+def _sync_volume(twin: World, pv: Obj, claims: dict[tuple[str, str], Obj], now: str) -> None:
     ref = pv["spec"].get("claimRef")
     phase = pv.get("status", {}).get("phase")
     if pv["metadata"].get("deletionTimestamp"):
@@ -93,7 +93,7 @@ def _sync_volume(twin: Twin, pv: Obj, claims: dict[tuple[str, str], Obj], now: s
     _set_phase(twin, pv, "Released", now)
 
 
-def _bind(twin: Twin, claim: Obj, now: str) -> None:
+def _bind(twin: World, claim: Obj, now: str) -> None:
     if claim["metadata"].get("deletionTimestamp"):
         return
     pv = _find_volume(twin, claim)
@@ -126,7 +126,7 @@ def _bind(twin: Twin, claim: Obj, now: str) -> None:
     twin.store.touch(claim)
 
 
-def _find_volume(twin: Twin, claim: Obj) -> Obj | None:
+def _find_volume(twin: World, claim: Obj) -> Obj | None:
     spec = claim["spec"]
     meta = claim["metadata"]
     wanted = spec.get("volumeName")
@@ -170,7 +170,7 @@ def _fits(pv_spec: dict[str, Any], claim_spec: dict[str, Any]) -> bool:
     return Quantity.parse(request).value <= Quantity.parse(capacity).value
 
 
-def _finish_deletions(twin: Twin) -> None:
+def _finish_deletions(twin: World) -> None:
     """Claims and volumes held by protection finalizers go once nothing uses them."""
     store = twin.store
     for claim in store.list("PersistentVolumeClaim"):
@@ -190,7 +190,7 @@ def _finish_deletions(twin: Twin) -> None:
             store.delete("PersistentVolume", None, pv["metadata"]["name"])
 
 
-def claim_in_use(twin: Twin, namespace: str, name: str) -> bool:
+def claim_in_use(twin: World, namespace: str, name: str) -> bool:
     """Whether a pod of the namespace mounts the claim (the pvc-protection finalizer's test)."""
     for pod in twin.store.list("Pod", namespace):
         if pod.get("status", {}).get("phase") in ("Succeeded", "Failed"):

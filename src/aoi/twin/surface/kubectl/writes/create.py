@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from aoi.kube.flags import Parsed
+from aoi.shelltools import CommandResult
 from aoi.twin.cluster.store import Obj
-from aoi.twin.core import CommandResult
 from aoi.twin.surface.kubectl.common import KubectlError, namespace_of
 from aoi.twin.surface.kubectl.resources import info_for_kind
 from aoi.twin.surface.kubectl.writes.apply import check_target, create_object, with_last_applied
@@ -19,7 +19,7 @@ from aoi.twin.surface.kubectl.writes.base import dry_run, report
 from aoi.twin.surface.kubectl.writes.manifests import load
 
 if TYPE_CHECKING:
-    from aoi.twin.core import Twin
+    from aoi.twin.world import World
 
 _NOT_HELD = (
     "clusterrole",
@@ -36,7 +36,7 @@ _NOT_HELD = (
 )
 
 
-def create(twin: Twin, parsed: Parsed, stdin: str) -> CommandResult:
+def create(twin: World, parsed: Parsed, stdin: str) -> CommandResult:
     if parsed.get_list("filename"):
         return _from_files(twin, parsed, stdin)
     if not parsed.args:
@@ -67,7 +67,7 @@ def create(twin: Twin, parsed: Parsed, stdin: str) -> CommandResult:
     return generator(twin, parsed, rest)
 
 
-def _from_files(twin: Twin, parsed: Parsed, stdin: str) -> CommandResult:
+def _from_files(twin: World, parsed: Parsed, stdin: str) -> CommandResult:
     dry = dry_run(parsed)
     done: list[tuple[Obj, str]] = []
     errors: list[str] = []
@@ -95,7 +95,7 @@ def _one_name(args: list[str]) -> str:
     return args[0]
 
 
-def _emit(twin: Twin, parsed: Parsed, obj: Obj, failure: str | None = None) -> CommandResult:
+def _emit(twin: World, parsed: Parsed, obj: Obj, failure: str | None = None) -> CommandResult:
     """Create a generated object (or only print it for --dry-run=client) and report it."""
     dry = dry_run(parsed)
     info = info_for_kind(obj["kind"])
@@ -129,7 +129,7 @@ def container_name(image: str) -> str:
     return re.sub(r"[^a-z0-9-]", "-", base.lower()).strip("-") or "container"
 
 
-def _deployment(twin: Twin, parsed: Parsed, args: list[str]) -> CommandResult:
+def _deployment(twin: World, parsed: Parsed, args: list[str]) -> CommandResult:
     name = _one_name(args)
     images = parsed.get_list("image")
     if not images:
@@ -165,7 +165,7 @@ def _deployment(twin: Twin, parsed: Parsed, args: list[str]) -> CommandResult:
 
 
 # --- namespace, service account ------------------------------------------------------------------
-def _namespace(twin: Twin, parsed: Parsed, args: list[str]) -> CommandResult:
+def _namespace(twin: World, parsed: Parsed, args: list[str]) -> CommandResult:
     name = _one_name(args)
     obj: Obj = {
         "apiVersion": "v1",
@@ -177,7 +177,7 @@ def _namespace(twin: Twin, parsed: Parsed, args: list[str]) -> CommandResult:
     return _emit(twin, parsed, obj)
 
 
-def _serviceaccount(twin: Twin, parsed: Parsed, args: list[str]) -> CommandResult:
+def _serviceaccount(twin: World, parsed: Parsed, args: list[str]) -> CommandResult:
     name = _one_name(args)
     obj: Obj = {"apiVersion": "v1", "kind": "ServiceAccount", "metadata": {"name": name}}
     return _emit(twin, parsed, obj, "failed to create serviceaccount: ")
@@ -218,7 +218,7 @@ def _data(parsed: Parsed) -> dict[str, str]:
     return data
 
 
-def _configmap(twin: Twin, parsed: Parsed, args: list[str]) -> CommandResult:
+def _configmap(twin: World, parsed: Parsed, args: list[str]) -> CommandResult:
     name = _one_name(args)
     obj: Obj = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": name}}
     data = _data(parsed)
@@ -227,7 +227,7 @@ def _configmap(twin: Twin, parsed: Parsed, args: list[str]) -> CommandResult:
     return _emit(twin, parsed, obj, "failed to create configmap: ")
 
 
-def _secret(twin: Twin, parsed: Parsed, args: list[str]) -> CommandResult:
+def _secret(twin: World, parsed: Parsed, args: list[str]) -> CommandResult:
     if not args:
         raise KubectlError(
             'error: unknown command "" for "kubectl create secret"\n'
@@ -250,7 +250,7 @@ def _secret(twin: Twin, parsed: Parsed, args: list[str]) -> CommandResult:
 
 
 # --- service -------------------------------------------------------------------------------
-def _service(twin: Twin, parsed: Parsed, args: list[str]) -> CommandResult:
+def _service(twin: World, parsed: Parsed, args: list[str]) -> CommandResult:
     if not args:
         raise KubectlError(
             'error: unknown command "" for "kubectl create service"\n'
@@ -288,7 +288,7 @@ def _service(twin: Twin, parsed: Parsed, args: list[str]) -> CommandResult:
 
 
 # --- job -----------------------------------------------------------------------------------------
-def _job(twin: Twin, parsed: Parsed, args: list[str]) -> CommandResult:
+def _job(twin: World, parsed: Parsed, args: list[str]) -> CommandResult:
     name = _one_name(args)
     source = parsed.get_str("from")
     if source:

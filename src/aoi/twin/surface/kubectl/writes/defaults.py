@@ -16,16 +16,16 @@ from aoi.twin.apps.build import (
     _default_pod_spec,
     _root_ca,
 )
-from aoi.twin.cluster.controller import _api_access_volume, _qos
+from aoi.twin.cluster.scheduling import api_access_volume, qos_class
 from aoi.twin.cluster.store import Obj
 
 if TYPE_CHECKING:
-    from aoi.twin.core import Twin
+    from aoi.twin.world import World
 
 DEFAULT_STORAGE_CLASS = "standard"
 
 
-def apply_defaults(twin: Twin, obj: Obj, *, creating: bool) -> Obj:
+def apply_defaults(twin: World, obj: Obj, *, creating: bool) -> Obj:
     """Fill what the API server fills for `obj` (in place); returns it."""
     kind = obj["kind"]
     spec = obj.get("spec")
@@ -134,7 +134,7 @@ def _pod(obj: Obj, spec: dict[str, Any]) -> None:
                 {"key": key, "operator": "Exists", "effect": "NoExecute", "tolerationSeconds": 300}
             )
     token = f"kube-api-access-{obj['metadata']['name'][-5:]}"
-    spec.setdefault("volumes", []).append(_api_access_volume(token))
+    spec.setdefault("volumes", []).append(api_access_volume(token))
     for container in spec.get("containers", []):
         container.setdefault("volumeMounts", []).append(
             {
@@ -143,10 +143,10 @@ def _pod(obj: Obj, spec: dict[str, Any]) -> None:
                 "mountPath": "/var/run/secrets/kubernetes.io/serviceaccount",
             }
         )
-    obj["status"] = {"phase": "Pending", "qosClass": _qos(spec)}
+    obj["status"] = {"phase": "Pending", "qosClass": qos_class(spec)}
 
 
-def _service(twin: Twin, obj: Obj, spec: dict[str, Any]) -> None:
+def _service(twin: World, obj: Obj, spec: dict[str, Any]) -> None:
     kind = spec.setdefault("type", "ClusterIP")
     if kind != "ExternalName":
         if not spec.get("clusterIP"):
@@ -185,7 +185,7 @@ def _secret(obj: Obj) -> None:
             data[key] = base64.b64encode(str(value).encode()).decode("ascii")
 
 
-def namespace_companions(twin: Twin, namespace: str, created: str) -> None:
+def namespace_companions(twin: World, namespace: str, created: str) -> None:
     """What the namespace controllers add to a new namespace: the root CA and the default account."""
     store = twin.store
     if store.get("ConfigMap", namespace, "kube-root-ca.crt") is None:

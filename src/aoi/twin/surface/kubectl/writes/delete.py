@@ -10,15 +10,15 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from aoi.kube.flags import Parsed
+from aoi.shelltools import CommandResult
 from aoi.twin.cluster.clock import rfc3339
 from aoi.twin.cluster.store import KINDS, Obj
-from aoi.twin.core import CommandResult
 from aoi.twin.surface.kubectl.common import KubectlError, get_object
 from aoi.twin.surface.kubectl.writes.base import dry_run, ref, settle, suffix, targets
 from aoi.twin.surface.kubectl.writes.claims import claim_in_use
 
 if TYPE_CHECKING:
-    from aoi.twin.core import Twin
+    from aoi.twin.world import World
 
 IMMORTAL_NAMESPACES = ("default", "kube-system", "kube-public")
 FORCE_WARNING = (
@@ -27,7 +27,7 @@ FORCE_WARNING = (
 )
 
 
-def delete(twin: Twin, parsed: Parsed, stdin: str) -> CommandResult:
+def delete(twin: World, parsed: Parsed, stdin: str) -> CommandResult:
     dry = dry_run(parsed)
     cascade = parsed.get_str("cascade") or "background"
     if cascade in ("true",):
@@ -79,7 +79,7 @@ def delete(twin: Twin, parsed: Parsed, stdin: str) -> CommandResult:
     return CommandResult("".join(out), warning + "".join(errors), 1 if errors else 0)
 
 
-def delete_object(twin: Twin, obj: Obj, *, cascade: str = "background") -> None:
+def delete_object(twin: World, obj: Obj, *, cascade: str = "background") -> None:
     """Remove `obj` and, unless orphaning, everything it owns; the caller settles the twin."""
     kind = obj["kind"]
     meta = obj["metadata"]
@@ -118,7 +118,7 @@ def delete_object(twin: Twin, obj: Obj, *, cascade: str = "background") -> None:
         twin.store.delete(kind, meta.get("namespace"), meta["name"])
 
 
-def _terminating(twin: Twin, obj: Obj) -> None:
+def _terminating(twin: World, obj: Obj) -> None:
     meta = obj["metadata"]
     if not meta.get("deletionTimestamp"):
         meta["deletionTimestamp"] = rfc3339(twin.clock.now())
@@ -126,7 +126,7 @@ def _terminating(twin: Twin, obj: Obj) -> None:
         twin.store.touch(obj)
 
 
-def _dependents(twin: Twin, owner: Obj) -> list[Obj]:
+def _dependents(twin: World, owner: Obj) -> list[Obj]:
     uid = owner["metadata"]["uid"]
     ns = owner["metadata"].get("namespace")
     kinds = ("ReplicaSet", "Pod", "Endpoints") if owner["kind"] != "Job" else ("Pod",)
@@ -138,7 +138,7 @@ def _dependents(twin: Twin, owner: Obj) -> list[Obj]:
     return out
 
 
-def _delete_namespace(twin: Twin, name: str) -> None:
+def _delete_namespace(twin: World, name: str) -> None:
     store = twin.store
     for kind, kind_info in KINDS.items():
         if not kind_info.namespaced:

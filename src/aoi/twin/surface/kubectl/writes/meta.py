@@ -7,24 +7,24 @@ import re
 from typing import TYPE_CHECKING
 
 from aoi.kube.flags import Parsed
+from aoi.shelltools import CommandResult
 from aoi.twin.cluster.store import Obj
-from aoi.twin.core import CommandResult
 from aoi.twin.surface.kubectl.common import KubectlError, get_object
 from aoi.twin.surface.kubectl.writes.base import commit, dry_run, report, targets
 from aoi.twin.surface.kubectl.writes.validate import label_value_problem
 
 if TYPE_CHECKING:
-    from aoi.twin.core import Twin
+    from aoi.twin.world import World
 
 _NAME = re.compile(r"^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$")
 _PREFIX = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
 
 
-def label(twin: Twin, parsed: Parsed, stdin: str) -> CommandResult:
+def label(twin: World, parsed: Parsed, stdin: str) -> CommandResult:
     return _run(twin, parsed, stdin, field="labels")
 
 
-def annotate(twin: Twin, parsed: Parsed, stdin: str) -> CommandResult:
+def annotate(twin: World, parsed: Parsed, stdin: str) -> CommandResult:
     return _run(twin, parsed, stdin, field="annotations")
 
 
@@ -78,7 +78,7 @@ def _parse(changes: list[str], field: str) -> tuple[dict[str, str], list[str]]:
     return setting, removing
 
 
-def _run(twin: Twin, parsed: Parsed, stdin: str, *, field: str) -> CommandResult:
+def _run(twin: World, parsed: Parsed, stdin: str, *, field: str) -> CommandResult:
     noun = "label" if field == "labels" else "annotation"
     resources, changes = _split(parsed.args, noun)
     listing = parsed.get_bool("list")

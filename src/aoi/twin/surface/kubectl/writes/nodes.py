@@ -6,22 +6,22 @@ import copy
 from typing import TYPE_CHECKING, Any
 
 from aoi.kube.flags import Parsed
+from aoi.shelltools import CommandResult
 from aoi.twin.cluster.clock import rfc3339
 from aoi.twin.cluster.store import Obj
-from aoi.twin.core import CommandResult
 from aoi.twin.surface.kubectl.common import KubectlError, list_objects, resolve_type
 from aoi.twin.surface.kubectl.resources import info_for_kind
 from aoi.twin.surface.kubectl.selectors import SelectorError, label_matcher
 from aoi.twin.surface.kubectl.writes.base import commit, dry_run, report, settle, suffix
 
 if TYPE_CHECKING:
-    from aoi.twin.core import Twin
+    from aoi.twin.world import World
 
 UNSCHEDULABLE_TAINT = "node.kubernetes.io/unschedulable"
 EFFECTS = ("NoSchedule", "PreferNoSchedule", "NoExecute")
 
 
-def _nodes(twin: Twin, parsed: Parsed, names: list[str], use: str) -> list[Obj]:
+def _nodes(twin: World, parsed: Parsed, names: list[str], use: str) -> list[Obj]:
     selector = parsed.get_str("selector")
     if not names and selector is None and not parsed.get_bool("all"):
         raise KubectlError(
@@ -58,15 +58,15 @@ def _node_names(args: list[str]) -> list[str]:
 
 
 # --- cordon / uncordon -----------------------------------------------------------------------
-def cordon(twin: Twin, parsed: Parsed, stdin: str) -> CommandResult:
+def cordon(twin: World, parsed: Parsed, stdin: str) -> CommandResult:
     return _cordon(twin, parsed, unschedulable=True)
 
 
-def uncordon(twin: Twin, parsed: Parsed, stdin: str) -> CommandResult:
+def uncordon(twin: World, parsed: Parsed, stdin: str) -> CommandResult:
     return _cordon(twin, parsed, unschedulable=False)
 
 
-def _cordon(twin: Twin, parsed: Parsed, *, unschedulable: bool) -> CommandResult:
+def _cordon(twin: World, parsed: Parsed, *, unschedulable: bool) -> CommandResult:
     verb = "cordon" if unschedulable else "uncordon"
     dry = dry_run(parsed)
     lines = []
@@ -75,7 +75,7 @@ def _cordon(twin: Twin, parsed: Parsed, *, unschedulable: bool) -> CommandResult
     return CommandResult("".join(lines))
 
 
-def set_schedulable(twin: Twin, node: Obj, *, unschedulable: bool, dry: str = "") -> str:
+def set_schedulable(twin: World, node: Obj, *, unschedulable: bool, dry: str = "") -> str:
     """Cordon or uncordon one node; the line kubectl prints."""
     name = node["metadata"]["name"]
     word = "cordoned" if unschedulable else "uncordoned"
@@ -105,7 +105,7 @@ def set_schedulable(twin: Twin, node: Obj, *, unschedulable: bool, dry: str = ""
 
 
 # --- drain -----------------------------------------------------------------------------------
-def drain(twin: Twin, parsed: Parsed, stdin: str) -> CommandResult:
+def drain(twin: World, parsed: Parsed, stdin: str) -> CommandResult:
     dry = dry_run(parsed)
     out: list[str] = []
     err: list[str] = []
@@ -144,7 +144,7 @@ def _owner_kind(pod: Obj) -> str | None:
     return None
 
 
-def _drain_plan(twin: Twin, parsed: Parsed, node: str) -> tuple[list[Obj], list[str], list[str]]:
+def _drain_plan(twin: World, parsed: Parsed, node: str) -> tuple[list[Obj], list[str], list[str]]:
     """(pods to evict, DaemonSet pods ignored, kubectl's refusals)."""
     selector = parsed.get_str("pod-selector")
     try:
@@ -219,7 +219,7 @@ def _parse_taints(specs: list[str]) -> tuple[list[dict[str, Any]], list[dict[str
     return adding, removing
 
 
-def taint(twin: Twin, parsed: Parsed, stdin: str) -> CommandResult:
+def taint(twin: World, parsed: Parsed, stdin: str) -> CommandResult:
     args = list(parsed.args)
     if not args:
         raise KubectlError(
@@ -295,15 +295,15 @@ def taint(twin: Twin, parsed: Parsed, stdin: str) -> CommandResult:
     return report(parsed, done, dry)
 
 
-def _evict_untolerated(twin: Twin, node: Obj) -> None:
+def _evict_untolerated(twin: World, node: Obj) -> None:
     """The taint manager: pods that do not tolerate a NoExecute taint leave the node."""
-    from aoi.twin.cluster.controller import _tolerated
+    from aoi.twin.cluster.scheduling import tolerated
 
     taints = [t for t in node["spec"].get("taints", []) if t.get("effect") == "NoExecute"]
     for pod in twin.store.list("Pod"):
         if pod["spec"].get("nodeName") != node["metadata"]["name"]:
             continue
         tolerations = pod["spec"].get("tolerations", [])
-        if any(not _tolerated(tolerations, t) for t in taints):
+        if any(not tolerated(tolerations, t) for t in taints):
             twin.controller.delete_pod(pod, twin.clock.now(), reason="TaintManagerEviction")
     settle(twin)

@@ -7,8 +7,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from aoi.kube.flags import Parsed
+from aoi.shelltools import CommandResult
 from aoi.twin.cluster.store import Obj
-from aoi.twin.core import CommandResult
 from aoi.twin.surface.kubectl.common import KubectlError, get_object
 from aoi.twin.surface.kubectl.writes import validate
 from aoi.twin.surface.kubectl.writes.base import (
@@ -31,13 +31,13 @@ from aoi.twin.surface.kubectl.writes.merge import PatchError, json_merge, strate
 from aoi.twin.surface.kubectl.writes.payload import decode_json, go_type_name, to_json_text
 
 if TYPE_CHECKING:
-    from aoi.twin.core import Twin
+    from aoi.twin.world import World
 
 TYPES = ("json", "merge", "strategic")
 REJECTED = "The request is invalid: the server rejected our request due to an error in our request"
 
 
-def patch(twin: Twin, parsed: Parsed, stdin: str) -> CommandResult:
+def patch(twin: World, parsed: Parsed, stdin: str) -> CommandResult:
     kind = parsed.get_str("type") or "strategic"
     if kind not in TYPES:
         raise KubectlError(f'error: --type must be one of [json merge strategic], not "{kind}"')

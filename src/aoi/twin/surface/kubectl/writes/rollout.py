@@ -7,9 +7,9 @@ import re
 from typing import TYPE_CHECKING
 
 from aoi.kube.flags import Parsed
+from aoi.shelltools import CommandResult
 from aoi.twin.cluster.clock import rfc3339
 from aoi.twin.cluster.store import Obj
-from aoi.twin.core import CommandResult
 from aoi.twin.surface.kubectl.common import KubectlError, get_object
 from aoi.twin.surface.kubectl.describe.pods import pod_template_section
 from aoi.twin.surface.kubectl.describe.writer import Writer
@@ -25,7 +25,7 @@ from aoi.twin.surface.kubectl.writes.base import (
 )
 
 if TYPE_CHECKING:
-    from aoi.twin.core import Twin
+    from aoi.twin.world import World
 
 ROLLABLE = ("Deployment", "StatefulSet", "DaemonSet")
 REVISION = "deployment.kubernetes.io/revision"
@@ -67,7 +67,7 @@ Use "kubectl options" for a list of global command-line options (applies to all 
 """
 
 
-def rollout(twin: Twin, parsed: Parsed, stdin: str) -> CommandResult:
+def rollout(twin: World, parsed: Parsed, stdin: str) -> CommandResult:
     if not parsed.args:
         return CommandResult(_USAGE)
     sub, rest = parsed.args[0], parsed.args[1:]
@@ -92,7 +92,7 @@ def rollout(twin: Twin, parsed: Parsed, stdin: str) -> CommandResult:
 
 
 # --- status ------------------------------------------------------------------------------------
-def _status(twin: Twin, parsed: Parsed, info: ResourceInfo, obj: Obj) -> str:
+def _status(twin: World, parsed: Parsed, info: ResourceInfo, obj: Obj) -> str:
     if info.kind not in ROLLABLE:
         raise KubectlError(f"error: no status viewer has been implemented for {info.kind}")
     watch = parsed.flags.get("watch", True) is not False
@@ -185,7 +185,7 @@ def _timeout(text: str | None) -> float | None:
 
 
 # --- history and undo -------------------------------------------------------------------------
-def replica_sets(twin: Twin, dep: Obj) -> list[Obj]:
+def replica_sets(twin: World, dep: Obj) -> list[Obj]:
     uid = dep["metadata"]["uid"]
     return [
         rs
@@ -194,7 +194,7 @@ def replica_sets(twin: Twin, dep: Obj) -> list[Obj]:
     ]
 
 
-def _revisions(twin: Twin, obj: Obj) -> dict[int, Obj]:
+def _revisions(twin: World, obj: Obj) -> dict[int, Obj]:
     """revision -> pod template, as kubectl's history viewer reads it."""
     if obj["kind"] != "Deployment":
         return {1: copy.deepcopy(obj["spec"]["template"])}
@@ -212,7 +212,7 @@ def _revisions(twin: Twin, obj: Obj) -> dict[int, Obj]:
     return out
 
 
-def _history(twin: Twin, parsed: Parsed, info: ResourceInfo, obj: Obj) -> str:
+def _history(twin: World, parsed: Parsed, info: ResourceInfo, obj: Obj) -> str:
     if info.kind not in ROLLABLE:
         raise KubectlError(f'error: no history viewer has been implemented for "{info.kind}"')
     history = _revisions(twin, obj)
@@ -233,7 +233,7 @@ def _history(twin: Twin, parsed: Parsed, info: ResourceInfo, obj: Obj) -> str:
     return f"{ref(obj)} \n" + tabwrite("\n".join(rows) + "\n", minwidth=0, padding=2) + "\n"
 
 
-def _undo(twin: Twin, parsed: Parsed, info: ResourceInfo, obj: Obj) -> str:
+def _undo(twin: World, parsed: Parsed, info: ResourceInfo, obj: Obj) -> str:
     name = obj["metadata"]["name"]
     if info.kind != "Deployment":
         if info.kind in ROLLABLE:
@@ -262,7 +262,7 @@ def _undo(twin: Twin, parsed: Parsed, info: ResourceInfo, obj: Obj) -> str:
     return report(parsed, [(obj, "rolled back")]).stdout
 
 
-def _revision_set(twin: Twin, dep: Obj, to_revision: int) -> Obj:
+def _revision_set(twin: World, dep: Obj, to_revision: int) -> Obj:
     latest: tuple[int, Obj] | None = None
     previous: tuple[int, Obj] | None = None
     for rs in replica_sets(twin, dep):
@@ -288,7 +288,7 @@ def _revision_set(twin: Twin, dep: Obj, to_revision: int) -> Obj:
 
 
 # --- restart, pause, resume --------------------------------------------------------------------
-def _restart(twin: Twin, parsed: Parsed, info: ResourceInfo, obj: Obj) -> str:
+def _restart(twin: World, parsed: Parsed, info: ResourceInfo, obj: Obj) -> str:
     name = obj["metadata"]["name"]
     if info.kind not in ROLLABLE:
         raise KubectlError(f'error: {resource_name(info)} "{name}" restarting is not supported')
@@ -305,15 +305,15 @@ def _restart(twin: Twin, parsed: Parsed, info: ResourceInfo, obj: Obj) -> str:
     return report(parsed, [(commit(twin, obj, new), "restarted")]).stdout
 
 
-def _pause(twin: Twin, parsed: Parsed, info: ResourceInfo, obj: Obj) -> str:
+def _pause(twin: World, parsed: Parsed, info: ResourceInfo, obj: Obj) -> str:
     return _set_paused(twin, parsed, info, obj, paused=True)
 
 
-def _resume(twin: Twin, parsed: Parsed, info: ResourceInfo, obj: Obj) -> str:
+def _resume(twin: World, parsed: Parsed, info: ResourceInfo, obj: Obj) -> str:
     return _set_paused(twin, parsed, info, obj, paused=False)
 
 
-def _set_paused(twin: Twin, parsed: Parsed, info: ResourceInfo, obj: Obj, *, paused: bool) -> str:
+def _set_paused(twin: World, parsed: Parsed, info: ResourceInfo, obj: Obj, *, paused: bool) -> str:
     name = obj["metadata"]["name"]
     word = "paused" if paused else "resumed"
     if info.kind != "Deployment":

@@ -6,18 +6,18 @@ import copy
 from typing import TYPE_CHECKING
 
 from aoi.kube.flags import Parsed
+from aoi.shelltools import CommandResult
 from aoi.twin.cluster.store import Obj
-from aoi.twin.core import CommandResult
 from aoi.twin.surface.kubectl.common import KubectlError, get_object
 from aoi.twin.surface.kubectl.writes.base import commit, dry_run, report, targets
 
 if TYPE_CHECKING:
-    from aoi.twin.core import Twin
+    from aoi.twin.world import World
 
 SCALABLE = ("Deployment", "ReplicaSet", "StatefulSet")
 
 
-def scale(twin: Twin, parsed: Parsed, stdin: str) -> CommandResult:
+def scale(twin: World, parsed: Parsed, stdin: str) -> CommandResult:
     if "replicas" not in parsed.flags:
         raise KubectlError('error: required flag(s) "replicas" not set')
     replicas = parsed.get_int("replicas")

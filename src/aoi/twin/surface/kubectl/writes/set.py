@@ -7,8 +7,8 @@ import fnmatch
 from typing import TYPE_CHECKING, Any
 
 from aoi.kube.flags import Parsed
+from aoi.shelltools import CommandResult
 from aoi.twin.cluster.store import Obj
-from aoi.twin.core import CommandResult
 from aoi.twin.surface.kubectl.common import KubectlError, get_object
 from aoi.twin.surface.kubectl.printers import Quantity
 from aoi.twin.surface.kubectl.resources import ResourceInfo
@@ -17,7 +17,7 @@ from aoi.twin.surface.kubectl.writes.base import commit, dry_run, report, resour
 from aoi.twin.surface.kubectl.writes.defaults import apply_defaults
 
 if TYPE_CHECKING:
-    from aoi.twin.core import Twin
+    from aoi.twin.world import World
 
 _QUANTITY_ERROR = (
     "error: quantities must match the regular expression "
@@ -43,7 +43,7 @@ Use "kubectl options" for a list of global command-line options (applies to all 
 """
 
 
-def set_(twin: Twin, parsed: Parsed, stdin: str) -> CommandResult:
+def set_(twin: World, parsed: Parsed, stdin: str) -> CommandResult:
     if not parsed.args:
         return CommandResult(_USAGE)
     sub, rest = parsed.args[0], parsed.args[1:]
@@ -72,7 +72,7 @@ def pod_spec(info: ResourceInfo, obj: Obj) -> dict[str, Any]:
 
 
 def _run(
-    twin: Twin,
+    twin: World,
     parsed: Parsed,
     stdin: str,
     resources: list[str],
@@ -112,7 +112,7 @@ def _split_pairs(args: list[str]) -> tuple[list[str], list[str]]:
 
 
 # --- image ---------------------------------------------------------------------------------
-def _image(twin: Twin, parsed: Parsed, stdin: str, args: list[str]) -> CommandResult:
+def _image(twin: World, parsed: Parsed, stdin: str, args: list[str]) -> CommandResult:
     resources, pairs = _split_pairs(args)
     if not pairs:
         raise KubectlError("error: at least one image update is required")
@@ -134,7 +134,7 @@ def _image(twin: Twin, parsed: Parsed, stdin: str, args: list[str]) -> CommandRe
 
 
 # --- env -----------------------------------------------------------------------------------
-def _env(twin: Twin, parsed: Parsed, stdin: str, args: list[str]) -> CommandResult:
+def _env(twin: World, parsed: Parsed, stdin: str, args: list[str]) -> CommandResult:
     resources = [a for a in args if "=" not in a and not a.endswith("-")]
     changes = [a for a in args if a not in resources] + parsed.get_list("env")
     source = parsed.get_str("from")
@@ -178,7 +178,7 @@ def _env(twin: Twin, parsed: Parsed, stdin: str, args: list[str]) -> CommandResu
     return _run(twin, parsed, stdin, resources, change, "env updated")
 
 
-def _env_from(twin: Twin, parsed: Parsed, source: str) -> list[dict[str, Any]]:
+def _env_from(twin: World, parsed: Parsed, source: str) -> list[dict[str, Any]]:
     kind, _, name = source.partition("/")
     ns = parsed.get_str("namespace") or "default"
     prefix = parsed.get_str("prefix") or ""
@@ -208,7 +208,7 @@ def _env_from(twin: Twin, parsed: Parsed, source: str) -> list[dict[str, Any]]:
 
 
 def _env_list(
-    twin: Twin, parsed: Parsed, stdin: str, resources: list[str], pattern: str
+    twin: World, parsed: Parsed, stdin: str, resources: list[str], pattern: str
 ) -> CommandResult:
     out: list[str] = []
     for info, ns, name in targets(twin, parsed, stdin, verb="set", args=resources):
@@ -260,7 +260,7 @@ def _quantities(text: str | None) -> dict[str, str]:
     return out
 
 
-def _resources(twin: Twin, parsed: Parsed, stdin: str, args: list[str]) -> CommandResult:
+def _resources(twin: World, parsed: Parsed, stdin: str, args: list[str]) -> CommandResult:
     limits = _quantities(parsed.get_str("limits"))
     requests = _quantities(parsed.get_str("requests"))
     if not limits and not requests:
