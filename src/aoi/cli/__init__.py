@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from aoi.cli import gate, tasks, twin
+from aoi.cli import gate, tasks, train, twin
 from aoi.cli.bench import bench
 from aoi.cli.run import run
 
@@ -23,6 +23,7 @@ app.command("run")(run)
 app.add_typer(twin.app, name="twin")
 app.add_typer(tasks.app, name="tasks")
 app.add_typer(gate.app, name="gate")
+app.add_typer(train.app, name="train")
 
 
 def main() -> None:

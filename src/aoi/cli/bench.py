@@ -73,9 +73,10 @@ def bench(
         typer.echo(f"error: unknown backend {backend!r}; choose local or ray", err=True)
         raise typer.Exit(2)
     spec = AgentSpec(name=agent, model=model, base_url=base_url)
-    if agent == "aoi" and not (model and base_url):
+    if agent == "aoi" and not (model and (base_url or Path(model).is_dir())):
         typer.echo(
-            "error: --agent aoi needs --model NAME and --base-url URL (an OpenAI-compatible endpoint)",
+            "error: --agent aoi needs --model NAME and --base-url URL (an OpenAI-compatible endpoint),"
+            " or --model DIR (a local model directory)",
             err=True,
         )
         raise typer.Exit(2)
