@@ -10,11 +10,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.llm.server import Reply, chat, closed_port, serve
 from typer.testing import CliRunner
 
 from aoi.cli import app
 from aoi.trajectories import TrajectoryStore
-from tests.llm.server import Reply, chat, closed_port, serve
 
 FAULT = "k8s_target_port-misconfig-detection-1"  # the truth is "Yes"
 NOOP = "noop_detection_hotel_reservation-1"  # the truth is "No"

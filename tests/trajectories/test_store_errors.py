@@ -82,7 +82,9 @@ def test_default_store_is_per_user_and_aoi_store_overrides(
 ) -> None:
     monkeypatch.delenv(STORE_ENV, raising=False)
     default = default_store_url()
-    assert default.startswith("sqlite:///") and Path(default.removeprefix("sqlite:///")).is_absolute()
+    assert (
+        default.startswith("sqlite:///") and Path(default.removeprefix("sqlite:///")).is_absolute()
+    )
     monkeypatch.setenv(STORE_ENV, f"sqlite:///{tmp_path}/mine.db")
     assert default_store_url() == f"sqlite:///{tmp_path}/mine.db"
     assert BenchConfig(tasks=[]).store_url == f"sqlite:///{tmp_path}/mine.db"
