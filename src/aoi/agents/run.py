@@ -28,6 +28,10 @@ class AgentSpec:
     base_url: str | None = None
     model_spec: str | None = None
     temperature: float = 0.7
+    # Per request to an HTTP endpoint: seconds to wait, and retries of a refused
+    # connection or a 5xx (a hung request is never retried).
+    llm_timeout: float = 60.0
+    llm_retries: int = 2
 
     def describe(self) -> str:
         return "expert" if self.name == "expert" else f"aoi:{self.model or self.model_spec}"
@@ -69,9 +73,11 @@ def _model(spec: AgentSpec) -> Any:
         )
     from aoi.llm import make_model
 
-    if spec.model_spec:
-        return make_model(spec.model_spec)
-    return make_model(f"openai:{spec.model}@{spec.base_url}")
+    spec_text = spec.model_spec or f"openai:{spec.model}@{spec.base_url}"
+    options: dict[str, Any] = {}
+    if spec_text.startswith("openai:") or "://" in spec_text:
+        options = {"timeout": spec.llm_timeout, "max_retries": spec.llm_retries}
+    return make_model(spec_text, **options)
 
 
 @dataclass
