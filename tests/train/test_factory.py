@@ -8,6 +8,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from aoi.cli import app
+
 from .helpers import drive
 
 
