@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from aoi.agents.observer import LLMObserver, Observer
@@ -60,6 +61,11 @@ def build_runtime(spec: AgentSpec, config: RuntimeConfig | None = None) -> Runti
 
 
 def _model(spec: AgentSpec) -> Any:
+    if spec.model and not spec.base_url and not spec.model_spec and Path(spec.model).is_dir():
+        # a model directory (e.g. one `aoi train` wrote): the local transformers backend
+        from aoi.llm import make_model
+
+        return make_model(f"local:{spec.model}")
     if not spec.model_spec and (not spec.model or not spec.base_url):
         raise AgentConfigError(
             "--agent aoi needs a chat model: pass --model NAME and --base-url URL "

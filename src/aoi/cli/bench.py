@@ -153,8 +153,12 @@ def bench(
 
 def _new_config(given: dict[str, Any], url: str) -> BenchConfig:
     values = {k: DEFAULTS[k] if v is None and k in DEFAULTS else v for k, v in given.items()}
-    if values["agent"] == "aoi" and not (values["model"] and values["base_url"]):
-        fail("--agent aoi needs --model NAME and --base-url URL (an OpenAI-compatible endpoint)")
+    local = bool(values["model"]) and Path(values["model"]).is_dir()
+    if values["agent"] == "aoi" and not (values["model"] and (values["base_url"] or local)):
+        fail(
+            "--agent aoi needs --model NAME and --base-url URL (an OpenAI-compatible endpoint),"
+            " or --model DIR (a local model directory)"
+        )
     try:
         selected = select_tasks(values["tasks"])
     except TaskSelectionError as exc:
