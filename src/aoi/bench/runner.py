@@ -267,6 +267,19 @@ def run_bench(
     return BenchResult(run_id, compute(results), results, wall, config, resumed=total - len(jobs))
 
 
+def result_from_store(store: TrajectoryStore, run_id: str) -> BenchResult:
+    """A stored run's figures as a BenchResult (for reports of past runs); raises UnknownRunError."""
+    run = store.get_run(run_id)
+    config = _config_from(run.config, store.url, BenchConfig(tasks=[]))
+    results = results_from_store(store, run_id)
+    end = run.finished_at or max(
+        (r.finished_at for r in store.query_outcomes(run_id=run_id) if r.finished_at),
+        default=run.created_at,
+    )
+    wall = max(0.0, (end - run.created_at).total_seconds())
+    return BenchResult(run_id, compute(results), results, wall, config)
+
+
 def results_from_store(store: TrajectoryStore, run_id: str) -> list[AttemptResult]:
     """The figures are always computed from what the store holds (so resumes agree)."""
     out = []

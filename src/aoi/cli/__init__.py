@@ -15,7 +15,7 @@ try:  # typer >= 0.22 carries its own copy of click
 except ImportError:  # pragma: no cover - older typer on real click
     import click  # type: ignore[no-redef]
 
-from aoi.cli import gate, tasks, train, twin
+from aoi.cli import gate, runs, tasks, train, twin
 from aoi.cli.bench import bench
 from aoi.cli.run import run
 
@@ -103,6 +103,7 @@ app.command("run")(run)
 app.add_typer(twin.app, name="twin")
 app.add_typer(tasks.app, name="tasks")
 app.add_typer(gate.app, name="gate")
+app.add_typer(runs.app, name="runs")
 app.add_typer(train.app, name="train")
 
 

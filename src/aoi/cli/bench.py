@@ -144,7 +144,7 @@ def bench(
     config.workers, config.backend = workers, backend
     opened.close()
     result = _run(console, config, resume)
-    _print_table(result)
+    print_figures(result)
     errors = _print_errors(console, result)
     _write_outputs(console, result, json_path, report)
     if errors:
@@ -285,7 +285,7 @@ def _run(console: Console, config: BenchConfig, resume: str | None) -> BenchResu
             fail(str(exc))
 
 
-def _print_table(result: BenchResult) -> None:
+def print_figures(result: BenchResult) -> None:
     fig = result.figures
     table = Table(
         title=f"run {result.run_id}: {fig.tasks} tasks x {fig.k} attempts, {result.wall_seconds:.2f} s"
