@@ -120,6 +120,16 @@ def _observer_rows(
     return rows[:limit] if limit else rows
 
 
+def _check_model(model: str) -> None:
+    """Refuse a missing base model before any data is built."""
+    from aoi.train.training import TrainError, check_model_dir
+
+    try:
+        check_model_dir(model)
+    except TrainError as exc:
+        raise _fail(str(exc)) from None
+
+
 def _train(run: Callable[[], Path]) -> None:
     from aoi.train.training import TrainError
 
@@ -155,6 +165,7 @@ def sft(
         max_steps=max_steps,
         resume=resume or None,
     )
+    _check_model(cfg.model)
     rows = _observer_rows(store, run, teacher, seeds, limit)
     _train(lambda: train_sft(cfg, rows))
 
@@ -186,6 +197,7 @@ def observer(
         resume=resume or None,
         use_vllm=use_vllm or None,
     )
+    _check_model(cfg.model)
     rows = _observer_rows(store, run, teacher, seeds, limit)
     _train(lambda: train_observer(cfg, rows))
 
