@@ -12,6 +12,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from aoi.agents import AGENTS, AgentConfigError, AgentSpec
+from aoi.agents.expert.rules import UnknownRuleError, resolve_without
 from aoi.bench import DEFAULT_STORE, BenchConfig, TaskSelectionError, run_bench, select_tasks
 from aoi.bench.metrics import AttemptResult
 
@@ -63,6 +64,13 @@ def bench(
     max_iterations: Annotated[
         int, typer.Option("--max-iterations", help="Iteration cap of the loop.")
     ] = 15,
+    without: Annotated[
+        str,
+        typer.Option(
+            "--without",
+            help="Expert ablation: rule families or rules to disable, e.g. mongo,flags.",
+        ),
+    ] = "",
 ) -> None:
     """Run the agent on tasks x attempts and report best@k, avg@k and their gap."""
     console = Console(stderr=True)
@@ -72,7 +80,18 @@ def bench(
     if backend not in ("local", "ray"):
         typer.echo(f"error: unknown backend {backend!r}; choose local or ray", err=True)
         raise typer.Exit(2)
-    spec = AgentSpec(name=agent, model=model, base_url=base_url)
+    ablated = tuple(w.strip() for w in without.split(",") if w.strip())
+    if ablated and agent != "expert":
+        typer.echo(
+            "error: --without ablates the expert's rules; use it with --agent expert", err=True
+        )
+        raise typer.Exit(2)
+    try:
+        resolve_without(ablated)
+    except UnknownRuleError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
+    spec = AgentSpec(name=agent, model=model, base_url=base_url, without=ablated)
     if agent == "aoi" and not (model and base_url):
         typer.echo(
             "error: --agent aoi needs --model NAME and --base-url URL (an OpenAI-compatible endpoint)",
