@@ -2,7 +2,8 @@
 
 Run: .venv/bin/python benchmarks/gate.py [--seconds 1.0]
 Prints commands/s for the whole table and per section, for the Probe and the
-Executor, plus the lexer alone and redaction, all measured in this one run.
+Executor, plus the parser alone and redaction, and the time to classify long
+inputs (the largest accepted, and a 200 kB one), all measured in this one run.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from aoi.gate import Policy, Role, classify, redact
-from aoi.gate.lexer import LexError, split_pipeline
+from aoi.shell import ShellSyntaxError, parse, simple_commands
 
 GOAL = 50_000
 ROOT = Path(__file__).resolve().parents[1]
@@ -62,17 +63,17 @@ def main() -> None:
 
         return run
 
-    def lex_all() -> int:
+    def parse_all() -> int:
         for command in commands:
             try:
-                split_pipeline(command)
-            except LexError:
+                parse(command)
+            except ShellSyntaxError:
                 continue
         return len(commands)
 
     print(f"gate benchmark: {len(commands)} distinct commands from tests/gate/cases.txt")
     results: dict[str, float] = {}
-    results["lexer only"] = rate(lex_all, args.seconds)
+    results["parser only"] = rate(parse_all, args.seconds)
     for role in Role:
         results[f"classify {role.value}, whole table"] = rate(
             classify_all(role, commands, policy), args.seconds
@@ -92,13 +93,40 @@ def main() -> None:
 
     secret = "apiVersion: v1\ndata:\n  password: aHVudGVyMg==\nkind: Secret\nmetadata:\n  name: s\n"
     log = "2024/05/01 GET /api 200 12ms user=alice mongodb://admin:s3cr3t@db:27017\n" * 200
-    argv = split_pipeline("kubectl get secret s -n x -o yaml")
-    logs_argv = split_pipeline("kubectl logs geo-1 -n x")
+    argv = [c.argv or [] for c in simple_commands(parse("kubectl get secret s -n x -o yaml"))]
+    logs_argv = [c.argv or [] for c in simple_commands(parse("kubectl logs geo-1 -n x"))]
     secret_rate = rate(lambda: (redact(secret, argv), 1)[1], args.seconds)
     log_rate = rate(lambda: (redact(log, logs_argv), len(log))[1], args.seconds)
     print(f"  redact a Secret manifest: {secret_rate:,.0f}/s; log text: {log_rate / 1e6:,.1f} MB/s")
+    for label, line in _long_inputs():
+        start = time.perf_counter()
+        runs = 0
+        while time.perf_counter() - start < args.seconds / 4 or runs < 3:
+            classify(line, Role.PROBE, policy)
+            runs += 1
+        per = (time.perf_counter() - start) / runs * 1000
+        print(f"  {label} ({len(line) // 1000} kB): {per:.2f} ms per classification")
     verdict = "meets" if base >= GOAL else "MISSES"
     print(f"probe table throughput {base:,.0f}/s {verdict} the goal of {GOAL:,}/s")
+
+
+def _long_inputs() -> list[tuple[str, str]]:
+    """Worst cases for the parser and the grammars, and a 200 kB line (refused for its size)."""
+    from aoi.shell import MAX_LENGTH
+
+    words_line = "kubectl get pods -n x " + "a " * ((MAX_LENGTH - 30) // 2)
+    pipes = " | grep x" * ((MAX_LENGTH - 40) // 9)
+    keys = ",".join(f"k{i}: {i}" for i in range(MAX_LENGTH // 12))
+    mongo = f"kubectl exec -n x m-1 -- mongo --eval 'db.c.find({{{keys}}})'"
+    return [
+        ("many words", words_line[:MAX_LENGTH]),
+        ("many pipes", ("kubectl get pods -n x" + pipes)[:MAX_LENGTH]),
+        (
+            "long mongo --eval",
+            mongo[:MAX_LENGTH] if len(mongo) <= MAX_LENGTH else mongo[: MAX_LENGTH - 3] + "})'",
+        ),
+        ("200 kB input", "kubectl get pods -n x " + "a" * 200_000),
+    ]
 
 
 if __name__ == "__main__":

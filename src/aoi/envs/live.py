@@ -52,7 +52,7 @@ from aoi.shell.run import Abort, Shell
 from aoi.shell.run import Limits as ShellLimits
 from aoi.shell.run import Result as ShellResult
 from aoi.twin import api as twin_api
-from aoi.twin.text import FILTERS, run_filter
+from aoi.shelltools import FILTERS, run_filter
 
 NOT_FOUND = twin_api.NO_SERVICE
 # Pod labels that name a service, by application namespace (AIOpsLab's get_logs rule).

@@ -19,6 +19,7 @@ from aoi.envs.base import (
     to_action,
 )
 from aoi.envs.telemetry import read_exported_csv
+from aoi.gate import Judged
 from aoi.twin import api
 from aoi.twin.core import Twin
 from aoi.twin.faults import inject
@@ -91,7 +92,15 @@ class TwinEnvironment(Environment):
         self._tokens = [0, 0]
         return self.problem
 
+    def run_command(self, command: Judged) -> tuple[str, int]:
+        """Run the tree the gate judged (never its text) as one exec_shell step."""
+        obs = self._act(Action.exec_shell(command.text), command)
+        return obs.text, obs.exit_code
+
     def act(self, call: str | Action | ParsedAction) -> Observation:
+        return self._act(call, None)
+
+    def _act(self, call: str | Action | ParsedAction, judged: Judged | None) -> Observation:
         twin, task = self._require()
         if self._submitted:
             return Observation(
@@ -106,7 +115,10 @@ class TwinEnvironment(Environment):
         if action.api == "submit":
             return self._submit(action)
         try:
-            text, exit_code = self._dispatch(twin, task, action)
+            if judged is not None:
+                text, exit_code = api.exec_tree_status(twin, judged.tree, judged.check)
+            else:
+                text, exit_code = self._dispatch(twin, task, action)
         except TypeError as exc:
             return Observation(
                 text=f"Error: {action.api}(): {exc}", api=action.api, verdict="invalid"

@@ -15,10 +15,13 @@ import shlex
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from aoi.twin import telemetry
-from aoi.twin.logs import LogUnavailable
+from aoi.twin.behaviour import telemetry
+from aoi.twin.behaviour.logs import LogUnavailable
 
 if TYPE_CHECKING:
+    from aoi.shell import Sequence
+    from aoi.shell.run import Check
+    from aoi.shelltools import CommandResult
     from aoi.twin.core import Twin
 
 NO_SERVICE = "Error: Your service/namespace does not exist. Use kubectl to check."
@@ -214,7 +217,15 @@ def exec_shell_status(twin: Twin, command: str) -> tuple[str, int]:
         return REFUSE_KUBECTL_FOLLOW, 1
     if "docker logs -f" in command or _follows(command, "docker"):
         return REFUSE_DOCKER_FOLLOW, 1
-    result = twin.run(command)
+    return _status(twin.run(command))
+
+
+def exec_tree_status(twin: Twin, tree: Sequence, check: Check | None = None) -> tuple[str, int]:
+    """`exec_shell`'s text and exit status for a command tree the gate already judged."""
+    return _status(twin.run_tree(tree, check))
+
+
+def _status(result: CommandResult) -> tuple[str, int]:
     if result.exit_code != 0:
         text = f"[ERROR] Command execution failed: {result.stderr or result.stdout}"
         return text, result.exit_code
