@@ -51,8 +51,8 @@ from aoi.gate import REFUSED_EXIT, Judged, Policy, redact
 from aoi.shell.run import Abort, Shell
 from aoi.shell.run import Limits as ShellLimits
 from aoi.shell.run import Result as ShellResult
-from aoi.twin import api as twin_api
 from aoi.shelltools import FILTERS, run_filter
+from aoi.twin import api as twin_api
 
 NOT_FOUND = twin_api.NO_SERVICE
 # Pod labels that name a service, by application namespace (AIOpsLab's get_logs rule).

@@ -15,7 +15,8 @@ from aoi.gate.facts import Facts
 _DNS_NAME = re.compile(r"[a-z0-9]([-a-z0-9.]*[a-z0-9])?")
 _TOOLS = frozenset({"kubectl", "helm"})
 # Flags every rule accepts: where the command runs and how its result is printed.
-_IMPLICIT = frozenset({"namespace", "output", "request-timeout"})
+# dry-run is implicit: its value either makes the command a read or changes nothing.
+_IMPLICIT = frozenset({"namespace", "output", "request-timeout", "dry-run"})
 _EXEC_IMPLICIT = frozenset({"namespace", "container", "stdin", "quiet", "request-timeout"})
 _RULE_KEYS = frozenset(
     {

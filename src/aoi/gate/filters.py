@@ -140,6 +140,8 @@ def _drop_pairs(argv: list[str]) -> list[str]:
 
 def _check_awk(program: str) -> str | None:
     code = _AWK_STRING.sub('""', program)
+    if "@" in code:
+        return "awk directives and indirect calls (@include, @load, @namespace, @f()) are not available"
     if _AWK_CALLS.search(code):
         return "awk in a pipe may only print: system(), getline and close() are not available"
     depth = 0

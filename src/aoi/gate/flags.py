@@ -9,6 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from aoi.kube.flags import GO_FALSE, GO_TRUE, dry_run_strategy
+
+__all__ = ["GO_FALSE", "GO_TRUE", "Args", "FlagError", "FlagSpec", "is_dry_run", "parse", "words"]
+
 
 class FlagError(ValueError):
     """A flag the grammar does not know or that lacks its value."""
@@ -59,10 +63,6 @@ class Args:
         return values[-1] if values else None
 
 
-GO_TRUE = frozenset({"1", "t", "T", "true", "TRUE", "True"})
-GO_FALSE = frozenset({"0", "f", "F", "false", "FALSE", "False"})
-
-
 def is_dry_run(value: str | None) -> bool:
     """True when kubectl's or helm's --dry-run value really means a dry run.
 
@@ -70,7 +70,8 @@ def is_dry_run(value: str | None) -> bool:
     are dry runs; `none`, ParseBool's false spellings (`0`, `f`, `F`, `False`,
     ...) are real changes, and anything else is not trusted to be a dry run.
     """
-    return value is not None and (value in ("client", "server", "unchanged") or value in GO_TRUE)
+    # the gate's parser gives a bare --dry-run the value "true"
+    return value is not None and dry_run_strategy(value) in ("client", "server")
 
 
 def _add(flags: dict[str, list[str]], name: str, value: str) -> None:

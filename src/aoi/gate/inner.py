@@ -36,8 +36,6 @@ _NEVER = {
     "awk": "awk programs can run commands inside the pod",
     "gawk": "awk programs can run commands inside the pod",
     "sed": "sed can write files; read with grep, head or tail",
-    "nc": "raw network tools",
-    "ncat": "raw network tools",
     "socat": "raw network tools",
     "telnet": "raw network tools",
     "ssh": "remote shells",
@@ -208,10 +206,10 @@ def classify_inner(argv: list[str], depth: int = 0) -> Outcome:
         return _write(program, "changes network settings")
     if program == "ifconfig" and len([a for a in args if not a.startswith("-")]) > 1:
         return _write(program, "changes network settings")
-    if program == "sort" and any(a.startswith(("-o", "--output")) for a in args):
-        return _write(program, "-o writes a file")
-    if program == "uniq" and len([a for a in args if not a.startswith("-")]) > 1:
-        return _write(program, "with two file names writes the second")
+    if program in ("sort", "uniq"):
+        return _sort_uniq(program, args)
+    if program in ("nc", "ncat"):
+        return _nc(program, args)
     if program in _READERS:
         return _ok(program)
     return forbid(f"`{program}` is not known to the gate; read with cat, ls, env, ps or df")
@@ -287,6 +285,58 @@ def _shell(program: str, args: list[str], depth: int) -> Outcome:
     if result.kind is WRITE:
         return Outcome(WRITE, f"{program} -c: {result.reason}", facts)
     return Outcome(READ, f"{program} -c: every step only reads", facts)
+
+
+_SORT_SPEC = FlagSpec(
+    {c: (c, True) for c in "ktSTo"} | {c: (c, False) for c in "bdfgiMhnRrVcCsuz"},
+    words("key field-separator buffer-size temporary-directory parallel output sort files0-from"),
+)
+_UNIQ_SPEC = FlagSpec(
+    {c: (c, True) for c in "fsw"} | {c: (c, False) for c in "cdDiuz"},
+    words("skip-fields skip-chars check-chars all-repeated group"),
+    frozenset({"all-repeated", "group"}),
+)
+_NC_SPEC = FlagSpec(
+    {c: (c, True) for c in "wpsiqxXIOTPG"} | {c: (c, False) for c in "zvnu46NdDkltUCreEFbh"},
+    frozenset(),
+    strict_short=True,
+)
+
+
+def _sort_uniq(program: str, args: list[str]) -> Outcome:
+    try:
+        parsed = parse(args, _SORT_SPEC if program == "sort" else _UNIQ_SPEC)
+    except FlagError as err:
+        return forbid(f"{program}: {err.reason}")
+    operands = parsed.positionals + (parsed.rest or [])
+    if program == "sort":
+        if parsed.has("o") or parsed.has("output"):
+            return _write(program, "-o writes a file", frozenset({"sort -o"}))
+        if parsed.has("T") or parsed.has("temporary-directory") or parsed.has("files0-from"):
+            return forbid("sort -T / --files0-from name other files; drop them")
+        return _ok(program)
+    if len(operands) > 1:
+        return _write(program, "with two file operands writes the second", frozenset({"uniq OUT"}))
+    return _ok(program)
+
+
+def _nc(program: str, args: list[str]) -> Outcome:
+    """`nc -z HOST PORT...` only checks that ports answer; anything else moves bytes."""
+    try:
+        parsed = parse(args, _NC_SPEC)
+    except FlagError as err:
+        return forbid(f"{program}: {err.reason}")
+    flags = parsed.flags
+    if not parsed.on("z"):
+        return forbid(
+            f"`{program}` without -z sends or serves raw bytes; check a port with {program} -zv HOST PORT"
+        )
+    for letter in "lecCetUk":
+        if letter in flags:
+            return forbid(f"{program} -{letter} listens, runs programs or uses sockets files")
+    if len(parsed.positionals) < 2:
+        return forbid(f"{program} -z needs a host and a port: {program} -zv HOST PORT")
+    return _ok(program, "-z checks that a port answers")
 
 
 def _redis(args: list[str]) -> Outcome:

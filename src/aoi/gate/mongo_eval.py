@@ -25,7 +25,7 @@ _TOKEN = re.compile(
     |(?P<num>-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?)
     |(?P<name>[A-Za-z_$][\w$]*)
     |(?P<arrow>=>)
-    |(?P<punct>[{}\[\]().,:;])
+    |(?P<punct>[{}\[\]().,:;-])
     |(?P<bad>.)""",
     re.X | re.S,
 )
@@ -217,6 +217,11 @@ class _Parser:
         if kind == "name" and text == "use":
             self.i += 1
             self.name()
+            while self.peek()[1] in ("-", "."):  # database names such as geo-db
+                self.i += 1
+                if self.peek()[0] not in ("name", "num"):
+                    raise _Refuse("`use` takes a database name")
+                self.i += 1
             return
         self.expression(0)
 

@@ -458,12 +458,41 @@ def _store(out: Parsed, name: str, kind: str, value: str, help_name: str) -> Non
         out.flags[name] = value
 
 
-def _bool(value: str, name: str, help_name: str) -> bool:
-    lowered = value.lower()
-    if lowered in ("true", "1", "t"):
+GO_TRUE = frozenset({"1", "t", "T", "TRUE", "true", "True"})
+GO_FALSE = frozenset({"0", "f", "F", "FALSE", "false", "False"})
+
+
+def parse_go_bool(value: str) -> bool | None:
+    """Go's strconv.ParseBool, which kubectl and helm use: None where Go returns an error."""
+    if value in GO_TRUE:
         return True
-    if lowered in ("false", "0", "f"):
+    if value in GO_FALSE:
         return False
+    return None
+
+
+def dry_run_strategy(value: str | None) -> str | None:
+    """kubectl's GetDryRunStrategy: '' (a real change), 'client', 'server', or None (an error).
+
+    `none` and ParseBool's false spellings (`0`, `f`, `F`, `False`, ...) are real
+    changes; ParseBool's true spellings and a bare `--dry-run` are client dry runs.
+    """
+    if value is None or value == "none":
+        return ""
+    if value in ("client", "server"):
+        return value
+    if value == "unchanged":
+        return "client"
+    parsed = parse_go_bool(value)
+    if parsed is None:
+        return None
+    return "client" if parsed else ""
+
+
+def _bool(value: str, name: str, help_name: str) -> bool:
+    parsed = parse_go_bool(value)
+    if parsed is not None:
+        return parsed
     raise FlagError(
         f'Error: invalid argument "{value}" for "--{name}" flag: strconv.ParseBool: '
         f"parsing \"{value}\": invalid syntax\nSee 'kubectl {help_name} --help' for usage."

@@ -95,7 +95,7 @@ def parse(text: str) -> Sequence:
             raise ShellSyntaxError("empty command")
         if words[0] in _RESERVED or words[0] in _REFUSED_WORDS or _ASSIGN.match(words[0]):
             return _Parser(text).program()
-        simple = Simple((), tuple(Word((Lit(w),)) for w in words))
+        simple = Simple((), tuple([Word((Lit(w),), w) for w in words]))
         return Sequence((AndOr(Pipeline((simple,))),))
     tree = _fast_line(text)
     if tree is not None:
@@ -433,8 +433,9 @@ class _Parser:
                 raise self.fail("a word cannot start with `#`")
             for c in "'\"\\":
                 if c in raw:
-                    return Word((Lit(_REMOVE_QUOTES.sub(_unquote, raw), True),))
-            return Word((Lit(raw),))
+                    value = _REMOVE_QUOTES.sub(_unquote, raw)
+                    return Word((Lit(value, True),), value)
+            return Word((Lit(raw),), raw)
         n = self.n
         parts: list[Part] = []
         start = self.pos
@@ -608,10 +609,11 @@ def _fast_line(text: str) -> Sequence | None:
                 return None
             for c in "'\"\\":
                 if c in raw:
-                    words.append(Word((Lit(_REMOVE_QUOTES.sub(_unquote, raw), True),)))
+                    value = _REMOVE_QUOTES.sub(_unquote, raw)
+                    words.append(Word((Lit(value, True),), value))
                     break
             else:
-                words.append(Word((Lit(raw),)))
+                words.append(Word((Lit(raw),), raw))
             continue
         if other is not None:
             if other in " \t":

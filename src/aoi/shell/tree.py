@@ -45,25 +45,36 @@ class CommandSub:
 Part = Lit | Param | CommandSub
 
 
-@dataclass(slots=True)
 class Word:
-    """One shell word: parts joined; `literal` is its value when nothing expands."""
+    """One shell word: parts joined; `literal` is its value when nothing expands, else None."""
 
-    parts: tuple[Part, ...]
+    __slots__ = ("literal", "parts")
 
-    @property
-    def literal(self) -> str | None:
-        """The word's value when it has no expansion, else None."""
-        out = []
-        for part in self.parts:
-            if not isinstance(part, Lit):
-                return None
-            out.append(part.text)
-        return "".join(out)
+    def __init__(self, parts: tuple[Part, ...], literal: str | bool | None = True) -> None:
+        self.parts = parts
+        if literal is True:
+            texts = []
+            for part in parts:
+                if not isinstance(part, Lit):
+                    literal = None
+                    break
+                texts.append(part.text)
+            else:
+                literal = "".join(texts)
+        self.literal: str | None = literal  # type: ignore[assignment]
 
     @property
     def dynamic(self) -> bool:
-        return any(not isinstance(p, Lit) for p in self.parts)
+        """True when some part expands at run time."""
+        return self.literal is None
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Word) and other.parts == self.parts
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"Word({self.parts!r})"
 
 
 def lit(text: str) -> Word:
@@ -160,6 +171,13 @@ Command = Simple | For | While | If | Group
 
 def simple_commands(node: object) -> list[Simple]:
     """Every simple command in a tree, substitutions included, in source order."""
+    if isinstance(node, Sequence) and len(node.items) == 1:
+        item = node.items[0]
+        if not item.rest and all(
+            type(c) is Simple and not c.assigns and not c.redirects and c.argv is not None
+            for c in item.first.commands
+        ):
+            return list(item.first.commands)  # type: ignore[arg-type]
     found: list[Simple] = []
     _walk(node, found)
     return found
@@ -202,6 +220,8 @@ def _walk(node: object, out: list[Simple]) -> None:
 
 
 def _walk_word(word: Word, out: list[Simple]) -> None:
+    if word.literal is not None:
+        return
     for part in word.parts:
         if isinstance(part, CommandSub):
             _walk(part.body, out)

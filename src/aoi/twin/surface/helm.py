@@ -19,6 +19,7 @@ import re
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from aoi.kube.flags import dry_run_strategy
 from aoi.shelltools import CommandResult
 from aoi.twin.apps.spec import HelmRelease
 from aoi.twin.cluster.store import Obj
@@ -455,9 +456,20 @@ def _upgrade(twin: World, args: _Args) -> CommandResult:
         config = merge(old_config, given)
     else:
         config = given if given else old_config
+    message = f'Release "{name}" has been upgraded. Happy Helming!\n'
+    if _dry_run(args):
+        # a dry run renders the next revision and stores and applies nothing
+        record = copy.deepcopy(current)
+        record["version"] = int(current["version"]) + 1
+        record["config"] = config
+        record["info"] = {
+            **record["info"],
+            "status": "pending-upgrade",
+            "description": "Dry run complete",
+        }
+        return CommandResult(message + _status_block(record))
     record = _new_revision(twin, revs, config, "Upgrade complete")
     _apply(twin, ns, merge(defaults, config))
-    message = f'Release "{name}" has been upgraded. Happy Helming!\n'
     return CommandResult(message + _status_block(record))
 
 
@@ -480,9 +492,26 @@ def _rollback(twin: World, args: _Args) -> CommandResult:
     if not found:
         raise HelmError(f"release has no {target} version")
     config = found[0].get("config") or {}
+    if _dry_run(args):
+        return CommandResult("Rollback was a success! Happy Helming!\n")
     _new_revision(twin, revs, config, f"Rollback to {target}")
     _apply(twin, ns, merge(_chart_defaults(twin, ns), config))
     return CommandResult("Rollback was a success! Happy Helming!\n")
+
+
+def _dry_run(args: _Args) -> bool:
+    """--dry-run as helm reads it: bare, client, server or a Go true is a dry run; none or a
+    Go false is a real change; anything else is helm's error."""
+    values = args.flags.get("dry-run")
+    if not values:
+        return False
+    strategy = dry_run_strategy(values[-1])
+    if strategy is None:
+        raise HelmError(
+            f'invalid argument "{values[-1]}" for "--dry-run" flag: strconv.ParseBool: '
+            f'parsing "{values[-1]}": invalid syntax'
+        )
+    return bool(strategy)
 
 
 def _check_chart(chart: str, current: dict[str, Any]) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 from typing import TYPE_CHECKING
 
-from aoi.kube.flags import Parsed
+from aoi.kube.flags import Parsed, dry_run_strategy
 from aoi.shelltools import CommandResult
 from aoi.twin.cluster.store import Obj
 from aoi.twin.surface.kubectl.common import KubectlError, render_structured
@@ -32,14 +32,9 @@ _SERVER_META = ("uid", "creationTimestamp", "resourceVersion", "generation", "ma
 def dry_run(parsed: Parsed) -> str:
     """'' (none), 'client' or 'server', from --dry-run, with kubectl's error for anything else."""
     value = parsed.get_str("dry-run")
-    if value is None or value == "none":
-        return ""
-    if value in ("client", "server"):
-        return value
-    if value in ("true", "unchanged"):
-        return "client"  # kubectl warns that --dry-run alone is deprecated
-    if value == "false":
-        return ""
+    strategy = dry_run_strategy(value)
+    if strategy is not None:
+        return strategy  # kubectl warns that bare and boolean values are deprecated
     raise KubectlError(
         f'error: Invalid dry-run value ({value}). Must be "none", "server", or "client".'
     )
