@@ -28,13 +28,17 @@ class AgentSpec:
     base_url: str | None = None
     model_spec: str | None = None
     temperature: float = 0.7
+    #: rule families or rules the expert runs without (an ablation; see aoi.agents.expert.rules)
+    without: tuple[str, ...] = ()
     # Per request to an HTTP endpoint: seconds to wait, and retries of a refused
     # connection or a 5xx (a hung request is never retried).
     llm_timeout: float = 60.0
     llm_retries: int = 2
 
     def describe(self) -> str:
-        return "expert" if self.name == "expert" else f"aoi:{self.model or self.model_spec}"
+        if self.name == "expert":
+            return "expert" + (f" without {','.join(self.without)}" if self.without else "")
+        return f"aoi:{self.model or self.model_spec}"
 
 
 def build_runtime(spec: AgentSpec, config: RuntimeConfig | None = None) -> Runtime:
@@ -43,7 +47,7 @@ def build_runtime(spec: AgentSpec, config: RuntimeConfig | None = None) -> Runti
     if spec.name == "expert":
         from aoi.agents.expert import ExpertObserver
 
-        return Runtime(ExpertObserver(), config=config)
+        return Runtime(ExpertObserver(spec.without), config=config)
     if spec.name != "aoi":
         raise AgentConfigError(f"unknown agent {spec.name!r}; choose one of: {', '.join(AGENTS)}")
     model = _model(spec)

@@ -37,6 +37,7 @@ from aoi.cli.common import (
     writable_file,
     writable_folder,
 )
+from aoi.cli.loop_options import WithoutOption, ablation
 from aoi.trajectories import StoreError, TrajectoryStore, UnknownRunError
 
 DEFAULTS: dict[str, Any] = {
@@ -103,6 +104,7 @@ def bench(
     ] = None,
     llm_timeout: LLMTimeoutOption = None,
     llm_retries: LLMRetriesOption = None,
+    without: WithoutOption = None,
 ) -> None:
     """Run the agent on tasks x attempts and report best@k, avg@k and their gap.
 
@@ -121,6 +123,7 @@ def bench(
         "max_iterations": max_iterations,
         "llm_timeout": llm_timeout,
         "llm_retries": llm_retries,
+        "without": without,
     }
     at_least("--attempts", attempts, 1)
     at_least("--workers", workers, 1)
@@ -169,6 +172,7 @@ def _new_config(given: dict[str, Any], url: str) -> BenchConfig:
         base_url=values["base_url"],
         llm_timeout=float(values["llm_timeout"]),
         llm_retries=int(values["llm_retries"]),
+        without=ablation(values["without"], values["agent"]),
     )
     return BenchConfig(
         tasks=selected,
@@ -200,6 +204,7 @@ def _resumed_config(
         "max_iterations": stored.get("max_iterations"),
         "llm_timeout": agent.get("llm_timeout", DEFAULTS["llm_timeout"]),
         "llm_retries": agent.get("llm_retries", DEFAULTS["llm_retries"]),
+        "without": ",".join(agent.get("without") or ()) or None,
     }
     for name, value in given.items():
         if value is None:
