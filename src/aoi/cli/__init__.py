@@ -7,6 +7,7 @@ import typer
 from aoi.cli import gate, tasks, twin
 from aoi.cli.bench import bench
 from aoi.cli.run import run
+from aoi.cli.serve import serve
 
 app = typer.Typer(
     name="aoi",
@@ -20,6 +21,7 @@ app = typer.Typer(
 )
 app.command("bench")(bench)
 app.command("run")(run)
+twin.app.command("serve")(serve)
 app.add_typer(twin.app, name="twin")
 app.add_typer(tasks.app, name="tasks")
 app.add_typer(gate.app, name="gate")
