@@ -1,15 +1,23 @@
-"""A scripted OpenAI-compatible HTTP server on 127.0.0.1, run in a thread."""
+"""A scripted OpenAI-compatible HTTP server on 127.0.0.1, run in a thread.
+
+Bounded: a reply that hangs waits at most `HANG_LIMIT_S` (or until the server
+stops), and every request is recorded. A script is a list of replies served in
+order, then `default` for every later request; a reply may also be a function of
+the request body (a scripted agent answers by what the prompt asks).
+"""
 
 from __future__ import annotations
 
 import json
 import socket
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+
+HANG_LIMIT_S = 20.0
 
 
 @dataclass
@@ -17,6 +25,10 @@ class Reply:
     status: int = 200
     body: Any = None
     headers: dict[str, str] = field(default_factory=dict)
+    hang: bool = False  # accept the request, then never answer (until the server stops)
+
+
+Responder = Callable[[dict[str, Any]], Reply]
 
 
 def chat(*texts: str, prompt_tokens: int = 11, completion_tokens: int | None = None) -> Reply:
@@ -40,11 +52,15 @@ def chat(*texts: str, prompt_tokens: int = 11, completion_tokens: int | None = N
     )
 
 
+EXHAUSTED = Reply(500, {"error": {"message": "script exhausted"}})
+
+
 class Script:
     """What the server answers, in order, and what it was sent."""
 
-    def __init__(self, replies: list[Reply]) -> None:
+    def __init__(self, replies: list[Reply | Responder], default: Reply | Responder) -> None:
         self.replies = list(replies)
+        self.default = default
         self.requests: list[dict[str, Any]] = []
         self.headers: list[dict[str, str]] = []
         self.paths: list[str] = []
@@ -55,21 +71,26 @@ class Script:
             self.paths.append(path)
             self.headers.append(headers)
             self.requests.append(body)
-            if not self.replies:
-                return Reply(500, {"error": {"message": "script exhausted"}})
-            return self.replies.pop(0)
+            reply = self.replies.pop(0) if self.replies else self.default
+        return reply(body) if callable(reply) else reply
 
 
 @contextmanager
-def serve(replies: list[Reply]) -> Iterator[tuple[str, Script]]:
-    """Serve ``replies``; yield (base URL ending in /v1, script)."""
-    script = Script(replies)
+def serve(
+    replies: list[Reply | Responder], *, default: Reply | Responder = EXHAUSTED
+) -> Iterator[tuple[str, Script]]:
+    """Serve ``replies`` then ``default``; yield (base URL ending in /v1, script)."""
+    script = Script(replies, default)
+    stopping = threading.Event()
 
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self) -> None:
             length = int(self.headers.get("Content-Length", "0"))
             body = json.loads(self.rfile.read(length) or b"{}")
             reply = script.next(self.path, dict(self.headers), body)
+            if reply.hang:
+                stopping.wait(HANG_LIMIT_S)
+                return
             payload = (
                 reply.body.encode()
                 if isinstance(reply.body, str)
@@ -87,11 +108,13 @@ def serve(replies: list[Reply]) -> Iterator[tuple[str, Script]]:
             pass
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, args=(0.01,), daemon=True)
     thread.start()
     try:
         yield f"http://127.0.0.1:{server.server_address[1]}/v1", script
     finally:
+        stopping.set()
         server.shutdown()
         server.server_close()
         thread.join(timeout=5)

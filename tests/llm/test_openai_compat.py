@@ -142,7 +142,7 @@ def test_dead_endpoint_raises_endpoint_unavailable_after_retries_quickly() -> No
     assert err.value.url == f"{url}/chat/completions"
 
 
-def test_time_outs_are_retried_and_say_so() -> None:
+def test_a_read_time_out_is_reported_once_without_retry() -> None:
     calls = []
 
     def handler(request: httpx.Request) -> httpx.Response:
@@ -153,13 +153,41 @@ def test_time_outs_are_retried_and_say_so() -> None:
         "http://model.test/v1",
         "tiny",
         timeout=2,
-        max_retries=1,
+        max_retries=3,
         backoff=FAST,
         transport=httpx.MockTransport(handler),
     )
     with pytest.raises(EndpointUnavailable, match="timed out after 2s"):
         m.complete(ASK)
+    assert len(calls) == 1
+
+
+def test_connect_time_outs_are_retried_and_say_so() -> None:
+    calls = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        calls.append(request)
+        raise httpx.ConnectTimeout("no route", request=request)
+
+    m = OpenAICompatible(
+        "http://model.test/v1",
+        "tiny",
+        max_retries=1,
+        backoff=FAST,
+        transport=httpx.MockTransport(handler),
+    )
+    with pytest.raises(EndpointUnavailable, match="connecting timed out"):
+        m.complete(ASK)
     assert len(calls) == 2
+
+
+def test_a_hung_server_costs_one_time_out() -> None:
+    with (
+        serve([Reply(hang=True)]) as (url, script),
+        pytest.raises(EndpointUnavailable, match=r"timed out after 0\.3s"),
+    ):
+        model(url, timeout=0.3, max_retries=3).complete(ASK)
+    assert len(script.requests) == 1
 
 
 def test_401_is_authentication_failed_without_retry() -> None:

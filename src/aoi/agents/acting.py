@@ -13,9 +13,17 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from pydantic import BaseModel
+
 from aoi.agents.memory import AgentRole, MemoryView, RawRecord
 from aoi.agents.prompts import render
-from aoi.agents.schema import ExecutorContext, ExecutorReply, ProbeContext, ProbeReply
+from aoi.agents.schema import (
+    ExecutorContext,
+    ExecutorReply,
+    ProbeContext,
+    ProbeReply,
+    choose_object,
+)
 from aoi.envs.base import Action, Observation, to_action
 from aoi.gate import Channel, Role, redact
 from aoi.llm import Message
@@ -50,13 +58,20 @@ class DispatchResult:
 
 
 def _ask(
-    model: Any, prompt: str, parse: JsonParser, result: DispatchResult, temperature: float
+    model: Any,
+    prompt: str,
+    parse: JsonParser,
+    result: DispatchResult,
+    temperature: float,
+    schema: type[BaseModel] | None = None,
 ) -> dict[str, Any]:
     completion = model.complete([Message.user(prompt)], n=1, temperature=temperature)[0]
     usage = getattr(completion, "usage", None)
     result.tokens_in += int(getattr(usage, "prompt_tokens", 0) or 0)
     result.tokens_out += int(getattr(usage, "completion_tokens", 0) or 0)
-    return parse(completion.text)
+    if schema is None:
+        return parse(completion.text)
+    return choose_object(completion.text, schema, parse)
 
 
 class Probe:
@@ -171,7 +186,7 @@ class Probe:
             )
             try:
                 reply = ProbeReply.model_validate(
-                    _ask(self.model, prompt, self.parse, result, self.temperature)
+                    _ask(self.model, prompt, self.parse, result, self.temperature, ProbeReply)
                 )
             except ValueError as exc:  # a malformed reply (bad JSON, bad fields) is a failed round
                 result.errors.append(f"probe reply unusable: {exc}")
@@ -269,7 +284,7 @@ class Executor:
         )
         try:
             reply = ExecutorReply.model_validate(
-                _ask(self.model, prompt, self.parse, result, self.temperature)
+                _ask(self.model, prompt, self.parse, result, self.temperature, ExecutorReply)
             )
             if reply.needs_probe or not reply.command.strip():
                 # look before you leap: the Probe reads the current state first
@@ -288,7 +303,7 @@ class Executor:
                     verification=verification,
                 )
                 reply = ExecutorReply.model_validate(
-                    _ask(self.model, prompt, self.parse, result, self.temperature)
+                    _ask(self.model, prompt, self.parse, result, self.temperature, ExecutorReply)
                 )
         except ValueError as exc:  # a malformed reply is a failed dispatch
             result.errors.append(f"executor reply unusable: {exc}")

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from aoi.agents.prompts import render
-from aoi.agents.schema import Decision, NextAgent, PlannedSubtask
+from aoi.agents.schema import Decision, NextAgent, PlannedSubtask, choose_object
 from aoi.agents.subtasks import SubtaskQueue
 from aoi.llm import Message
 
@@ -116,16 +116,14 @@ class LLMObserver:
 
     def plan(self, problem: str, task_type: str, iterations: int) -> SubtaskQueue:
         mitigation = task_type == "mitigation"
+        # The endpoint failing (an LLMError) ends the attempt; only an unusable plan falls back.
+        text = self._ask(
+            render("planner.j2", problem=problem, iterations=iterations, mitigation=mitigation)
+        )
         try:
-            data = self.parse(
-                self._ask(
-                    render(
-                        "planner.j2", problem=problem, iterations=iterations, mitigation=mitigation
-                    )
-                )
-            )
+            data = self.parse(text)
             plan = [PlannedSubtask.model_validate(item) for item in data.get("subtasks", [])]
-        except Exception:  # noqa: BLE001 - planning failure falls back to the default queue
+        except (ValueError, TypeError, AttributeError):
             return SubtaskQueue.default(iterations, mitigation)
         return SubtaskQueue.from_plan(plan, iterations, mitigation)
 
@@ -146,7 +144,7 @@ class LLMObserver:
         )
         text = self._ask(prompt)
         try:
-            data = self.parse(text)
+            data = choose_object(text, Decision, self.parse)
             decision = Decision.model_validate(data)
         except Exception as exc:
             raise DecisionError(f"unusable decision: {exc}") from exc

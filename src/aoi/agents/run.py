@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from aoi.agents.observer import LLMObserver, Observer
@@ -27,9 +28,17 @@ class AgentSpec:
     base_url: str | None = None
     model_spec: str | None = None
     temperature: float = 0.7
+    #: rule families or rules the expert runs without (an ablation; see aoi.agents.expert.rules)
+    without: tuple[str, ...] = ()
+    # Per request to an HTTP endpoint: seconds to wait, and retries of a refused
+    # connection or a 5xx (a hung request is never retried).
+    llm_timeout: float = 60.0
+    llm_retries: int = 2
 
     def describe(self) -> str:
-        return "expert" if self.name == "expert" else f"aoi:{self.model or self.model_spec}"
+        if self.name == "expert":
+            return "expert" + (f" without {','.join(self.without)}" if self.without else "")
+        return f"aoi:{self.model or self.model_spec}"
 
 
 def build_runtime(spec: AgentSpec, config: RuntimeConfig | None = None) -> Runtime:
@@ -38,7 +47,7 @@ def build_runtime(spec: AgentSpec, config: RuntimeConfig | None = None) -> Runti
     if spec.name == "expert":
         from aoi.agents.expert import ExpertObserver
 
-        return Runtime(ExpertObserver(), config=config)
+        return Runtime(ExpertObserver(spec.without), config=config)
     if spec.name != "aoi":
         raise AgentConfigError(f"unknown agent {spec.name!r}; choose one of: {', '.join(AGENTS)}")
     model = _model(spec)
@@ -56,6 +65,11 @@ def build_runtime(spec: AgentSpec, config: RuntimeConfig | None = None) -> Runti
 
 
 def _model(spec: AgentSpec) -> Any:
+    if spec.model and not spec.base_url and not spec.model_spec and Path(spec.model).is_dir():
+        # a model directory (e.g. one `aoi train` wrote): the local transformers backend
+        from aoi.llm import make_model
+
+        return make_model(f"local:{spec.model}")
     if not spec.model_spec and (not spec.model or not spec.base_url):
         raise AgentConfigError(
             "--agent aoi needs a chat model: pass --model NAME and --base-url URL "
@@ -63,9 +77,11 @@ def _model(spec: AgentSpec) -> Any:
         )
     from aoi.llm import make_model
 
-    if spec.model_spec:
-        return make_model(spec.model_spec)
-    return make_model(f"openai:{spec.model}@{spec.base_url}")
+    spec_text = spec.model_spec or f"openai:{spec.model}@{spec.base_url}"
+    options: dict[str, Any] = {}
+    if spec_text.startswith("openai:") or "://" in spec_text:
+        options = {"timeout": spec.llm_timeout, "max_retries": spec.llm_retries}
+    return make_model(spec_text, **options)
 
 
 @dataclass

@@ -112,10 +112,6 @@ class Runtime:
         long_term = LongTermMemory(limit=cfg.summaries)
         problem_text = problem.text()
 
-        queue = self.observer.plan(problem_text, task_type, cfg.max_iterations)
-        observer_queue = observer_view.subtasks()
-        observer_queue.items, observer_queue.cursor = queue.items, queue.cursor
-
         def emit(step: dict[str, Any]) -> None:
             # credentials typed on command lines (mongo -p, connection strings) never reach the record
             step["decision"] = _scrub(step.get("decision"))
@@ -125,6 +121,25 @@ class Runtime:
             record.steps.append(step)
             if on_step is not None:
                 on_step(step)
+
+        try:
+            queue = self.observer.plan(problem_text, task_type, cfg.max_iterations)
+        except Exception as exc:  # noqa: BLE001 - the endpoint failed while planning: the attempt ends
+            planning: dict[str, Any] = {
+                "iteration": 0,
+                "agent": "observer",
+                "phase": "plan",
+                "decision": None,
+                "commands": [],
+                "api_call": None,
+                "observation": "",
+                "error": None,
+                "started_at": datetime.now(UTC).isoformat(),
+            }
+            self._abort(record, planning, exc, emit)
+            return record
+        observer_queue = observer_view.subtasks()
+        observer_queue.items, observer_queue.cursor = queue.items, queue.cursor
 
         for iteration in range(1, cfg.max_iterations + 1):
             started = time.perf_counter()

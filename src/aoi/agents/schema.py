@@ -8,10 +8,11 @@ a submission that only the Observer may make.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from enum import StrEnum
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 
 class Phase(StrEnum):
@@ -139,3 +140,43 @@ class ExecutorReply(_Lenient):
     command: str = ""
     verification: str = ""
     needs_probe: bool = False
+
+
+def choose_object(
+    text: str, schema: type[BaseModel], parse: Callable[[str], dict[str, Any]]
+) -> dict[str, Any]:
+    """The JSON object in a model's answer that is meant as a `schema`.
+
+    An answer may hold several objects (an example, a draft, the answer): the
+    first that carries at least one of the schema's keys and validates wins. An
+    answer whose objects carry none of its keys raises ValueError, never a
+    silent default (every field of these models has one).
+    """
+    from aoi.llm.json_extract import extract_json_objects
+
+    keys = set(schema.model_fields)
+    expected = ", ".join(sorted(keys)[:5])
+    objects = extract_json_objects(text)
+    if len(objects) <= 1:
+        data = parse(text)
+        if not keys & set(data):
+            raise ValueError(
+                f"the answer's JSON object has none of the keys of a {schema.__name__} "
+                f"({expected}, ...); it has: {', '.join(sorted(data)[:5]) or 'no keys'}"
+            )
+        return data
+    problems = []
+    for data in objects:
+        if not keys & set(data):
+            continue
+        try:
+            schema.model_validate(data)
+        except ValidationError as exc:
+            problems.append(str(exc).splitlines()[0])
+            continue
+        return data
+    why = f"; {problems[0]}" if problems else ""
+    raise ValueError(
+        f"none of the {len(objects)} JSON objects in the answer is a {schema.__name__} "
+        f"(expected keys {expected}, ...){why}"
+    )

@@ -4,6 +4,7 @@ from aoi.bench.metrics import AttemptResult, Figures, compute
 from aoi.bench.runner import (
     DEFAULT_STORE,
     BenchConfig,
+    BenchInterrupted,
     BenchResult,
     TaskSelectionError,
     run_bench,
@@ -14,6 +15,7 @@ __all__ = [
     "DEFAULT_STORE",
     "AttemptResult",
     "BenchConfig",
+    "BenchInterrupted",
     "BenchResult",
     "Figures",
     "TaskSelectionError",

@@ -8,7 +8,9 @@ are not repeated, an attempt caught mid-way is run again from its start.
 from __future__ import annotations
 
 import fnmatch
+import multiprocessing
 import os
+import signal
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -19,14 +21,27 @@ from aoi.agents.run import AgentSpec, run_task
 from aoi.agents.runtime import RuntimeConfig
 from aoi.bench.metrics import AttemptResult, Figures, compute
 from aoi.catalog import SPLITS, UnknownTaskError, get_task, list_parametric, list_tasks
+from aoi.gate import redact_command
 from aoi.trajectories import Step, TrajectoryStore
+from aoi.trajectories.store import DEFAULT_URL, default_store_url
 
-DEFAULT_STORE = "sqlite:///runs/aoi.db"
+DEFAULT_STORE = DEFAULT_URL
 _STEP_FIELDS = frozenset(Step.model_fields)
 
 
 class TaskSelectionError(ValueError):
     pass
+
+
+class BenchInterrupted(Exception):
+    """Ctrl-C stopped the run: `done` of `total` attempts are in the store; resume the rest."""
+
+    def __init__(self, run_id: str, store_url: str, done: int, total: int) -> None:
+        super().__init__(f"run {run_id} interrupted after {done} of {total} attempts")
+        self.run_id = run_id
+        self.store_url = store_url
+        self.done = done
+        self.total = total
 
 
 def select_tasks(spec: str) -> list[str]:
@@ -72,12 +87,15 @@ class BenchConfig:
     backend: str = "local"
     agent: AgentSpec = field(default_factory=AgentSpec)
     seed: int = 0
-    store_url: str = DEFAULT_STORE
+    store_url: str = field(default_factory=default_store_url)
     max_iterations: int = 15
 
     def to_json(self) -> dict[str, Any]:
+        """What the store keeps of the run; a password in the base URL is masked."""
         data = asdict(self)
         data["agent"] = asdict(self.agent)
+        if self.agent.base_url:
+            data["agent"]["base_url"] = redact_command(self.agent.base_url)
         return data
 
 
@@ -132,11 +150,16 @@ def run_attempt(job: Job) -> AttemptResult:
         )
     outcome = result.outcome.model_dump(mode="json")
     outcome["ended_by"] = result.record.ended_by
-    store.finish_attempt(attempt_id, outcome)
+    error = result.record.error
+    if error:
+        # An attempt the loop ended on an error (a dead endpoint) failed, whatever was scored.
+        outcome["success"] = False
+    store.finish_attempt(attempt_id, outcome, status="failed" if error else "finished", error=error)
     return AttemptResult(
         task_id=job.task_id,
         attempt=job.attempt,
-        success=result.outcome.success,
+        success=result.outcome.success and not error,
+        error=error,
         task_type=task.type.value,
         fault=task.fault,
         steps=len(result.record.steps),
@@ -177,17 +200,30 @@ class BenchResult:
 
 
 Progress = Callable[[AttemptResult, int, int], None]
+"""(the attempt just finished, attempts done so far, attempts in the run)."""
+Start = Callable[[str, int, int, int], None]
+"""(run id, attempts in the run, attempts already done, of which solved): before any runs."""
 
 
 def run_bench(
-    config: BenchConfig, *, resume: str | None = None, progress: Progress | None = None
+    config: BenchConfig,
+    *,
+    resume: str | None = None,
+    progress: Progress | None = None,
+    on_start: Start | None = None,
 ) -> BenchResult:
-    """Run (or finish) a benchmark and compute its figures from the store."""
+    """Run (or finish) a benchmark and compute its figures from the store.
+
+    Ctrl-C (KeyboardInterrupt) stops the workers, leaves the attempts that had not
+    finished for a resume, marks the run `killed` and raises BenchInterrupted.
+    Any other failure of the run itself marks it `failed` and propagates.
+    """
     store = _store(config.store_url)
     if resume:
         run = store.get_run(resume)
-        config = _config_from(run.config, config.store_url)
+        config = _config_from(run.config, config.store_url, config)
         run_id = resume
+        store.finish_run(run_id, "running")
     else:
         run_id = store.create_run(config.to_json())
     done = store.finished_attempts(run_id)
@@ -208,15 +244,40 @@ def run_bench(
     ]
     total = len(config.tasks) * config.attempts
     finished = total - len(jobs)
+    if on_start is not None:
+        solved = sum(1 for r in results_from_store(store, run_id) if r.success)
+        on_start(run_id, total, finished, solved)
     started = time.perf_counter()
-    for result in _execute(jobs, config):
-        finished += 1
-        if progress is not None:
-            progress(result, finished, total)
+    try:
+        for result in _execute(jobs, config):
+            finished += 1
+            if progress is not None:
+                progress(result, finished, total)
+    except KeyboardInterrupt:
+        store.finish_run(run_id, "killed")
+        raise BenchInterrupted(
+            run_id, config.store_url, len(store.finished_attempts(run_id)), total
+        ) from None
+    except BaseException:
+        store.finish_run(run_id, "failed")
+        raise
     wall = time.perf_counter() - started
     store.finish_run(run_id)
     results = results_from_store(store, run_id)
     return BenchResult(run_id, compute(results), results, wall, config, resumed=total - len(jobs))
+
+
+def result_from_store(store: TrajectoryStore, run_id: str) -> BenchResult:
+    """A stored run's figures as a BenchResult (for reports of past runs); raises UnknownRunError."""
+    run = store.get_run(run_id)
+    config = _config_from(run.config, store.url, BenchConfig(tasks=[]))
+    results = results_from_store(store, run_id)
+    end = run.finished_at or max(
+        (r.finished_at for r in store.query_outcomes(run_id=run_id) if r.finished_at),
+        default=run.created_at,
+    )
+    wall = max(0.0, (end - run.created_at).total_seconds())
+    return BenchResult(run_id, compute(results), results, wall, config)
 
 
 def results_from_store(store: TrajectoryStore, run_id: str) -> list[AttemptResult]:
@@ -252,12 +313,28 @@ def _execute(jobs: list[Job], config: BenchConfig) -> Iterator[AttemptResult]:
         for job in jobs:
             yield run_attempt(job)
         return
-    with ProcessPoolExecutor(max_workers=config.workers) as pool:
+    pool = ProcessPoolExecutor(max_workers=config.workers, initializer=_ignore_sigint)
+    try:
         pending: set[Future[AttemptResult]] = {pool.submit(run_attempt, job) for job in jobs}
         while pending:
             done, pending = wait(pending, return_when=FIRST_COMPLETED)
             for future in done:
                 yield future.result()
+    except BaseException:
+        # Ctrl-C (or any failure): drop the queue and stop the workers now; the
+        # attempts they were running stay `running` in the store, for a resume.
+        pool.shutdown(wait=False, cancel_futures=True)
+        for child in multiprocessing.active_children():
+            child.terminate()
+        for child in multiprocessing.active_children():
+            child.join(5)
+        raise
+    pool.shutdown(wait=True)
+
+
+def _ignore_sigint() -> None:
+    # The terminal sends Ctrl-C to every process of the group: only the parent acts on it.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _execute_ray(jobs: list[Job], workers: int) -> Iterator[AttemptResult]:
@@ -287,10 +364,16 @@ def _execute_ray(jobs: list[Job], workers: int) -> Iterator[AttemptResult]:
             ray.shutdown()
 
 
-def _config_from(data: dict[str, Any], store_url: str) -> BenchConfig:
-    agent = AgentSpec(**data.get("agent", {}))
+def _config_from(data: dict[str, Any], store_url: str, given: BenchConfig) -> BenchConfig:
+    """The stored run's config; how it is executed (workers, backend) may change on resume."""
+    agent_fields = AgentSpec.__dataclass_fields__
+    agent = AgentSpec(**{k: v for k, v in data.get("agent", {}).items() if k in agent_fields})
+    if agent.base_url and "****" in agent.base_url and given.agent.base_url:
+        agent.base_url = given.agent.base_url  # the password was not stored
     fields = {
         k: v for k, v in data.items() if k in BenchConfig.__dataclass_fields__ and k != "agent"
     }
     fields["store_url"] = store_url
+    fields["workers"] = given.workers
+    fields["backend"] = given.backend
     return BenchConfig(agent=agent, **fields)

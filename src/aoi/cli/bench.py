@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
+from collections import Counter
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -12,14 +14,48 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from aoi.agents import AGENTS, AgentConfigError, AgentSpec
-from aoi.bench import DEFAULT_STORE, BenchConfig, TaskSelectionError, run_bench, select_tasks
+from aoi.bench import (
+    BenchConfig,
+    BenchInterrupted,
+    BenchResult,
+    TaskSelectionError,
+    run_bench,
+    select_tasks,
+)
 from aoi.bench.metrics import AttemptResult
+from aoi.cli.common import (
+    FAILED,
+    INTERRUPTED,
+    LLMRetriesOption,
+    LLMTimeoutOption,
+    StoreOption,
+    at_least,
+    fail,
+    open_store,
+    shown,
+    store_url,
+    writable_file,
+    writable_folder,
+)
+from aoi.cli.loop_options import WithoutOption, ablation
+from aoi.trajectories import StoreError, TrajectoryStore, UnknownRunError
+
+DEFAULTS: dict[str, Any] = {
+    "agent": "expert",
+    "tasks": "all",
+    "attempts": 1,
+    "seed": 0,
+    "max_iterations": 15,
+    "llm_timeout": 60.0,
+    "llm_retries": 2,
+}
 
 
 def bench(
     agent: Annotated[
-        str, typer.Option("--agent", help=f"Which agent: {' or '.join(AGENTS)}.")
-    ] = "expert",
+        str | None,
+        typer.Option("--agent", help=f"Which agent: {' or '.join(AGENTS)} [default: expert]."),
+    ] = None,
     model: Annotated[
         str | None, typer.Option("--model", help="Model name (for --agent aoi).")
     ] = None,
@@ -27,21 +63,25 @@ def bench(
         str | None, typer.Option("--base-url", help="OpenAI-compatible endpoint (for --agent aoi).")
     ] = None,
     tasks: Annotated[
-        str,
+        str | None,
         typer.Option(
-            "--tasks", help="all, a split (observer-test, detection, ...), a glob, or ID,ID,..."
+            "--tasks",
+            help="all, a split (observer-test, detection, ...), a glob, or ID,ID,... [default: all]",
         ),
-    ] = "all",
+    ] = None,
     attempts: Annotated[
-        int,
-        typer.Option("--attempts", "-k", min=1, help="Attempts per task (k of best@k / avg@k)."),
-    ] = 1,
-    workers: Annotated[int, typer.Option("--workers", min=1, help="Parallel workers.")] = 1,
+        int | None,
+        typer.Option(
+            "--attempts", "-k", help="Attempts per task (k of best@k / avg@k) [default: 1]."
+        ),
+    ] = None,
+    workers: Annotated[int, typer.Option("--workers", help="Parallel workers.")] = 1,
     backend: Annotated[
         str, typer.Option("--backend", help="local (process pool) or ray.")
     ] = "local",
     resume: Annotated[
-        str | None, typer.Option("--resume", help="Finish an interrupted run by its id.")
+        str | None,
+        typer.Option("--resume", help="Finish an interrupted run by its id (see 'aoi runs list')."),
     ] = None,
     json_path: Annotated[
         Path | None,
@@ -49,53 +89,154 @@ def bench(
     ] = None,
     report: Annotated[
         Path | None,
-        typer.Option("--report", help="Write report.md and PNG plots into this folder."),
-    ] = None,
-    store: Annotated[
-        str,
         typer.Option(
-            "--store", help="Trajectory store URL (sqlite:///... or postgresql+psycopg://...)."
+            "--report", help="Write report.md, report.html and PNG plots into this folder."
         ),
-    ] = DEFAULT_STORE,
+    ] = None,
+    store: StoreOption = None,
     seed: Annotated[
-        int, typer.Option("--seed", help="Seed of attempt 0; attempt i uses seed + i.")
-    ] = 0,
+        int | None,
+        typer.Option("--seed", help="Seed of attempt 0; attempt i uses seed + i [default: 0]."),
+    ] = None,
     max_iterations: Annotated[
-        int, typer.Option("--max-iterations", help="Iteration cap of the loop.")
-    ] = 15,
+        int | None,
+        typer.Option("--max-iterations", help="Iteration cap of the loop [default: 15]."),
+    ] = None,
+    llm_timeout: LLMTimeoutOption = None,
+    llm_retries: LLMRetriesOption = None,
+    without: WithoutOption = None,
 ) -> None:
-    """Run the agent on tasks x attempts and report best@k, avg@k and their gap."""
-    console = Console(stderr=True)
-    if agent not in AGENTS:
-        typer.echo(f"error: unknown agent {agent!r}; choose one of: {', '.join(AGENTS)}", err=True)
-        raise typer.Exit(2)
+    """Run the agent on tasks x attempts and report best@k, avg@k and their gap.
+
+    Exit status: 0 when every attempt ran, 1 when any attempt ended on an error
+    (the summary says which), 2 on bad input, 130 when interrupted (the resume
+    command is printed).
+    """
+    console = Console(stderr=True, highlight=False)
+    given = {
+        "agent": agent,
+        "model": model,
+        "base_url": base_url,
+        "tasks": tasks,
+        "attempts": attempts,
+        "seed": seed,
+        "max_iterations": max_iterations,
+        "llm_timeout": llm_timeout,
+        "llm_retries": llm_retries,
+        "without": without,
+    }
+    at_least("--attempts", attempts, 1)
+    at_least("--workers", workers, 1)
+    at_least("--max-iterations", max_iterations, 1)
+    at_least("--llm-timeout", llm_timeout, 0, strict=True)
+    at_least("--llm-retries", llm_retries, 0)
+    if agent is not None and agent not in AGENTS:
+        fail(f"unknown agent {agent!r}; choose one of: {', '.join(AGENTS)}")
     if backend not in ("local", "ray"):
-        typer.echo(f"error: unknown backend {backend!r}; choose local or ray", err=True)
-        raise typer.Exit(2)
-    spec = AgentSpec(name=agent, model=model, base_url=base_url)
-    if agent == "aoi" and not (model and base_url):
-        typer.echo(
-            "error: --agent aoi needs --model NAME and --base-url URL (an OpenAI-compatible endpoint)",
-            err=True,
+        fail(f"unknown backend {backend!r}; choose local or ray")
+    if backend == "ray" and importlib.util.find_spec("ray") is None:
+        fail("--backend ray needs Ray: pip install 'aoi[ray]' (or use --backend local)")
+    writable_file("--json", json_path)
+    writable_folder("--report", report)
+    url = store_url(store)
+    opened = open_store(url)
+    if resume:
+        config = _resumed_config(opened, resume, given, url)
+    else:
+        config = _new_config(given, url)
+    config.workers, config.backend = workers, backend
+    opened.close()
+    result = _run(console, config, resume)
+    print_figures(result)
+    errors = _print_errors(console, result)
+    _write_outputs(console, result, json_path, report)
+    if errors:
+        raise typer.Exit(FAILED)
+
+
+def _new_config(given: dict[str, Any], url: str) -> BenchConfig:
+    values = {k: DEFAULTS[k] if v is None and k in DEFAULTS else v for k, v in given.items()}
+    local = bool(values["model"]) and Path(values["model"]).is_dir()
+    if values["agent"] == "aoi" and not (values["model"] and (values["base_url"] or local)):
+        fail(
+            "--agent aoi needs --model NAME and --base-url URL (an OpenAI-compatible endpoint),"
+            " or --model DIR (a local model directory)"
         )
-        raise typer.Exit(2)
     try:
-        selected = select_tasks(tasks) if not resume else []
+        selected = select_tasks(values["tasks"])
     except TaskSelectionError as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(2) from None
-    if store.startswith("sqlite:///"):
-        Path(store.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-    config = BenchConfig(
-        tasks=selected,
-        attempts=attempts,
-        workers=workers,
-        backend=backend,
-        agent=spec,
-        seed=seed,
-        store_url=store,
-        max_iterations=max_iterations,
+        fail(str(exc))
+    spec = AgentSpec(
+        name=values["agent"],
+        model=values["model"],
+        base_url=values["base_url"],
+        llm_timeout=float(values["llm_timeout"]),
+        llm_retries=int(values["llm_retries"]),
+        without=ablation(values["without"], values["agent"]),
     )
+    return BenchConfig(
+        tasks=selected,
+        attempts=values["attempts"],
+        agent=spec,
+        seed=values["seed"],
+        store_url=url,
+        max_iterations=values["max_iterations"],
+    )
+
+
+def _resumed_config(
+    store: TrajectoryStore, run_id: str, given: dict[str, Any], url: str
+) -> BenchConfig:
+    """The stored run's own options; any option given that differs is refused in one line."""
+    try:
+        run = store.get_run(run_id)
+    except UnknownRunError:
+        fail(f"no run {run_id!r} in the store {shown(url)}; list runs with 'aoi runs list'")
+    stored = run.config
+    agent = stored.get("agent", {})
+    have = {
+        "agent": agent.get("name"),
+        "model": agent.get("model"),
+        "base_url": agent.get("base_url"),
+        "tasks": stored.get("tasks"),
+        "attempts": stored.get("attempts"),
+        "seed": stored.get("seed"),
+        "max_iterations": stored.get("max_iterations"),
+        "llm_timeout": agent.get("llm_timeout", DEFAULTS["llm_timeout"]),
+        "llm_retries": agent.get("llm_retries", DEFAULTS["llm_retries"]),
+        "without": ",".join(agent.get("without") or ()) or None,
+    }
+    for name, value in given.items():
+        if value is None:
+            continue
+        if name == "tasks":
+            try:
+                value = select_tasks(value)
+            except TaskSelectionError as exc:
+                fail(str(exc))
+        if name == "base_url" and "****" in str(have["base_url"]):
+            continue  # its password was not stored: the one given now is used
+        if value != have[name]:
+            option = "--" + name.replace("_", "-")
+            was = have[name]
+            if name == "tasks":
+                was = f"{len(was or [])} tasks"
+                value = f"{len(value)} tasks"
+            fail(
+                f"--resume {run_id} continues the run with its own options; {option} "
+                f"{value} differs from the run's ({was}); drop {option} or start a new run"
+            )
+    if "****" in str(agent.get("base_url")) and not given["base_url"]:
+        fail(
+            f"run {run_id} used a base URL with a password, which is not stored; "
+            "pass --base-url again to resume it"
+        )
+    if run.status == "finished":
+        typer.echo(f"run {run_id} already finished; showing its figures", err=True)
+    return BenchConfig(tasks=[], store_url=url, agent=AgentSpec(base_url=given["base_url"]))
+
+
+def _run(console: Console, config: BenchConfig, resume: str | None) -> BenchResult:
     wins = 0
     with Progress(
         TextColumn("[bold]bench"),
@@ -106,23 +247,50 @@ def bench(
         console=console,
         transient=False,
     ) as bar:
-        handle = bar.add_task("bench", total=max(1, len(selected) * attempts), status="")
+        handle = bar.add_task("bench", total=1, status="")
+
+        def started(run_id: str, total: int, done: int, solved: int) -> None:
+            nonlocal wins
+            wins = solved
+            again = f", {done} already done" if resume else ""
+            console.print(
+                f"run {run_id}: {total} attempts{again}; store {shown(config.store_url)}",
+                markup=False,
+            )
+            bar.update(
+                handle,
+                completed=done,
+                total=max(1, total),
+                status=f"[green]{wins} solved[/] of {done}",
+            )
 
         def progress(result: AttemptResult, done: int, total: int) -> None:
             nonlocal wins
             wins += result.success
+            failed = " [red](error)[/]" if result.error else ""
             bar.update(
-                handle, completed=done, total=total, status=f"[green]{wins} solved[/] of {done}"
+                handle,
+                completed=done,
+                total=total,
+                status=f"[green]{wins} solved[/] of {done}{failed}",
             )
 
         try:
-            result = run_bench(config, resume=resume, progress=progress)
-        except AgentConfigError as exc:
-            typer.echo(f"error: {exc}", err=True)
-            raise typer.Exit(2) from None
-        except LookupError as exc:
-            typer.echo(f"error: {exc}", err=True)
-            raise typer.Exit(2) from None
+            return run_bench(config, resume=resume, progress=progress, on_start=started)
+        except BenchInterrupted as stop:
+            bar.stop()
+            command = f"aoi bench --resume {stop.run_id} --store {shown(stop.store_url)}"
+            typer.echo(
+                f"interrupted: run {stop.run_id} has {stop.done} of {stop.total} attempts done; "
+                f"resume with: {command}",
+                err=True,
+            )
+            raise typer.Exit(INTERRUPTED) from None
+        except (AgentConfigError, StoreError, LookupError) as exc:
+            fail(str(exc))
+
+
+def print_figures(result: BenchResult) -> None:
     fig = result.figures
     table = Table(
         title=f"run {result.run_id}: {fig.tasks} tasks x {fig.k} attempts, {result.wall_seconds:.2f} s"
@@ -145,11 +313,53 @@ def bench(
         f"{fig.gap:.1f}",
     )
     Console().print(table)
-    if json_path is not None:
-        json_path.parent.mkdir(parents=True, exist_ok=True)
-        json_path.write_text(json.dumps(result.as_json(), indent=2) + "\n")
-    if report is not None:
-        from aoi.bench.report import write_report
 
-        for path in write_report(result, report):
-            console.print(f"wrote {path}")
+
+def error_kinds(results: list[AttemptResult]) -> dict[str, tuple[int, str]]:
+    """Errored attempts by kind (the error type): (count, the first message)."""
+    counts: Counter[str] = Counter()
+    first: dict[str, str] = {}
+    for r in sorted(results, key=lambda r: (r.task_id, r.attempt)):
+        if not r.error:
+            continue
+        kind, sep, _ = r.error.partition(": ")
+        kind = kind if sep and kind.isidentifier() else "error"
+        counts[kind] += 1
+        first.setdefault(kind, f"{r.task_id} #{r.attempt}: {r.error}")
+    return {kind: (n, first[kind]) for kind, n in counts.most_common()}
+
+
+def _print_errors(console: Console, result: BenchResult) -> int:
+    kinds = error_kinds(result.results)
+    total = sum(n for n, _ in kinds.values())
+    if not total:
+        return 0
+    console.print(
+        f"[red]errors:[/] {total} of {len(result.results)} attempts ended on an error "
+        "(counted as failures)"
+    )
+    for kind, (count, message) in kinds.items():
+        line = " ".join(message.split())
+        console.print(f"  {count} x {kind}, first: {line[:300]}", markup=False, soft_wrap=True)
+    return total
+
+
+def _write_outputs(
+    console: Console, result: BenchResult, json_path: Path | None, report: Path | None
+) -> None:
+    try:
+        if json_path is not None:
+            json_path.parent.mkdir(parents=True, exist_ok=True)
+            json_path.write_text(json.dumps(result.as_json(), indent=2) + "\n")
+            console.print(f"wrote {json_path}", markup=False)
+        if report is not None:
+            from aoi.bench.report import write_report
+
+            for path in write_report(result, report):
+                console.print(f"wrote {path}", markup=False)
+    except OSError as exc:
+        fail(
+            f"could not write {exc.filename or 'an output'}: {exc.strerror or exc}; the run "
+            f"is kept in the store: aoi runs export {result.run_id} --format report",
+            FAILED,
+        )

@@ -11,6 +11,7 @@ from rich.console import Console
 
 from aoi.agents import AGENTS, AgentConfigError, AgentSpec, RuntimeConfig, run_task
 from aoi.catalog import UnknownTaskError, get_task
+from aoi.cli.common import FAILED, LLMRetriesOption, LLMTimeoutOption, at_least, fail
 from aoi.cli.tasks import unknown_task
 
 
@@ -40,16 +41,30 @@ def run(
     as_json: Annotated[
         bool, typer.Option("--json", help="Print one JSON object instead of the live view.")
     ] = False,
+    llm_timeout: LLMTimeoutOption = None,
+    llm_retries: LLMRetriesOption = None,
 ) -> None:
-    """Run one task on the twin with an agent and show what it does."""
+    """Run one task on the twin with an agent and show what it does.
+
+    Exit status: 0 when the task is solved, 1 when it is not or the run ended on
+    an error (a dead model endpoint, ...), 2 on bad input.
+    """
+    at_least("--max-iterations", max_iterations, 1)
+    at_least("--llm-timeout", llm_timeout, 0, strict=True)
+    at_least("--llm-retries", llm_retries, 0)
     try:
         get_task(task_id)
     except UnknownTaskError as exc:
         raise unknown_task(exc) from None
     if agent not in AGENTS:
-        typer.echo(f"error: unknown agent {agent!r}; choose one of: {', '.join(AGENTS)}", err=True)
-        raise typer.Exit(2)
-    spec = AgentSpec(name=agent, model=model, base_url=base_url)
+        fail(f"unknown agent {agent!r}; choose one of: {', '.join(AGENTS)}")
+    spec = AgentSpec(
+        name=agent,
+        model=model,
+        base_url=base_url,
+        llm_timeout=60.0 if llm_timeout is None else llm_timeout,
+        llm_retries=2 if llm_retries is None else llm_retries,
+    )
     console = Console(stderr=as_json, highlight=False)
 
     def line(text: str, style: str = "") -> None:
@@ -105,8 +120,8 @@ def run(
         }
         payload["error"] = result.record.error
         sys.stdout.write(json.dumps(payload, indent=2, default=str) + "\n")
-        if result.record.error:
-            raise typer.Exit(1)
+        if result.record.error or not outcome.success:
+            raise typer.Exit(FAILED)
         return
     if result.record.error:
         console.print(f"[red]error:[/] the run ended early: {result.record.error}", highlight=False)
@@ -116,5 +131,5 @@ def run(
         f"submitted {result.record.submission or '(nothing)'} ({result.record.ended_by}); "
         f"{len(result.record.steps)} steps, {result.seconds:.2f} s"
     )
-    if result.record.error:
-        raise typer.Exit(1)
+    if result.record.error or not outcome.success:
+        raise typer.Exit(FAILED)

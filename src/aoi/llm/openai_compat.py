@@ -53,7 +53,11 @@ class OpenAICompatible:
     header is sent (local servers need none).
 
     Retries ``max_retries`` times (so ``max_retries + 1`` attempts) on 429, 5xx,
-    connection errors and time-outs, waiting per ``backoff``; never on other 4xx.
+    refused connections and connect time-outs, waiting per ``backoff``; never on
+    other 4xx, and never after a read time-out: a server that accepted the request
+    and then went silent for ``timeout`` seconds is reported at once, so a hung
+    endpoint costs one time-out, not one per retry. Connecting is bounded by
+    ``connect_timeout`` (at most ``timeout``), so a dead host fails in seconds.
     ``n > 1`` is asked of the server in one request; a server that returns fewer
     choices (Ollama, llama.cpp) is topped up with sequential calls and remembered.
     ``extra_body`` is merged into every request body (for example vLLM's
@@ -67,7 +71,8 @@ class OpenAICompatible:
         api_key: str | None = None,
         *,
         timeout: float = 60.0,
-        max_retries: int = 3,
+        max_retries: int = 2,
+        connect_timeout: float = 5.0,
         backoff: Backoff | None = None,
         extra_body: Mapping[str, Any] | None = None,
         transport: httpx.BaseTransport | None = None,
@@ -79,6 +84,8 @@ class OpenAICompatible:
             raise ValueError("model must not be empty")
         if max_retries < 0:
             raise ValueError(f"max_retries must be >= 0, not {max_retries}")
+        if not timeout > 0 or not connect_timeout > 0:
+            raise ValueError(f"timeout must be > 0 seconds, not {timeout}")
         base = base_url.strip().rstrip("/").removesuffix("/chat/completions")
         try:
             parsed = httpx.URL(base)
@@ -95,6 +102,7 @@ class OpenAICompatible:
         self.name = f"openai:{model}@{base}"
         self.timeout = timeout
         self.max_retries = max_retries
+        self._timeouts = httpx.Timeout(timeout, connect=min(connect_timeout, timeout))
         self.backoff = backoff or Backoff()
         self.extra_body = dict(extra_body or {})
         self._api_key = api_key if api_key is not None else _key_from_env()
@@ -147,7 +155,7 @@ class OpenAICompatible:
         args = (messages, temperature, max_tokens, stop, response_format)
         out: list[Completion] = []
         async with httpx.AsyncClient(
-            timeout=self.timeout, transport=self._async_transport
+            timeout=self._timeouts, transport=self._async_transport
         ) as client:
             while len(out) < n:
                 want = n - len(out) if self.supports_n is not False else 1
@@ -205,7 +213,7 @@ class OpenAICompatible:
     def _sync_client(self) -> httpx.Client:
         with self._lock:
             if self._client is None:
-                self._client = httpx.Client(timeout=self.timeout, transport=self._transport)
+                self._client = httpx.Client(timeout=self._timeouts, transport=self._transport)
             return self._client
 
     def _headers(self) -> dict[str, str]:
@@ -248,10 +256,18 @@ class OpenAICompatible:
     # --- classifying what came back -------------------------------------------------
 
     def _transport_error(self, exc: httpx.HTTPError, attempts: int) -> _Retry:
-        if isinstance(exc, httpx.TimeoutException):
+        if isinstance(exc, httpx.TimeoutException) and not isinstance(exc, httpx.ConnectTimeout):
+            # Not retried: the server took the request and hung; it would hang again.
+            raise EndpointUnavailable(
+                f"{self.url} did not answer: timed out after {self.timeout:g}s (not retried); "
+                "check that the server is up and not overloaded, or raise the time-out "
+                "(--llm-timeout)",
+                url=self.url,
+            ) from exc
+        if isinstance(exc, httpx.ConnectTimeout):
             hint = (
-                f"timed out after {self.timeout:g}s; check that the server is up and not "
-                "overloaded, or raise the timeout"
+                "connecting timed out; check that the host is reachable and that the "
+                "base URL (host and port) is right"
             )
         else:
             hint = (

@@ -5,13 +5,17 @@ unique on (run_id, task_id, attempt_index)) and `steps` (one per step, unique on
 (attempt_id, index), the step itself as JSON). JSON columns use SQLAlchemy's
 portable JSON type, so the same schema works on SQLite and PostgreSQL.
 
-SQLite is opened in WAL mode with a busy timeout, and every write transaction
-starts with BEGIN IMMEDIATE: several processes can then write to one file, each
-waiting its turn instead of failing with "database is locked".
+SQLite is switched to WAL mode once, before any connection of the pool uses the
+file (the mode is stored in the file); every connection has a busy timeout, and
+every write transaction starts with BEGIN IMMEDIATE: several processes can then
+create and write one file together, each waiting its turn instead of failing
+with "database is locked".
 """
 
 from __future__ import annotations
 
+import sqlite3
+import time
 from pathlib import Path
 from typing import Any
 
@@ -116,7 +120,9 @@ def make_engine(url: str | URL, *, busy_timeout: float = 30.0) -> Engine:
     if memory:
         kwargs["poolclass"] = StaticPool
     else:
-        Path(parsed.database or "").expanduser().parent.mkdir(parents=True, exist_ok=True)
+        path = Path(parsed.database or "").expanduser()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        use_wal(path, busy_timeout)
     engine = create_engine(parsed, **kwargs)
     timeout_ms = int(busy_timeout * 1000)
 
@@ -128,9 +134,8 @@ def make_engine(url: str | URL, *, busy_timeout: float = 30.0) -> Engine:
         try:
             cursor.execute(f"PRAGMA busy_timeout = {timeout_ms}")
             if not memory:
-                cursor.execute("PRAGMA journal_mode = WAL")
-                # In WAL mode NORMAL survives a killed process; only power loss can
-                # undo the last commits.
+                # WAL was set by use_wal(); in WAL mode NORMAL survives a killed
+                # process, only power loss can undo the last commits.
                 cursor.execute("PRAGMA synchronous = NORMAL")
             cursor.execute("PRAGMA foreign_keys = ON")
         finally:
@@ -144,3 +149,31 @@ def make_engine(url: str | URL, *, busy_timeout: float = 30.0) -> Engine:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
     return engine
+
+
+def use_wal(path: Path, busy_timeout: float) -> None:
+    """Create the SQLite file if missing and put it in WAL mode, waiting out other processes.
+
+    Switching the journal mode needs a moment alone with the file; two processes
+    creating one new store at once can each see the other's lock. SQLite's busy
+    handler does not always cover this switch, so it is retried here until
+    `busy_timeout`. Raises sqlite3.Error when the file cannot be opened at all.
+    """
+    deadline = time.monotonic() + busy_timeout
+    conn = sqlite3.connect(path, timeout=busy_timeout, isolation_level=None)
+    try:
+        while True:
+            try:
+                mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()
+                if mode and str(mode[0]).lower() == "wal":
+                    return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) and "busy" not in str(exc):
+                    raise
+            if time.monotonic() > deadline:
+                raise sqlite3.OperationalError(
+                    f"database is locked: could not switch {path} to WAL within {busy_timeout:g} s"
+                )
+            time.sleep(0.02)
+    finally:
+        conn.close()

@@ -12,6 +12,7 @@ Use one store per process; a store handed to a forked child reconnects there.
 from __future__ import annotations
 
 import os
+import sqlite3
 import uuid
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -21,7 +22,7 @@ from typing import Any
 from pydantic import BaseModel
 from sqlalchemy import Select, and_, delete, func, insert, select, update
 from sqlalchemy.engine import Connection, make_url
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import ArgumentError, IntegrityError, OperationalError
 
 from aoi.catalog import UnknownTaskError, get_task
 from aoi.trajectories.errors import (
@@ -48,7 +49,32 @@ from aoi.trajectories.schema import (
     steps,
 )
 
-DEFAULT_URL = "sqlite:///runs/aoi.db"
+STORE_ENV = "AOI_STORE"
+
+
+def _user_store() -> str:
+    from platformdirs import user_data_path
+
+    return f"sqlite:///{user_data_path('aoi', appauthor=False) / 'aoi.db'}"
+
+
+#: The store when neither --store nor AOI_STORE names one: a per-user data folder.
+DEFAULT_URL = _user_store()
+
+
+def default_store_url() -> str:
+    """`AOI_STORE` when set, else the per-user store (e.g. ~/.local/share/aoi/aoi.db)."""
+    return os.environ.get(STORE_ENV, "").strip() or DEFAULT_URL
+
+
+def describe_url(url: str) -> str:
+    """The URL with any password hidden, for messages."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return repr(url)
+
+
 _CHUNK = 500  # ids per IN (...) clause, well under SQLite's bound-parameter limit
 
 
@@ -76,18 +102,24 @@ def _check_status(status: str) -> None:
 class TrajectoryStore:
     """Runs, attempts and their steps in one database, given by a SQLAlchemy URL.
 
-    `url` defaults to `sqlite:///runs/aoi.db` (relative to the working folder);
-    `postgresql+psycopg://user@host/db` needs the `postgres` extra. Tables are
-    created when missing. `busy_timeout` is how long a SQLite writer waits for
-    another process's lock before giving up.
+    `url` defaults to `default_store_url()` (AOI_STORE, else a per-user data
+    folder); `postgresql+psycopg://user@host/db` needs the `postgres` extra.
+    Tables are created when missing. `busy_timeout` is how long a SQLite writer
+    waits for another process's lock before giving up. Every failure to open or
+    use the database is a StoreError whose message is one line saying what to do.
     """
 
-    def __init__(self, url: str = DEFAULT_URL, *, busy_timeout: float = 30.0) -> None:
+    def __init__(self, url: str | None = None, *, busy_timeout: float = 30.0) -> None:
+        url = url or default_store_url()
         self.url = url
         self._busy_timeout = busy_timeout
-        self._engine = make_engine(url, busy_timeout=busy_timeout)
+        self._engine = _open_engine(url, busy_timeout)
         self._pid = os.getpid()
-        self._create_tables()
+        try:
+            self._create_tables()
+        except StoreError:
+            self._engine.dispose()
+            raise
 
     # -- lifecycle -----------------------------------------------------------
 
@@ -102,7 +134,7 @@ class TrajectoryStore:
         self.close()
 
     def __repr__(self) -> str:
-        return f"TrajectoryStore({make_url(self.url).render_as_string(hide_password=True)!r})"
+        return f"TrajectoryStore({describe_url(self.url)!r})"
 
     def _create_tables(self) -> None:
         try:
@@ -117,16 +149,22 @@ class TrajectoryStore:
     @contextmanager
     def _write(self) -> Iterator[Connection]:
         self._check_fork()
-        with self._engine.connect() as conn:
-            conn.execution_options(**{WRITE_OPTION: True})
-            with conn.begin():
-                yield conn
+        try:
+            with self._engine.connect() as conn:
+                conn.execution_options(**{WRITE_OPTION: True})
+                with conn.begin():
+                    yield conn
+        except OperationalError as exc:
+            raise _operational(self.url, exc) from None
 
     @contextmanager
     def _read(self) -> Iterator[Connection]:
         self._check_fork()
-        with self._engine.connect() as conn, conn.begin():
-            yield conn
+        try:
+            with self._engine.connect() as conn, conn.begin():
+                yield conn
+        except OperationalError as exc:
+            raise _operational(self.url, exc) from None
 
     def _check_fork(self) -> None:
         # Connections inherited across fork() must not be used by the child.
@@ -424,6 +462,59 @@ class TrajectoryStore:
             stmt = stmt.where(steps.c.attempt_id == attempt_id)
         with self._read() as conn:
             return int(conn.execute(stmt).scalar_one())
+
+
+_URL_HELP = "use sqlite:///PATH/aoi.db or postgresql+psycopg://USER@HOST/DB"
+
+
+def _open_engine(url: str, busy_timeout: float) -> Any:
+    """make_engine, with every way a URL can be wrong turned into one StoreError line."""
+    shown = describe_url(url)
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise StoreError(f"store URL {url!r} is not a database URL; {_URL_HELP}") from None
+    try:
+        return make_engine(parsed, busy_timeout=busy_timeout)
+    except ArgumentError:  # NoSuchModuleError too: an unknown scheme
+        raise StoreError(
+            f"store URL {shown}: unknown database scheme {parsed.drivername!r}; {_URL_HELP}"
+        ) from None
+    except ImportError as exc:
+        extra = (
+            " (pip install 'aoi[postgres]')" if parsed.get_backend_name() == "postgresql" else ""
+        )
+        raise StoreError(
+            f"store URL {shown} needs the Python driver {exc.name or parsed.drivername!r}, "
+            f"which is not installed{extra}"
+        ) from None
+    except OSError as exc:  # the SQLite file's folder cannot be created
+        raise StoreError(
+            f"cannot create the folder of the store {shown}: {exc.strerror or exc}"
+        ) from None
+    except sqlite3.Error as exc:
+        raise StoreError(
+            f"cannot open the SQLite store {shown}: {exc} (is the path a writable file, "
+            "not a folder?)"
+        ) from None
+
+
+def _operational(url: str, exc: OperationalError) -> StoreError:
+    shown = describe_url(url)
+    detail = str(exc.orig).strip().splitlines()[0] if exc.orig is not None else str(exc)
+    if is_sqlite(make_url(url)):
+        if "locked" in detail or "busy" in detail:
+            return StoreError(
+                f"the SQLite store {shown} stayed locked by another process past the busy "
+                f"time-out: {detail}"
+            )
+        return StoreError(
+            f"cannot use the SQLite store {shown}: {detail} (is the path a writable file, "
+            "not a folder?)"
+        )
+    return StoreError(
+        f"cannot reach the database {shown}: {detail} (is the server running and the URL right?)"
+    )
 
 
 def _attempt_exists(attempt_id: str) -> Select[tuple[str]]:

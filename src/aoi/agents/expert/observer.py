@@ -10,6 +10,7 @@ model-backed Observer and spends no tokens.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from aoi.agents.expert import queries as q
@@ -17,7 +18,7 @@ from aoi.agents.expert.evidence import Block, absorb
 from aoi.agents.expert.fix import Repair, forget, heal, plan_repair
 from aoi.agents.expert.notes import Notes
 from aoi.agents.expert.plan import Step, next_step
-from aoi.agents.expert.rules import DECISIVE, DETECT, Finding, diagnose
+from aoi.agents.expert.rules import DECISIVE, DETECT, Finding, diagnose, resolve_without
 from aoi.agents.expert.submit import justification, submit_call
 from aoi.agents.observer import ObserverState
 from aoi.agents.schema import (
@@ -55,9 +56,11 @@ class _Run:
 class ExpertObserver:
     """The rule-based Observer: same decisions, no model."""
 
-    def __init__(self) -> None:
+    def __init__(self, without: Iterable[str] = ()) -> None:
+        """`without` names rule families or rules to disable (an ablated expert, see rules.FAMILIES)."""
         self.tokens_in = 0
         self.tokens_out = 0
+        self.without = resolve_without(without)
         self._run = _Run()
 
     @property
@@ -98,7 +101,7 @@ class ExpertObserver:
         blocks = absorb(notes, state.previous, run.issued) if state.previous else []
         if all(query.command in notes.ran for query in (q.pods(ns), q.deployments(ns))):
             notes.scanned = True
-        findings = diagnose(notes)
+        findings = diagnose(notes, self.without)
         best = findings[0] if findings else None
         summary = _summarize(blocks, run.issued, notes)
         if state.must_submit:

@@ -9,7 +9,7 @@ below `DETECT` a finding is not enough to call the system faulty.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from aoi.agents.expert.notes import Notes
@@ -57,6 +57,13 @@ class Finding:
 
 Rule = Callable[[Notes], list[Finding]]
 RULES: dict[str, Rule] = {}
+#: Rule families (the module a rule lives in: workloads, network, mongo, storage, flags)
+#: and the rules each holds, in registration order.
+FAMILIES: dict[str, list[str]] = {}
+
+
+class UnknownRuleError(ValueError):
+    """A rule or family name that the expert does not have."""
 
 
 def rule(name: str) -> Callable[[Rule], Rule]:
@@ -64,17 +71,41 @@ def rule(name: str) -> Callable[[Rule], Rule]:
 
     def register(fn: Rule) -> Rule:
         RULES[name] = fn
+        FAMILIES.setdefault(fn.__module__.rsplit(".", 1)[-1], []).append(name)
         return fn
 
     return register
 
 
-def diagnose(notes: Notes) -> list[Finding]:
-    """Every finding of every rule, the most certain first."""
+def resolve_without(names: Iterable[str]) -> frozenset[str]:
+    """The rule names that `names` (rule names or family names) disable.
+
+    Raises UnknownRuleError naming the families and rules there are.
+    """
+    out: set[str] = set()
+    for raw in names:
+        name = raw.strip()
+        if not name:
+            continue
+        if name in FAMILIES:
+            out.update(FAMILIES[name])
+        elif name in RULES:
+            out.add(name)
+        else:
+            raise UnknownRuleError(
+                f"the expert has no rule or rule family {name!r}; families: "
+                f"{', '.join(FAMILIES)}; rules: {', '.join(RULES)}"
+            )
+    return frozenset(out)
+
+
+def diagnose(notes: Notes, without: frozenset[str] = frozenset()) -> list[Finding]:
+    """Every finding of every rule not in `without`, the most certain first."""
     findings: list[Finding] = []
     order = {name: i for i, name in enumerate(RULES)}
-    for fn in RULES.values():
-        findings.extend(fn(notes))
+    for name, fn in RULES.items():
+        if name not in without:
+            findings.extend(fn(notes))
     return sorted(findings, key=lambda f: (-f.confidence, order.get(f.rule, 99)))
 
 
@@ -84,14 +115,17 @@ from aoi.agents.expert.rules import flags, mongo, network, storage, workloads  #
 __all__ = [
     "DECISIVE",
     "DETECT",
+    "FAMILIES",
     "RULES",
     "Finding",
+    "UnknownRuleError",
     "diagnose",
     "flags",
     "is_database",
     "is_infra",
     "mongo",
     "network",
+    "resolve_without",
     "rule",
     "storage",
     "workloads",

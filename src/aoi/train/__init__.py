@@ -1,0 +1,1 @@
+"""GRPO and SFT training of the Observer and the Evolver on TRL (the `train` extra)."""

@@ -1,0 +1,1 @@
+"""Training data: Observer step samples, Evolver pairs, splits and balancing."""
