@@ -16,7 +16,7 @@ import pytest
 
 from aoi.apiserver.clients import Kubectl, kubectl_path
 from aoi.twin.core import Twin
-from aoi.twin.kubectl.cli import run_kubectl
+from aoi.twin.surface.kubectl.cli import run_kubectl
 
 pytestmark = pytest.mark.skipif(kubectl_path() is None, reason="the kubectl binary is not on PATH")
 NS = "test-hotel-reservation"

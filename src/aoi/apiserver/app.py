@@ -21,8 +21,8 @@ from starlette.websockets import WebSocket
 
 from aoi.apiserver import discovery, mutations, reads, tables
 from aoi.apiserver.errors import ApiError, bad_request, method_not_allowed, not_found_path
-from aoi.twin.kubectl.resources import ResourceInfo
-from aoi.twin.store import Obj
+from aoi.twin.cluster.store import Obj
+from aoi.twin.surface.kubectl.resources import ResourceInfo
 
 if TYPE_CHECKING:
     from aoi.twin.core import Twin

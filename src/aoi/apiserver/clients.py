@@ -7,7 +7,7 @@ import subprocess
 from pathlib import Path
 
 from aoi.apiserver.serve import Served, write_kubeconfig
-from aoi.twin.core import CommandResult
+from aoi.shelltools import CommandResult
 
 KUBECTL_TIMEOUT_S = 30.0
 

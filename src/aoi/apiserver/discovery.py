@@ -12,7 +12,7 @@ import functools
 from dataclasses import dataclass
 from typing import Any
 
-from aoi.twin.kubectl.resources import ALL_CATEGORY, API_RESOURCES, ResourceInfo
+from aoi.twin.surface.kubectl.resources import ALL_CATEGORY, API_RESOURCES, ResourceInfo
 
 FULL_VERBS = ("create", "delete", "deletecollection", "get", "list", "patch", "update", "watch")
 AGGREGATED = "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList"

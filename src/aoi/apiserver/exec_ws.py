@@ -15,8 +15,8 @@ from starlette.responses import Response
 from starlette.websockets import WebSocket
 
 from aoi.apiserver.errors import ApiError, bad_request, not_found
-from aoi.twin.container_exec import exec_in_container
-from aoi.twin.store import Obj
+from aoi.twin.cluster.store import Obj
+from aoi.twin.surface.container_exec import exec_in_container
 
 if TYPE_CHECKING:
     from aoi.apiserver.app import TwinAPI

@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from aoi.apiserver.errors import not_found
-from aoi.twin.clock import rfc3339
-from aoi.twin.kubectl.resources import ResourceInfo
-from aoi.twin.kubectl.selectors import label_matcher
-from aoi.twin.store import Obj
-from aoi.twin.usage import container_usage, node_usage
+from aoi.twin.cluster.clock import rfc3339
+from aoi.twin.cluster.store import Obj
+from aoi.twin.surface.kubectl.resources import ResourceInfo
+from aoi.twin.surface.kubectl.selectors import label_matcher
+from aoi.twin.surface.kubectl.top import container_usage, node_usage
 
 if TYPE_CHECKING:
     from aoi.twin.core import Twin

@@ -16,16 +16,16 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import yaml
 
 from aoi.apiserver.errors import ApiError, already_exists, bad_request, from_kubectl, not_found
-from aoi.twin.kubectl.common import KubectlError
-from aoi.twin.kubectl.resources import ResourceInfo
-from aoi.twin.kubectl.writes import validate
-from aoi.twin.kubectl.writes.apply import create_object
-from aoi.twin.kubectl.writes.base import commit, comparable, keep_server_fields, settle
-from aoi.twin.kubectl.writes.defaults import apply_defaults
-from aoi.twin.kubectl.writes.delete import IMMORTAL_NAMESPACES, delete_object
-from aoi.twin.kubectl.writes.merge import three_way
-from aoi.twin.kubectl.writes.patch import patched
-from aoi.twin.store import Obj
+from aoi.twin.cluster.store import Obj
+from aoi.twin.surface.kubectl.common import KubectlError
+from aoi.twin.surface.kubectl.resources import ResourceInfo
+from aoi.twin.surface.kubectl.writes import validate
+from aoi.twin.surface.kubectl.writes.apply import create_object
+from aoi.twin.surface.kubectl.writes.base import commit, comparable, keep_server_fields, settle
+from aoi.twin.surface.kubectl.writes.defaults import apply_defaults
+from aoi.twin.surface.kubectl.writes.delete import IMMORTAL_NAMESPACES, delete_object
+from aoi.twin.surface.kubectl.writes.merge import three_way
+from aoi.twin.surface.kubectl.writes.patch import patched
 
 if TYPE_CHECKING:
     from aoi.twin.core import Twin
@@ -262,7 +262,7 @@ def propagation_of(options: Any, query: str | None) -> str:
 
 # --- the scale and status subresources -----------------------------------------------------
 def scale_of(obj: Obj) -> Obj:
-    from aoi.twin.kubectl.printers import selector_string
+    from aoi.twin.surface.kubectl.printers import selector_string
 
     meta = obj["metadata"]
     return {

@@ -3,7 +3,7 @@ strategic-merge metadata) and `explain` (the schemas with their descriptions).
 
 The schemas are the models of the official `kubernetes` Python client (its pydantic JSON
 schemas, descriptions included), turned into OpenAPI components; the list-merge keys are the
-twin's own patch strategies (`aoi.twin.kubectl.writes.schema`). Without the client installed
+twin's own patch strategies (`aoi.twin.surface.kubectl.writes.schema`). Without the client installed
 the documents still carry every kind and path, with open object schemas.
 """
 
@@ -20,8 +20,8 @@ from starlette.responses import Response
 
 from aoi.apiserver.discovery import group_versions
 from aoi.apiserver.errors import not_found_path
-from aoi.twin.kubectl.resources import ResourceInfo
-from aoi.twin.kubectl.writes.schema import TYPES
+from aoi.twin.surface.kubectl.resources import ResourceInfo
+from aoi.twin.surface.kubectl.writes.schema import TYPES
 
 OPENAPI_VERSION = "3.0.0"
 _REF = "#/components/schemas/"

@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from aoi.apiserver.errors import ApiError, bad_request, not_found
-from aoi.twin.kubectl.common import KubectlError
-from aoi.twin.kubectl.resources import ResourceInfo
-from aoi.twin.kubectl.selectors import SelectorError, field_matcher, label_matcher
-from aoi.twin.logs import LogUnavailable
-from aoi.twin.store import Obj
+from aoi.twin.behaviour.logs import LogUnavailable
+from aoi.twin.cluster.store import Obj
+from aoi.twin.surface.kubectl.common import KubectlError
+from aoi.twin.surface.kubectl.resources import ResourceInfo
+from aoi.twin.surface.kubectl.selectors import SelectorError, field_matcher, label_matcher
 
 if TYPE_CHECKING:
     from aoi.twin.core import Twin
@@ -105,7 +105,7 @@ def pod_log(
 
 
 def _pod_info() -> ResourceInfo:
-    from aoi.twin.kubectl.resources import info_for_kind
+    from aoi.twin.surface.kubectl.resources import info_for_kind
 
     return info_for_kind("Pod")
 

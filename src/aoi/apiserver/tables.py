@@ -10,8 +10,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from aoi.twin.kubectl.printers import PRINTERS
-from aoi.twin.store import Obj
+from aoi.twin.cluster.store import Obj
+from aoi.twin.surface.kubectl.printers import PRINTERS
 
 TABLE_ACCEPT = "as=Table"
 _NAME_DESCRIPTION = (
@@ -97,7 +97,7 @@ def table(
 
 def default_table(objs: list[Obj], *, now: datetime, include_object: str) -> dict[str, Any]:
     """The Table of a kind without a printer: Name and Created At, as the server's default."""
-    from aoi.twin.kubectl.printers import since
+    from aoi.twin.surface.kubectl.printers import since
 
     rows = []
     for obj in objs:

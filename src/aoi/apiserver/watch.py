@@ -16,7 +16,7 @@ from starlette.requests import Request
 
 from aoi.apiserver import reads, tables
 from aoi.apiserver.errors import ApiError
-from aoi.twin.store import Obj
+from aoi.twin.cluster.store import Obj
 
 if TYPE_CHECKING:
     from aoi.apiserver.app import Target, TwinAPI

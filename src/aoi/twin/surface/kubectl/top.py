@@ -167,7 +167,7 @@ def node_usage_table(twin: World, *, no_headers: bool, sort_by: str | None) -> s
     return tabwrite("\n".join(lines) + "\n", minwidth=0, padding=3)
 
 
-def node_usage(twin: Twin, node: Obj) -> tuple[float, float]:
+def node_usage(twin: World, node: Obj) -> tuple[float, float]:
     """(cpu cores, memory bytes) a node uses: the system's share plus its running containers."""
     name = node["metadata"]["name"]
     cpu = 0.06 if name.endswith("control-plane") else 0.03
