@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
+
+from aoi.cli.common import StoreOption
+
+if TYPE_CHECKING:
+    from aoi.train.config import TrainConfig
+
+C = TypeVar("C", bound="TrainConfig")
 
 app = typer.Typer(
     help="Train the Observer and the Evolver with TRL (needs the 'train' extra).",
@@ -39,3 +47,169 @@ def init_model(
     typer.echo(
         f"wrote a {size} model to {path}; run it with: aoi run TASK --agent aoi --model {path}"
     )
+
+
+ConfigOption = Annotated[
+    Path | None, typer.Option("--config", help="YAML file overriding the trainer's defaults.")
+]
+ModelOption = Annotated[
+    str | None,
+    typer.Option("--model", help="Base model directory (or a checkpoint to go on from)."),
+]
+OutOption = Annotated[
+    str | None, typer.Option("--out", help="Output folder: checkpoints, final/, metrics.")
+]
+RunOption = Annotated[
+    str | None, typer.Option("--run", help="Learn from this stored run's successful attempts.")
+]
+TeacherOption = Annotated[
+    str | None,
+    typer.Option(
+        "--teacher",
+        help="Learn from the rule-based expert's runs on a split: observer-train, observer-test, "
+        "seen-target or unseen-target.",
+    ),
+]
+SeedsOption = Annotated[int, typer.Option("--seeds", help="Teacher runs per task (seeds 0..N-1).")]
+MaxStepsOption = Annotated[
+    int | None, typer.Option("--max-steps", help="Stop after this many optimizer steps.")
+]
+ResumeOption = Annotated[
+    bool, typer.Option("--resume", help="Go on from the newest checkpoint in --out.")
+]
+VllmOption = Annotated[
+    bool, typer.Option("--use-vllm", help="Generate with vLLM (a GPU machine with vllm installed).")
+]
+LimitOption = Annotated[
+    int | None, typer.Option("--limit", help="Use at most this many samples (after balancing).")
+]
+
+
+def _config(cls: type[C], path: Path | None, **overrides: object) -> C:
+    from aoi.train.config import ConfigError, load_config
+
+    try:
+        return load_config(cls, path, **overrides)
+    except ConfigError as exc:
+        raise _fail(str(exc)) from None
+
+
+def _observer_rows(
+    store: str | None, run: str | None, teacher: str | None, seeds: int, limit: int | None
+) -> list[dict[str, object]]:
+    from aoi.cli.common import store_url
+    from aoi.train.data.observer import observer_rows
+    from aoi.train.data.sources import observer_trajectories
+    from aoi.train.data.splits import UnknownTrainSplitError
+    from aoi.trajectories import StoreError
+
+    try:
+        found, settings = observer_trajectories(
+            store_url=store_url(store) if run else None,
+            run_id=run,
+            teacher_split=teacher,
+            seeds=seeds,
+        )
+    except (ValueError, UnknownTrainSplitError, StoreError) as exc:
+        raise _fail(str(exc)) from None
+    rows = observer_rows(
+        found, max_iterations=settings.max_iterations, summaries=settings.summaries
+    )
+    if not rows:
+        raise _fail("no successful trajectory with a recorded decision to learn from")
+    return rows[:limit] if limit else rows
+
+
+def _check_model(model: str) -> None:
+    """Refuse a missing base model before any data is built."""
+    from aoi.train.training import TrainError, check_model_dir
+
+    try:
+        check_model_dir(model)
+    except TrainError as exc:
+        raise _fail(str(exc)) from None
+
+
+def _train(run: Callable[[], Path]) -> None:
+    from aoi.train.training import TrainError
+
+    try:
+        final = run()
+    except TrainError as exc:
+        raise _fail(str(exc)) from None
+    typer.echo(f"wrote {final}; run it with: aoi run TASK --agent aoi --model {final}")
+
+
+@app.command("sft")
+def sft(
+    model: ModelOption = None,
+    out: OutOption = None,
+    config: ConfigOption = None,
+    run: RunOption = None,
+    store: StoreOption = None,
+    teacher: TeacherOption = None,
+    seeds: SeedsOption = 1,
+    max_steps: MaxStepsOption = None,
+    resume: ResumeOption = False,
+    limit: LimitOption = None,
+) -> None:
+    """Warm start: supervised fine-tuning on the decisions of successful runs (TRL's SFTTrainer)."""
+    from aoi.train.config import SFTTrainConfig
+    from aoi.train.sft import train_sft
+
+    cfg = _config(
+        SFTTrainConfig,
+        config,
+        model=model,
+        output_dir=out,
+        max_steps=max_steps,
+        resume=resume or None,
+    )
+    _check_model(cfg.model)
+    rows = _observer_rows(store, run, teacher, seeds, limit)
+    _train(lambda: train_sft(cfg, rows))
+
+
+@app.command("observer")
+def observer(
+    model: ModelOption = None,
+    out: OutOption = None,
+    config: ConfigOption = None,
+    run: RunOption = None,
+    store: StoreOption = None,
+    teacher: TeacherOption = None,
+    seeds: SeedsOption = 1,
+    max_steps: MaxStepsOption = None,
+    resume: ResumeOption = False,
+    use_vllm: VllmOption = False,
+    limit: LimitOption = None,
+) -> None:
+    """Step-level GRPO of the Observer, offline, on samples of successful trajectories."""
+    from aoi.train.config import ObserverGRPOConfig
+    from aoi.train.observer import train_observer
+
+    cfg = _config(
+        ObserverGRPOConfig,
+        config,
+        model=model,
+        output_dir=out,
+        max_steps=max_steps,
+        resume=resume or None,
+        use_vllm=use_vllm or None,
+    )
+    _check_model(cfg.model)
+    rows = _observer_rows(store, run, teacher, seeds, limit)
+    _train(lambda: train_observer(cfg, rows))
+
+
+@app.command("plot")
+def plot(
+    folder: Annotated[Path, typer.Argument(help="A training output folder (holds metrics.jsonl).")],
+) -> None:
+    """Plot a run's metrics (rewards per dimension, KL, length, loss) to metrics.png."""
+    from aoi.train.training import METRICS, PLOT, plot_metrics
+
+    path = plot_metrics(folder / METRICS, folder / PLOT)
+    if path is None:
+        raise _fail(f"no metrics in {folder / METRICS}")
+    typer.echo(f"wrote {path}")

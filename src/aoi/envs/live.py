@@ -46,8 +46,8 @@ from aoi.envs.prometheus import export_metrics
 from aoi.envs.runner import TIMEOUT_EXIT, ProcessResult, ProcessRunner, subprocess_runner
 from aoi.envs.telemetry import TelemetryError, fresh_folder, read_exported_csv, tree
 from aoi.gate import REFUSED_EXIT, Policy, redact, secrets_in_objects
+from aoi.shelltools import run_filter
 from aoi.twin import api as twin_api
-from aoi.twin.text import run_filter
 
 NOT_FOUND = twin_api.NO_SERVICE
 # Pod labels that name a service, by application namespace (AIOpsLab's get_logs rule).

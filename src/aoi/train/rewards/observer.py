@@ -254,7 +254,8 @@ def _namespace_targets(decision: Decision, reference: Decision, row: dict[str, A
     if decision.next_action.executor_context is not None:
         named |= {decision.next_action.executor_context.namespace} - {""}
     if not named:
-        ns_score = 5.0
+        # naming no namespace is right where the reference names none (cluster-wide reads)
+        ns_score = 10.0 if not namespaces(_commands(reference)) else 5.0
     else:
         ns_score = 10.0 * sum(1 for n in named if n == namespace) / len(named)
     wanted = set(_targets(reference)) | {str(t).lower() for t in row.get("truth_targets") or []}

@@ -117,12 +117,29 @@ def namespaces(commands: list[str]) -> set[str]:
     """The namespaces commands name with -n / --namespace."""
     found: set[str] = set()
     for command in commands:
-        words_ = argv(command)
-        for i, word in enumerate(words_):
-            if word in ("-n", "--namespace") and i + 1 < len(words_):
-                found.add(words_[i + 1])
-            elif word.startswith("--namespace="):
-                found.add(word.split("=", 1)[1])
-            elif word.startswith("-n") and len(word) > 2 and not word.startswith("--"):
-                found.add(word[2:])
+        for segment in _segments(argv(command)):
+            found |= _namespace_flags(segment)
+    return found
+
+
+def _segments(words_: list[str]) -> list[list[str]]:
+    """The kubectl / helm parts of a pipeline (`tail -n 30` names no namespace)."""
+    parts: list[list[str]] = [[]]
+    for word in words_:
+        if word in ("|", "&&", ";"):
+            parts.append([])
+        else:
+            parts[-1].append(word)
+    return [p for p in parts if p and p[0] in ("kubectl", "helm")]
+
+
+def _namespace_flags(words_: list[str]) -> set[str]:
+    found: set[str] = set()
+    for i, word in enumerate(words_):
+        if word in ("-n", "--namespace") and i + 1 < len(words_):
+            found.add(words_[i + 1])
+        elif word.startswith("--namespace="):
+            found.add(word.split("=", 1)[1])
+        elif word.startswith("-n") and len(word) > 2 and not word.startswith("--"):
+            found.add(word[2:])
     return found

@@ -1,0 +1,120 @@
+"""Each trainer on the tiny model: a few steps, a checkpoint, resumption, a model the runtime drives."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from aoi.llm import Message
+from aoi.llm.local import LocalTransformers
+from aoi.train.config import ObserverGRPOConfig, SFTTrainConfig, load_config
+from aoi.train.observer import train_observer
+from aoi.train.sft import train_sft
+from aoi.train.training import METRICS, PLOT, read_metrics
+
+from .helpers import drive
+
+SMALL_LORA = {"r": 8, "alpha": 16}
+
+
+def logits(model_dir: Path):
+    import torch
+
+    model = LocalTransformers(model_dir)
+    ids = model.tokenizer("kubectl get pods", return_tensors="pt")["input_ids"]
+    with torch.no_grad():
+        return model.model(ids).logits
+
+
+@pytest.mark.slow
+def test_sft_writes_a_checkpoint_resumes_and_the_adapter_loads(tiny_model, short_rows, tmp_path):
+    out = tmp_path / "sft"
+    config = load_config(
+        SFTTrainConfig,
+        model=str(tiny_model),
+        output_dir=str(out),
+        max_steps=2,
+        batch_size=1,
+        learning_rate=1e-2,
+        save_steps=2,
+        progress_bar=False,
+        gradient_checkpointing=False,
+        lora=SMALL_LORA,
+    )
+    final = train_sft(config, short_rows[:2])
+    assert (out / "checkpoint-2").is_dir() and (final / "adapter_config.json").is_file()
+    rows = read_metrics(out / METRICS)
+    assert any("loss" in r for r in rows) and (out / PLOT).is_file()
+    # the adapter changed the model, and the adapter and the merged model agree
+    import torch
+
+    base, adapted, merged = logits(tiny_model), logits(final), logits(out / "merged")
+    assert not torch.allclose(base, adapted)
+    assert torch.allclose(adapted, merged, atol=1e-4)
+    # resumption goes on from checkpoint-2 to step 3
+    config.max_steps, config.resume, config.save_steps = 3, True, 1
+    train_sft(config, short_rows[:2])
+    assert (out / "checkpoint-3").is_dir()
+    steps = [r["step"] for r in read_metrics(out / METRICS) if "loss" in r]
+    assert steps == [1, 2, 3]
+
+
+@pytest.mark.slow
+def test_observer_grpo_logs_every_dimension_and_the_runtime_drives_the_result(
+    tiny_model, short_rows, tmp_path
+):
+    out = tmp_path / "grpo"
+    config = load_config(
+        ObserverGRPOConfig,
+        model=str(tiny_model),
+        output_dir=str(out),
+        max_steps=2,
+        batch_size=2,
+        group_size=2,
+        max_completion_length=8,
+        save_steps=2,
+        progress_bar=False,
+        gradient_checkpointing=False,
+        lora=SMALL_LORA,
+    )
+    final = train_observer(config, short_rows[:1])
+    assert (out / "checkpoint-2").is_dir()
+    logged = [r for r in read_metrics(out / METRICS) if "reward" in r]
+    assert len(logged) == 2
+    assert {"kl", "completions/mean_length", "rewards/observer_reward/mean"} <= set(logged[0])
+    # a random model writes no decision: the paper's fixed reward for unparseable output
+    assert logged[0]["rewards/observer_reward/mean"] == pytest.approx(0.09)
+    saved = json.loads((out / "train_config.json").read_text())
+    assert saved["group_size"] == 2 and saved["lora"]["r"] == 8
+    model = LocalTransformers(final, max_new_tokens=4)
+    assert model.complete([Message.user("hi")])[0].usage.completion_tokens >= 1
+    record, _ = drive(out / "merged")
+    assert record.steps and record.ended_by != "error"
+
+
+def test_the_defaults_are_the_papers_and_yaml_overrides_them(tmp_path):
+    config = ObserverGRPOConfig()
+    assert (config.lora.r, config.lora.alpha, config.lora.dropout) == (64, 128, 0.05)
+    assert set(config.lora.target_modules) >= {"q_proj", "v_proj", "gate_proj", "down_proj"}
+    assert (config.learning_rate, config.group_size, config.batch_size, config.epochs) == (
+        1e-5,
+        4,
+        16,
+        3.0,
+    )
+    file = tmp_path / "c.yaml"
+    file.write_text("learning_rate: 2.0e-5\nlora:\n  r: 16\n")
+    loaded = load_config(ObserverGRPOConfig, file, group_size=8)
+    assert (loaded.learning_rate, loaded.lora.r, loaded.lora.alpha, loaded.group_size) == (
+        2e-5,
+        16,
+        128,
+        8,
+    )
+    from aoi.train.config import ConfigError
+
+    file.write_text("learning_rat: 1\n")
+    with pytest.raises(ConfigError, match="unknown key"):
+        load_config(ObserverGRPOConfig, file)
