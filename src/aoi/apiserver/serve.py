@@ -51,6 +51,9 @@ def bind(port: int = 0) -> socket.socket:
     """A listening loopback socket (port 0: any free port)."""
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    # Accepted connections inherit this: without it a reply written in two pieces waits for
+    # the client's delayed ACK (tens of milliseconds) before its second piece goes out.
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     sock.bind((LOOPBACK, port))
     sock.listen(128)
     sock.set_inheritable(True)
