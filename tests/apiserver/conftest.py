@@ -19,7 +19,7 @@ from aoi.twin.core import Twin
 @pytest.fixture(scope="module")
 def hotel() -> Iterator[Served]:
     """A still hotel-reservation twin served for a whole test module (reads only)."""
-    with serving(Twin.fresh("hotel-reservation", 0), tick=False) as served:
+    with serving(Twin.fresh("hotel-reservation", 0), clock="still") as served:
         yield served
 
 
@@ -36,12 +36,12 @@ def fresh_server(tmp_path: Path) -> Iterator[Callable[..., tuple[Twin, Kubectl]]
     with contextlib.ExitStack() as stack:
 
         def start(
-            app: str = "hotel-reservation", seed: int = 0, tick: bool = False
+            app: str = "hotel-reservation", seed: int = 0, clock: str = "still"
         ) -> tuple[Twin, Kubectl]:
             if kubectl_path() is None:
                 pytest.skip("the kubectl binary is not on PATH")
             twin = Twin.fresh(app, seed)
-            served = stack.enter_context(serving(twin, tick=tick))
+            served = stack.enter_context(serving(twin, clock=clock))
             return twin, Kubectl(served, tmp_path / f"kubectl-{served.port}")
 
         yield start

@@ -1,13 +1,16 @@
 """The ASGI application: a Kubernetes API endpoint over one twin.
 
 Requests are served one at a time on the event loop (handlers never await while they read
-or write the twin), so the twin needs no locks. The simulated clock moves as it does for
-the in-process surface: once per kubectl invocation (kubectl names each invocation in its
-`Kubectl-Session` header), or once per request from clients that send no session.
+or write the twin), so the twin needs no locks. The simulated clock moves in one of three
+ways (`CLOCKS`): "command", as it does for the in-process surface, one step per kubectl
+invocation (kubectl names each in its `Kubectl-Session` header) or per request of clients
+that send no session; "wall", with the wall clock (times `speed`), as a real cluster's time
+passes between requests; "still", not at all (the printers oracle).
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -28,6 +31,7 @@ if TYPE_CHECKING:
     from aoi.twin.core import Twin
 
 JSON = "application/json"
+CLOCKS = ("command", "wall", "still")
 _SESSIONS_KEPT = 64
 
 
@@ -56,13 +60,26 @@ def error_response(exc: ApiError) -> Response:
 class TwinAPI:
     """A Kubernetes API server over `twin` (an ASGI app).
 
-    `tick`: let simulated time pass per kubectl invocation or client request, as the
-    in-process surface does per command; False keeps the clock still (the printers oracle).
+    `clock`: how simulated time passes (see CLOCKS); `speed`: simulated seconds per wall
+    second under the "wall" clock.
     """
 
-    def __init__(self, twin: Twin, *, tick: bool = True, address: str = "127.0.0.1:6443") -> None:
+    def __init__(
+        self,
+        twin: Twin,
+        *,
+        clock: str = "command",
+        speed: float = 1.0,
+        address: str = "127.0.0.1:6443",
+    ) -> None:
+        if clock not in CLOCKS:
+            raise ValueError(f"clock must be one of {', '.join(CLOCKS)}, not {clock!r}")
+        if speed <= 0:
+            raise ValueError("speed must be positive")
         self.twin = twin
-        self.tick = tick
+        self.clock = clock
+        self.speed = speed
+        self._wall = time.monotonic()
         self.address = address
         self._sessions: list[str] = []
         self.requests = 0
@@ -104,7 +121,12 @@ class TwinAPI:
     def _let_time_pass(self, request: Request | WebSocket) -> None:
         """One tick per kubectl invocation (its session header), or per request without one."""
         self.requests += 1
-        if not self.tick:
+        if self.clock == "still":
+            return
+        if self.clock == "wall":
+            now = time.monotonic()
+            elapsed, self._wall = now - self._wall, now
+            self.twin.tick(elapsed * self.speed)
             return
         session = request.headers.get("kubectl-session")
         if session is not None:

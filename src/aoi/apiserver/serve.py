@@ -51,6 +51,9 @@ def bind(port: int = 0) -> socket.socket:
     """A listening loopback socket (port 0: any free port)."""
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    # Accepted connections inherit this: without it a reply written in two pieces waits for
+    # the client's delayed ACK (tens of milliseconds) before its second piece goes out.
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     sock.bind((LOOPBACK, port))
     sock.listen(128)
     sock.set_inheritable(True)
@@ -95,18 +98,24 @@ async def serve_all(served: list[Served]) -> None:
     await asyncio.gather(*(s.server.serve(sockets=[s.sock]) for s in served if s.server))
 
 
-def prepare(twin: Twin, port: int = 0, *, tick: bool = True) -> Served:
+def prepare(twin: Twin, port: int = 0, *, clock: str = "command", speed: float = 1.0) -> Served:
+    """Bind a loopback port (0: any free one) for `twin`; serve it with `serve_all`."""
     sock = bind(port)
-    api = TwinAPI(twin, tick=tick, address=f"{LOOPBACK}:{sock.getsockname()[1]}")
+    api = TwinAPI(twin, clock=clock, speed=speed, address=f"{LOOPBACK}:{sock.getsockname()[1]}")
     return Served(api, sock)
 
 
 @contextlib.contextmanager
 def serving(
-    twin: Twin, *, port: int = 0, tick: bool = True, timeout_s: float = 10.0
+    twin: Twin,
+    *,
+    port: int = 0,
+    clock: str = "command",
+    speed: float = 1.0,
+    timeout_s: float = 10.0,
 ) -> Iterator[Served]:
     """Serve `twin` on a background thread for the `with` block (tests, benchmarks)."""
-    served = prepare(twin, port, tick=tick)
+    served = prepare(twin, port, clock=clock, speed=speed)
     served.server = _server(served.api)
     server = served.server
     thread = threading.Thread(

@@ -49,13 +49,17 @@ def serve(
     context: Annotated[
         str, typer.Option("--context", help="Name of the kubeconfig's context.")
     ] = "kind-kind",
-    still: Annotated[
-        bool,
+    clock: Annotated[
+        str,
         typer.Option(
-            "--still",
-            help="Keep the simulated clock still (by default each kubectl call lets time pass).",
+            "--clock",
+            help="How simulated time passes: 'command' (a few seconds per kubectl call, as "
+            "in 'aoi twin exec'), 'wall' (with the wall clock, times --speed) or 'still'.",
         ),
-    ] = False,
+    ] = "command",
+    speed: Annotated[
+        float, typer.Option("--speed", help="Simulated seconds per wall second (--clock wall).")
+    ] = 1.0,
 ) -> None:
     """Serve the twin as a Kubernetes API on 127.0.0.1 so real kubectl and clients can use it."""
     if app_name is not None and task_id is not None:
@@ -64,8 +68,13 @@ def serve(
         import uvicorn  # noqa: F401
     except ImportError:
         raise _fail("serving needs the 'serve' extra: pip install 'aoi[serve]'") from None
+    from aoi.apiserver.app import CLOCKS
     from aoi.apiserver.serve import prepare, serve_all, write_kubeconfig
 
+    if clock not in CLOCKS:
+        raise _fail(f"--clock must be one of {', '.join(CLOCKS)}, not {clock!r}")
+    if speed <= 0:
+        raise _fail("--speed must be positive")
     wanted = ports or [0]
     if any(p < 0 or p > 65535 for p in wanted):
         raise _fail("--port must be between 0 and 65535")
@@ -73,7 +82,7 @@ def serve(
     for index, port in enumerate(wanted, start=1):
         twin = _twin_for(app_name, task_id, seed)
         try:
-            item = prepare(twin, port, tick=not still)
+            item = prepare(twin, port, clock=clock, speed=speed)
         except OSError as exc:
             raise _fail(f"cannot listen on 127.0.0.1:{port}: {exc.strerror}") from None
         path = _kubeconfig_path(kubeconfig, item.port, index, len(wanted))
