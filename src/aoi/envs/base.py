@@ -146,8 +146,10 @@ class Environment(ABC):
     def evaluate(self) -> Outcome:
         """Score the run (the submission if any, the cluster's state for mitigation)."""
 
-    def run_command(self, command: Judged) -> tuple[str, int]:
+    def run_command(self, command: Judged | str) -> tuple[str, int]:
         """Run one command tree the gate accepted (the gate's runner): (output, exit status).
+
+        A plain string is a direct, trusted call, exactly as act(exec_shell(command)).
 
         The tree runs, never the agent's text. By default it goes to act(exec_shell)
         written for a shell that can expand nothing the tree does not (AIOpsLab runs
@@ -155,6 +157,9 @@ class Environment(ABC):
         is refused, since that shell would compute them unchecked. The twin and the
         live cluster override this and evaluate the tree themselves.
         """
+        if isinstance(command, str):
+            obs = self.act(Action.exec_shell(command))
+            return obs.text, obs.exit_code
         text = command.shell_text()
         if text is None:
             return (

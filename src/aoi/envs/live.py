@@ -47,7 +47,7 @@ from aoi.envs.live_tasks import LIVE_PREFIX, LiveClusterError, live_problem, par
 from aoi.envs.prometheus import export_metrics
 from aoi.envs.runner import TIMEOUT_EXIT, ProcessResult, ProcessRunner, subprocess_runner
 from aoi.envs.telemetry import TelemetryError, fresh_folder, read_exported_csv, tree
-from aoi.gate import REFUSED_EXIT, Judged, Policy, redact
+from aoi.gate import REFUSED_EXIT, Judged, Policy, redact, secrets_in_objects
 from aoi.shell.run import Abort, Shell
 from aoi.shell.run import Limits as ShellLimits
 from aoi.shell.run import Result as ShellResult
@@ -252,6 +252,30 @@ class LiveClusterEnvironment(Environment):
             self._tmp.cleanup()
             self._tmp = None
 
+    def secret_values(self) -> set[str]:
+        """Secret values in the namespaces of this run, read with this session's own identity.
+
+        Secrets, ConfigMaps and workloads are read so that their credentials are
+        masked by value in everything the agents see or the run stores. Where the
+        identity may not read Secrets (the recommended read-only Probe identity
+        of `aoi live rbac`), only what it may read is learned.
+        """
+        namespaces = set(self.policy.namespaces or ()) if self.policy is not None else set()
+        if self.namespace_in_use:
+            namespaces.add(self.namespace_in_use)
+        found: set[str] = set()
+        for namespace in sorted(namespaces):
+            for kinds in ("secrets", "configmaps", "deployments,statefulsets,daemonsets,pods"):
+                result = self.kubectl(["get", kinds, "-n", namespace, "-o", "json"])
+                if result.exit_code != 0 or result.timed_out:
+                    continue
+                try:
+                    items = json.loads(result.stdout).get("items") or []
+                except (ValueError, AttributeError):
+                    continue
+                found |= secrets_in_objects(i for i in items if isinstance(i, dict))
+        return found
+
     # --- what callers may use ---------------------------------------------------------
     def view(self) -> KubectlView:
         """The cluster as scoring reads it, through kubectl with the pinned context."""
@@ -275,9 +299,12 @@ class LiveClusterEnvironment(Environment):
             "read_traces": self._read_traces,
         }
 
-    def run_command(self, command: Judged) -> tuple[str, int]:
-        """Run the tree the gate judged (never its text): (output, exit status)."""
-        obs = self._exec_shell(command)
+    def run_command(self, command: Judged | str) -> tuple[str, int]:
+        """Run the tree the gate judged (never its text) as one exec_shell step.
+
+        A plain string is a direct, trusted call, as act(exec_shell(command)).
+        """
+        obs = self.act(Action(api="exec_shell", args=(command,)))
         return obs.text, obs.exit_code
 
     def _exec_shell(self, command: Any, timeout: Any = None) -> Observation:

@@ -19,7 +19,7 @@ from aoi.envs.base import (
     to_action,
 )
 from aoi.envs.telemetry import read_exported_csv
-from aoi.gate import Judged
+from aoi.gate import Judged, secrets_in_objects
 from aoi.twin import api
 from aoi.twin.core import Twin
 from aoi.twin.faults import inject
@@ -92,8 +92,14 @@ class TwinEnvironment(Environment):
         self._tokens = [0, 0]
         return self.problem
 
-    def run_command(self, command: Judged) -> tuple[str, int]:
-        """Run the tree the gate judged (never its text) as one exec_shell step."""
+    def run_command(self, command: Judged | str) -> tuple[str, int]:
+        """Run the tree the gate judged (never its text) as one exec_shell step.
+
+        A plain string is a direct, trusted call, as act(exec_shell(command)).
+        """
+        if isinstance(command, str):
+            obs = self.act(Action.exec_shell(command))
+            return obs.text, obs.exit_code
         obs = self._act(Action.exec_shell(command.text), command)
         return obs.text, obs.exit_code
 
@@ -181,6 +187,11 @@ class TwinEnvironment(Environment):
         if self._tmp is not None:
             self._tmp.cleanup()
             self._tmp = None
+
+    def secret_values(self) -> set[str]:
+        """Every secret value this cluster holds (Secrets, credential keys, env), for masking."""
+        twin, _task = self._require()
+        return secrets_in_objects(twin.store.all())
 
     # --- helpers ----------------------------------------------------------------------
     def traffic_healthy(self) -> bool:

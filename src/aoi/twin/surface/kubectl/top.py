@@ -153,16 +153,7 @@ def node_usage_table(twin: World, *, no_headers: bool, sort_by: str | None) -> s
     rows = []
     for node in twin.store.list("Node"):
         name = node["metadata"]["name"]
-        cpu = 0.06 if name.endswith("control-plane") else 0.03
-        mem = float((620 if name.endswith("control-plane") else 240) * MI)
-        for pod in twin.store.list("Pod"):
-            if pod["spec"].get("nodeName") != name:
-                continue
-            for c in pod["spec"]["containers"]:
-                use = container_usage(twin, pod, c["name"])
-                if use:
-                    cpu += use[0]
-                    mem += use[1]
+        cpu, mem = node_usage(twin, node)
         alloc = node["status"].get("allocatable", {})
         cores = float(str(alloc.get("cpu", "8")).rstrip("m") or 8)
         mem_total = _bytes(str(alloc.get("memory", "16Gi")))
@@ -174,6 +165,22 @@ def node_usage_table(twin: World, *, no_headers: bool, sort_by: str | None) -> s
             f"{name}\t{round(cpu * 1000)}m\t{round(cpu_pct)}%\t{round(mem / MI)}Mi\t{round(mem_pct)}%\t"
         )
     return tabwrite("\n".join(lines) + "\n", minwidth=0, padding=3)
+
+
+def node_usage(twin: World, node: Obj) -> tuple[float, float]:
+    """(cpu cores, memory bytes) a node uses: the system's share plus its running containers."""
+    name = node["metadata"]["name"]
+    cpu = 0.06 if name.endswith("control-plane") else 0.03
+    mem = float((620 if name.endswith("control-plane") else 240) * MI)
+    for pod in twin.store.list("Pod"):
+        if pod["spec"].get("nodeName") != name:
+            continue
+        for c in pod["spec"]["containers"]:
+            use = container_usage(twin, pod, c["name"])
+            if use:
+                cpu += use[0]
+                mem += use[1]
+    return cpu, mem
 
 
 def _bytes(text: str) -> float:
