@@ -18,7 +18,7 @@ from aoi.envs.live import LiveClusterEnvironment
 from aoi.envs.prometheus import query_for
 from aoi.envs.runner import ProcessResult
 from aoi.envs.telemetry import TelemetryError, get_json
-from aoi.twin.telemetry import METRIC_COLUMNS, TRACE_COLUMNS
+from aoi.telemetry_schema import METRIC_COLUMNS, TRACE_COLUMNS
 
 NS = "test-hotel-reservation"
 

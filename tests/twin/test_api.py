@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from aoi.shelltools import CommandResult
 from aoi.twin import api
-from aoi.twin.core import CommandResult, Twin
+from aoi.twin.core import Twin
 
 HOTEL = "test-hotel-reservation"
 

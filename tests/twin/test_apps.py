@@ -8,7 +8,7 @@ import pytest
 from pydantic import ValidationError
 
 from aoi.twin.apps import APP_KEYS, app_key, load_app, load_cluster
-from aoi.twin.spec import App, Component, EnvVar
+from aoi.twin.apps.spec import App, Component, EnvVar
 
 HOTEL_GO = {
     "frontend": 5000,

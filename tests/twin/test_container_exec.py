@@ -8,9 +8,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from aoi.twin.container_exec import exec_in_container
-from aoi.twin.core import CommandResult, Twin
-from aoi.twin.store import Obj
+from aoi.shelltools import CommandResult
+from aoi.twin.cluster.store import Obj
+from aoi.twin.core import Twin
+from aoi.twin.surface.container_exec import exec_in_container
 
 HOTEL = "test-hotel-reservation"
 SOCIAL = "test-social-network"

@@ -6,10 +6,11 @@ import re
 
 import pytest
 
-from aoi.twin.build import decode_helm_release
-from aoi.twin.container_exec import exec_in_container
-from aoi.twin.core import CommandResult, Twin
-from aoi.twin.helm import merge, run_helm, to_yaml
+from aoi.shelltools import CommandResult
+from aoi.twin.apps.build import decode_helm_release
+from aoi.twin.core import Twin
+from aoi.twin.surface.container_exec import exec_in_container
+from aoi.twin.surface.helm import merge, run_helm, to_yaml
 
 NS = "test-social-network"
 CHART = "/root/AIOpsLab/aiopslab-applications/socialNetwork/helm-chart/socialnetwork/"

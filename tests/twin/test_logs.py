@@ -6,9 +6,9 @@ import re
 
 import pytest
 
+from aoi.twin.behaviour.logs import LogUnavailable
+from aoi.twin.cluster.store import Obj
 from aoi.twin.core import Twin
-from aoi.twin.logs import LogUnavailable
-from aoi.twin.store import Obj
 
 HOTEL = "test-hotel-reservation"
 SOCIAL = "test-social-network"
@@ -166,7 +166,7 @@ def test_crash_lines_word_the_failure_in_the_programs_style() -> None:
     twin = Twin("hotel-reservation", seed=1)
     geo = twin.apps[HOTEL].component("geo")
     dep = next(d for d in geo.calls if d.protocol == "mongodb")
-    from aoi.twin.network import EdgeResult
+    from aoi.twin.behaviour.network import EdgeResult
 
     lines = twin.logs.crash_lines(
         geo, dep, EdgeResult(False, "refused", "connection refused"), twin.clock.now()

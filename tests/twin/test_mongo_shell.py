@@ -6,9 +6,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from aoi.twin.core import CommandResult, Twin
-from aoi.twin.mongo_shell import run_mongo, tojson
-from aoi.twin.store import Obj
+from aoi.shelltools import CommandResult
+from aoi.twin.cluster.store import Obj
+from aoi.twin.core import Twin
+from aoi.twin.surface.mongo.shell import run_mongo, tojson
 
 NS = "test-hotel-reservation"
 ROOT = ["admin", "-u", "root", "-p", "root", "--authenticationDatabase", "admin", "--quiet"]

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from aoi.twin import telemetry
+from aoi.telemetry_schema import TRACE_COLUMNS
+from aoi.twin.behaviour import telemetry
 from aoi.twin.core import Twin
 
 HOTEL = "test-hotel-reservation"
@@ -97,7 +98,7 @@ def test_traces_walk_the_call_graph(hotel: Twin, tmp_path: Path) -> None:
     path = telemetry.write_traces(hotel, HOTEL, 5, tmp_path)
     with path.open() as fh:
         rows = list(csv.DictReader(fh))
-    assert list(rows[0]) == list(telemetry.TRACE_COLUMNS)
+    assert list(rows[0]) == list(TRACE_COLUMNS)
     by_trace: dict[str, dict[str, dict[str, str]]] = defaultdict(dict)
     for row in rows:
         by_trace[row["trace_id"]][row["span_id"]] = row

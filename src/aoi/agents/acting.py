@@ -25,7 +25,7 @@ from aoi.agents.schema import (
     choose_object,
 )
 from aoi.envs.base import Action, Observation, to_action
-from aoi.gate import Channel, Role, redact
+from aoi.gate import Channel, Role
 from aoi.llm import Message
 
 READ_APIS = ("get_logs", "get_metrics", "read_metrics", "get_traces", "read_traces")
@@ -125,7 +125,7 @@ class Probe:
                 else:
                     obs = self.read_api(action)
                     # API output never passes the gate's channel: redact it the same way
-                    text, _ = redact(obs.text)
+                    text = self.channel.redact(obs.text)
                     if len(text) > self.telemetry_chars and api in ("read_metrics", "read_traces"):
                         text = (
                             text[: self.telemetry_chars]

@@ -20,7 +20,7 @@ from aoi.agents.observer import DecisionError, LongTermMemory, Observer, Observe
 from aoi.agents.schema import Decision, NextAgent
 from aoi.catalog import Problem, parse_action
 from aoi.envs.base import Action, Environment
-from aoi.gate import Gate, Policy, Role, redact_command
+from aoi.gate import Gate, Policy, Role, SecretValues
 
 StepCallback = Callable[[dict[str, Any]], None]
 
@@ -86,8 +86,13 @@ class Runtime:
         cfg = self.config
         record = RunRecord()
         memory = Memory()
+        known = getattr(env, "secret_values", None)
         gate = Gate(
-            env.run_command, policy=cfg.policy, approval=cfg.approval, audit_path=cfg.audit_path
+            env.run_command,
+            policy=cfg.policy,
+            approval=cfg.approval,
+            audit_path=cfg.audit_path,
+            secrets=SecretValues(known() if callable(known) else ()),
         )
         probe = Probe(
             gate.channel(Role.PROBE),
@@ -113,10 +118,9 @@ class Runtime:
         problem_text = problem.text()
 
         def emit(step: dict[str, Any]) -> None:
-            # credentials typed on command lines (mongo -p, connection strings) never reach the record
-            step["decision"] = _scrub(step.get("decision"))
-            step["commands"] = _scrub(step.get("commands", []))
-            step["api_call"] = _scrub(step.get("api_call"))
+            # no secret value, and no credential typed on a command line, reaches the record
+            for key in ("decision", "commands", "api_call", "observation", "error"):
+                step[key] = gate.scrub(step.get(key))
             step["index"] = len(record.steps)
             record.steps.append(step)
             if on_step is not None:
@@ -305,17 +309,6 @@ class Runtime:
             return f"Error: the submission {call!r} is not one submit(...) call: {parsed.error or parsed.api}"
         obs = env.act(Action(api="submit", args=tuple(parsed.args)))
         return obs.text
-
-
-def _scrub(value: Any) -> Any:
-    """Mask credentials in every command-like string of a step (commands, decisions)."""
-    if isinstance(value, str):
-        return redact_command(value)
-    if isinstance(value, list):
-        return [_scrub(v) for v in value]
-    if isinstance(value, dict):
-        return {k: v if k == "output_raw" else _scrub(v) for k, v in value.items()}
-    return value
 
 
 def _command_dict(run: CommandRun) -> dict[str, Any]:

@@ -137,7 +137,10 @@ def run_attempt(job: Job) -> AttemptResult:
         )
     except Exception as exc:  # noqa: BLE001 - a failed attempt is recorded, the run goes on
         store.finish_attempt(
-            attempt_id, None, status="failed", error=f"{type(exc).__name__}: {exc}"[:2000]
+            attempt_id,
+            None,
+            status="failed",
+            error=redact_command(f"{type(exc).__name__}: {exc}")[:2000],
         )
         return AttemptResult(
             task_id=job.task_id,
@@ -150,7 +153,7 @@ def run_attempt(job: Job) -> AttemptResult:
         )
     outcome = result.outcome.model_dump(mode="json")
     outcome["ended_by"] = result.record.ended_by
-    error = result.record.error
+    error = redact_command(result.record.error) if result.record.error else None
     if error:
         # An attempt the loop ended on an error (a dead endpoint) failed, whatever was scored.
         outcome["success"] = False

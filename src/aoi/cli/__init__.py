@@ -18,6 +18,7 @@ except ImportError:  # pragma: no cover - older typer on real click
 from aoi.cli import gate, runs, tasks, train, twin
 from aoi.cli.bench import bench
 from aoi.cli.run import run
+from aoi.cli.serve import serve
 
 
 class OneLineErrors(TyperGroup):
@@ -100,6 +101,7 @@ def _root(
 
 app.command("bench")(bench)
 app.command("run")(run)
+twin.app.command("serve")(serve)
 app.add_typer(twin.app, name="twin")
 app.add_typer(tasks.app, name="tasks")
 app.add_typer(gate.app, name="gate")

@@ -12,8 +12,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from aoi.envs.telemetry import TelemetryError, get_json, write_csv
-from aoi.twin.telemetry import TRACE_COLUMNS
+from aoi.envs.telemetry import TelemetryError, get_json
+from aoi.telemetry_schema import TRACE_COLUMNS, write_csv
 
 DEFAULT_LIMIT = 1000
 _NAMESPACE_TAGS = ("k8s.namespace.name", "namespace")

@@ -45,9 +45,9 @@ from aoi.envs.live_tasks import LIVE_PREFIX, LiveClusterError, live_problem, par
 from aoi.envs.prometheus import export_metrics
 from aoi.envs.runner import TIMEOUT_EXIT, ProcessResult, ProcessRunner, subprocess_runner
 from aoi.envs.telemetry import TelemetryError, fresh_folder, read_exported_csv, tree
-from aoi.gate import REFUSED_EXIT, Policy, redact
+from aoi.gate import REFUSED_EXIT, Policy, redact, secrets_in_objects
+from aoi.shelltools import run_filter
 from aoi.twin import api as twin_api
-from aoi.twin.text import run_filter
 
 NOT_FOUND = twin_api.NO_SERVICE
 # Pod labels that name a service, by application namespace (AIOpsLab's get_logs rule).
@@ -245,6 +245,30 @@ class LiveClusterEnvironment(Environment):
         if self._tmp is not None:
             self._tmp.cleanup()
             self._tmp = None
+
+    def secret_values(self) -> set[str]:
+        """Secret values in the namespaces of this run, read with this session's own identity.
+
+        Secrets, ConfigMaps and workloads are read so that their credentials are
+        masked by value in everything the agents see or the run stores. Where the
+        identity may not read Secrets (the recommended read-only Probe identity
+        of `aoi live rbac`), only what it may read is learned.
+        """
+        namespaces = set(self.policy.namespaces or ()) if self.policy is not None else set()
+        if self.namespace_in_use:
+            namespaces.add(self.namespace_in_use)
+        found: set[str] = set()
+        for namespace in sorted(namespaces):
+            for kinds in ("secrets", "configmaps", "deployments,statefulsets,daemonsets,pods"):
+                result = self.kubectl(["get", kinds, "-n", namespace, "-o", "json"])
+                if result.exit_code != 0 or result.timed_out:
+                    continue
+                try:
+                    items = json.loads(result.stdout).get("items") or []
+                except (ValueError, AttributeError):
+                    continue
+                found |= secrets_in_objects(i for i in items if isinstance(i, dict))
+        return found
 
     # --- what callers may use ---------------------------------------------------------
     def view(self) -> KubectlView:

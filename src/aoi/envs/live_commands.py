@@ -16,8 +16,8 @@ from dataclasses import dataclass
 
 from aoi.gate import Policy, Role, VerdictKind, classify
 from aoi.gate.lexer import LexError, split_pipeline
+from aoi.shelltools import FILTERS
 from aoi.twin import api as twin_api
-from aoi.twin.text import FILTERS
 
 # Global kubectl flags that take a value as the next token: skipped to find the verb.
 _KUBECTL_VALUE_FLAGS = frozenset(

@@ -1,6 +1,6 @@
 """Container metrics of one namespace from Prometheus' HTTP API, as AIOpsLab's CSV files.
 
-The same files the twin writes (aoi.twin.telemetry): under the export folder,
+The same files the twin writes (shapes in aoi.telemetry_schema): under the export folder,
 `container/kpi_<metric>.csv` for each cAdvisor metric with data (and an empty
 `istio/`), columns `timestamp, cmdb_id, kpi_name, value`, cmdb_id
 `<instance>.<pod>`, one point every 15 s. Container metrics are per container
@@ -14,8 +14,14 @@ import re
 import time
 from pathlib import Path
 
-from aoi.envs.telemetry import TelemetryError, get_json, write_csv
-from aoi.twin.telemetry import CONTAINER_METRICS, METRIC_COLUMNS, NETWORK_METRICS, STEP_SECONDS
+from aoi.envs.telemetry import TelemetryError, get_json
+from aoi.telemetry_schema import (
+    CONTAINER_METRICS,
+    METRIC_COLUMNS,
+    NETWORK_METRICS,
+    STEP_SECONDS,
+    write_csv,
+)
 
 # AIOpsLab's exporter leaves these pods out.
 SKIPPED_PODS = ("loadgenerator-", "redis-cart")

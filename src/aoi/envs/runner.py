@@ -114,3 +114,21 @@ def _kill_group(proc: subprocess.Popen[bytes]) -> None:
         os.killpg(proc.pid, signal.SIGKILL)
     except (ProcessLookupError, PermissionError):
         proc.kill()
+
+
+def kubeconfig_runner(
+    kubeconfig: str | os.PathLike[str], runner: ProcessRunner = subprocess_runner
+) -> ProcessRunner:
+    """A runner whose kubectl and helm read `kubeconfig` (a served twin's, another cluster's).
+
+    The flag is put right after the program name, so what runs is still exactly the
+    argv the caller gave, with one more flag kubectl and helm both accept.
+    """
+    path = os.fspath(kubeconfig)
+
+    def run(argv: list[str], timeout: float, max_bytes: int) -> ProcessResult:
+        if argv and os.path.basename(argv[0]) in ("kubectl", "helm"):
+            argv = [argv[0], "--kubeconfig", path, *argv[1:]]
+        return runner(argv, timeout, max_bytes)
+
+    return run

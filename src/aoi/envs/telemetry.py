@@ -7,12 +7,11 @@ says what to check.
 
 from __future__ import annotations
 
-import csv
 import json
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -61,13 +60,6 @@ def fresh_folder(folder: Path) -> Path:
     while (candidate := folder.with_name(f"{folder.name}_{n}")).exists():
         n += 1
     return candidate
-
-
-def write_csv(path: Path, header: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
-    with path.open("w", newline="", encoding="utf-8") as fh:
-        writer = csv.writer(fh, lineterminator="\n")
-        writer.writerow(header)
-        writer.writerows(rows)
 
 
 def tree(root: Path) -> str:

@@ -19,6 +19,7 @@ from aoi.envs.base import (
     to_action,
 )
 from aoi.envs.telemetry import read_exported_csv
+from aoi.gate import secrets_in_objects
 from aoi.twin import api
 from aoi.twin.core import Twin
 from aoi.twin.faults import inject
@@ -169,6 +170,11 @@ class TwinEnvironment(Environment):
         if self._tmp is not None:
             self._tmp.cleanup()
             self._tmp = None
+
+    def secret_values(self) -> set[str]:
+        """Every secret value this cluster holds (Secrets, credential keys, env), for masking."""
+        twin, _task = self._require()
+        return secrets_in_objects(twin.store.all())
 
     # --- helpers ----------------------------------------------------------------------
     def traffic_healthy(self) -> bool:

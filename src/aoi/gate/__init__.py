@@ -8,6 +8,7 @@ from aoi.gate.channels import REFUSED_EXIT, Channel, ChannelResult, Gate, Runner
 from aoi.gate.classify import classify
 from aoi.gate.policy import Policy
 from aoi.gate.redact import redact, redact_command
+from aoi.gate.secrets import SecretValues, secrets_in_objects
 from aoi.gate.verdict import Role, Verdict, VerdictKind
 
 __all__ = [
@@ -22,10 +23,12 @@ __all__ = [
     "PolicyError",
     "Role",
     "Runner",
+    "SecretValues",
     "Verdict",
     "VerdictKind",
     "approval_from",
     "classify",
     "redact",
     "redact_command",
+    "secrets_in_objects",
 ]

@@ -10,7 +10,7 @@ from aoi.gate.approval import Approval, approval_from, approval_name
 from aoi.gate.audit import AuditLog
 from aoi.gate.classify import classify
 from aoi.gate.policy import Policy
-from aoi.gate.redact import redact, redact_command
+from aoi.gate.secrets import SecretValues
 from aoi.gate.verdict import Role, Verdict, VerdictKind
 
 Runner = Callable[[str], tuple[str, int]]
@@ -55,6 +55,10 @@ class Channel:
         """
         return self._gate._run(self._role, command)
 
+    def redact(self, text: str) -> str:
+        """Mask text that reached the agent another way (an API's output) as the gate does."""
+        return self._gate.secrets.redact(text)[0]
+
     def __repr__(self) -> str:
         return f"Channel({self._role.value})"
 
@@ -65,6 +69,9 @@ class Gate:
     `approval` is 'auto' (the twin's default), 'deny', 'ask' (y/N through
     `input_fn`, showing the command through `output_fn`) or a callback
     `(command, verdict) -> bool`. `audit_path` receives one JSON line per command.
+    `secrets` are the values the environment knows to be secret: they are masked by
+    value in every output, command and audit line, together with the values that
+    structural masking and typed credentials reveal along the way.
     """
 
     def __init__(
@@ -76,8 +83,10 @@ class Gate:
         audit_path: str | Path | None = None,
         input_fn: Callable[[str], str] = input,
         output_fn: Callable[[str], None] = print,
+        secrets: SecretValues | None = None,
     ) -> None:
         self._runner = runner
+        self.secrets = secrets if secrets is not None else SecretValues()
         self.policy = policy if policy is not None else Policy.default()
         self._approve = approval_from(approval, input_fn=input_fn, output_fn=output_fn)
         self._approval_name = approval_name(approval)
@@ -86,7 +95,13 @@ class Gate:
     def channel(self, role: Role) -> Channel:
         return Channel(self, Role(role))
 
+    def scrub(self, value: object) -> object:
+        """Every string in a JSON-like value (a step to store) masked by value and shape."""
+        return self.secrets.scrub(value)
+
     def _run(self, role: Role, command: str) -> ChannelResult:
+        # credentials typed on the line are learned first, so its output cannot echo them
+        self.secrets.command(command)
         verdict = classify(command, role, self.policy)
         approved: bool | None = None
         decision = "not needed"
@@ -118,7 +133,7 @@ class Gate:
         approved: bool | None,
         decision: str,
     ) -> ChannelResult:
-        text, changed = redact(output, verdict.argv)
+        text, changed = self.secrets.redact(output, verdict.argv)
         self._record(role, command, verdict, decision, code, changed)
         return ChannelResult(text, code, verdict, approved, changed)
 
@@ -136,10 +151,10 @@ class Gate:
             return
         fields: dict[str, object] = {
             "role": role.value,
-            "command": redact_command(command),
+            "command": self.secrets.command(command),
             "verdict": verdict.kind.value,
             "allowed": verdict.allowed,
-            "reason": redact_command(verdict.reason),
+            "reason": self.secrets.command(verdict.reason),
             "rule": verdict.rule,
             "approval": decision,
             "exit_code": code,

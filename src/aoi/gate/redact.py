@@ -100,9 +100,28 @@ def redact(text: str, argv: list[list[str]] | None = None) -> tuple[str, bool]:
     return out, out != source
 
 
+_ASSIGN = re.compile(r"""(?<![\w-])([A-Za-z_][\w.-]*)=("[^"]*"|'[^']*'|[^\s,;&|]+)""")
+_MONGO_FIELD = re.compile(
+    r"""(?i)(["']?(?:pwd|password|passwd)["']?\s*:\s*)("[^"]*"|'[^']*'|[^\s,}]+)"""
+)
+
+
+def _mask_assign(m: re.Match[str]) -> str:
+    if not _is_sensitive(m.group(1)) or m.group(2).strip("'\"") in ("", MASK):
+        return m.group(0)
+    return f"{m.group(1)}={MASK}"
+
+
 def redact_command(command: str) -> str:
-    """Mask credentials a command line itself carries (for the audit log)."""
+    """Mask credentials a command line itself carries (for the audit log).
+
+    Connection strings, --password-style flags, `mongo -p`, bearer tokens, JWTs,
+    NAME=VALUE pairs with a credential-like NAME (`--from-literal=password=...`,
+    `set env ... DB_PASSWORD=...`) and mongo documents' `pwd: "..."`.
+    """
     out = _CONN.sub(lambda m: f"{m.group(1)}{m.group(2)}:{MASK}@", command)
+    out = _ASSIGN.sub(_mask_assign, out)
+    out = _MONGO_FIELD.sub(lambda m: f"{m.group(1)}{MASK}", out)
     out = _FLAG.sub(lambda m: f"{m.group(1)}{MASK}", out)
     out = _MONGO_P.sub(lambda m: f"{m.group(1)}{MASK}", out)
     out = _BEARER.sub(lambda m: f"{m.group(1)}{m.group(2)}{MASK}", out)

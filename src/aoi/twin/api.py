@@ -15,8 +15,8 @@ import shlex
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from aoi.twin import telemetry
-from aoi.twin.logs import LogUnavailable
+from aoi.twin.behaviour import telemetry
+from aoi.twin.behaviour.logs import LogUnavailable
 
 if TYPE_CHECKING:
     from aoi.twin.core import Twin

@@ -12,9 +12,9 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from aoi.twin.clock import EPOCH, SimClock
-from aoi.twin.kubectl.describe import describe
-from aoi.twin.store import Store
+from aoi.twin.cluster.clock import EPOCH, SimClock
+from aoi.twin.cluster.store import Store
+from aoi.twin.surface.kubectl.describe import describe
 
 NOW = EPOCH
 NS = "test-hotel-reservation"

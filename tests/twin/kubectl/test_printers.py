@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from aoi.twin.clock import EPOCH
-from aoi.twin.kubectl.printers import (
+from aoi.twin.cluster.clock import EPOCH
+from aoi.twin.surface.kubectl.printers import (
     empty_message,
     pod_status,
     print_names,

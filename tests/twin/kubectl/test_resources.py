@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from aoi.twin.kubectl.resources import (
+from aoi.twin.cluster.store import KINDS
+from aoi.twin.surface.kubectl.resources import (
     UnknownResourceError,
     api_resources_table,
     info_for_kind,
     resolve,
     resolve_many,
 )
-from aoi.twin.store import KINDS
 
 
 @pytest.mark.parametrize(

@@ -14,8 +14,8 @@ from typing import Any
 import pytest
 
 from aoi.twin.core import Twin
-from aoi.twin.kubectl.writes.jsonpatch import JsonPatchError, apply_json_patch
-from aoi.twin.kubectl.writes.merge import PatchError, json_merge, strategic_merge, three_way
+from aoi.twin.surface.kubectl.writes.jsonpatch import JsonPatchError, apply_json_patch
+from aoi.twin.surface.kubectl.writes.merge import PatchError, json_merge, strategic_merge, three_way
 
 NS = "test-social-network"
 HOTEL = "test-hotel-reservation"

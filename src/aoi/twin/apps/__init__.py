@@ -1,6 +1,6 @@
 """The three AIOpsLab applications and the kind cluster, as data files.
 
-Files are YAML validated by `aoi.twin.spec`. Top-level keys starting with `x-`
+Files are YAML validated by `aoi.twin.apps.spec`. Top-level keys starting with `x-`
 hold shared fragments (YAML anchors) and are dropped before validation.
 """
 
@@ -12,7 +12,7 @@ from typing import Any
 
 import yaml
 
-from aoi.twin.spec import App, Cluster
+from aoi.twin.apps.spec import App, Cluster
 
 APP_KEYS: tuple[str, ...] = ("hotel-reservation", "social-network", "astronomy-shop")
 

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from aoi.twin.clock import rfc3339
+from aoi.twin.behaviour.network import PAUSE_IMAGES, Chaos
+from aoi.twin.cluster.clock import rfc3339
 from aoi.twin.faults import injector
-from aoi.twin.network import PAUSE_IMAGES, Chaos
 
 if TYPE_CHECKING:
     from aoi.twin.core import Twin

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-from aoi.twin.clock import rfc3339
-from aoi.twin.effects import FLAG_CONFIGMAP, FLAG_KEY
+from aoi.twin.behaviour.effects import FLAG_CONFIGMAP, FLAG_KEY
+from aoi.twin.cluster.clock import rfc3339
 from aoi.twin.faults import injector
 
 if TYPE_CHECKING:

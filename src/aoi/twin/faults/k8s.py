@@ -5,9 +5,9 @@ from __future__ import annotations
 import copy
 from typing import TYPE_CHECKING, Any
 
-from aoi.twin.clock import rfc3339
+from aoi.twin.cluster.clock import rfc3339
+from aoi.twin.cluster.store import Obj
 from aoi.twin.faults import injector
-from aoi.twin.store import Obj
 
 if TYPE_CHECKING:
     from aoi.twin.core import Twin
@@ -98,7 +98,7 @@ def redeploy_without_pv(twin: Twin, ns: str, target: str | None, params: dict[st
     The new claims find their volumes Released, still holding the old claims'
     references, so they stay Pending and so do the pods that mount them.
     """
-    from aoi.twin.build import build_app
+    from aoi.twin.apps.build import build_app
 
     app = twin.app_for(ns)
     if app is None:

@@ -1,0 +1,191 @@
+"""What runs inside a container, second by second: the kubelet's view of it.
+
+Each container of each pod has a small state machine driven by the simulated
+clock: pulling, running, exited and waiting in back-off. Whether a (re)start
+succeeds is asked of the world at that moment (`StartOracle`), so repairing a
+dependency lets a crash-looping container recover at its next restart, exactly
+as on a real cluster.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Protocol
+
+# kubelet's crash-loop back-off: 10 s doubling to a 5 minute cap, reset after 10 minutes of running.
+BACKOFF_START = 10.0
+BACKOFF_CAP = 300.0
+BACKOFF_RESET = 600.0
+
+
+@dataclass(slots=True)
+class StartResult:
+    """What happens when a container starts."""
+
+    ok: bool
+    # waiting reason while the container cannot even be created (ErrImagePull, ...)
+    waiting_reason: str = ""
+    waiting_message: str = ""
+    # for programs that exit: how long they run, their exit code and last words
+    run_seconds: float = 1.0
+    exit_code: int = 0
+    terminated_reason: str = "Error"
+    log: tuple[str, ...] = ()
+    ready: bool = True
+
+    @property
+    def creatable(self) -> bool:
+        return not self.waiting_reason
+
+
+class StartOracle(Protocol):
+    """What the control plane asks of the world its containers run in (the network oracle)."""
+
+    def start(self, pod_uid: str, container: str, at: datetime) -> StartResult:
+        """Whether a container starting now comes up, and how it behaves if it does."""
+        ...
+
+    def invalidate(self) -> None:
+        """Forget what was derived from pods and endpoints: they changed."""
+        ...
+
+
+@dataclass(slots=True)
+class Termination:
+    exit_code: int
+    reason: str
+    started: datetime
+    finished: datetime
+    message: str = ""
+
+
+@dataclass(slots=True)
+class ContainerRuntime:
+    """One container's life on its node."""
+
+    name: str
+    created: datetime
+    state: str = "waiting"  # waiting | running | terminated
+    waiting_reason: str = "ContainerCreating"
+    waiting_message: str = ""
+    started: datetime | None = None
+    restart_count: int = 0
+    last: Termination | None = None
+    # the run before `last`: what `kubectl logs --previous` shows while the container waits
+    before_last: Termination | None = None
+    current_exit: Termination | None = None
+    result: StartResult | None = None
+    crash_at: datetime | None = None
+    next_start: datetime | None = None
+    backoff: float = BACKOFF_START
+    ready: bool = False
+    # (reason, message, type, at) the controller turns into Events
+    events: list[tuple[str, str, str, datetime]] = field(default_factory=list)
+    container_id: str = ""
+    restart_policy: str = "Always"
+
+    def next_transition(self) -> datetime | None:
+        if self.state == "running":
+            return self.crash_at
+        if self.state in ("waiting", "terminated"):
+            return self.next_start
+        return None
+
+    def advance(self, now: datetime, oracle: StartOracle, pod_uid: str) -> bool:
+        """Play transitions up to `now`; True when anything changed."""
+        changed = False
+        for _ in range(10_000):
+            moment = self.next_transition()
+            if moment is None or moment > now:
+                break
+            changed = True
+            if self.state == "running":
+                self._exit(moment)
+            else:
+                self._start(moment, oracle, pod_uid)
+        return changed
+
+    def kill(self, at: datetime, exit_code: int = 137, reason: str = "Error") -> None:
+        """An outside kill (chaos, OOM): the container exits and the kubelet restarts it."""
+        if self.state != "running" or self.started is None:
+            return
+        self.result = StartResult(
+            ok=False, exit_code=exit_code, terminated_reason=reason, run_seconds=0
+        )
+        self._exit(at, immediate_restart=True)
+
+    def _start(self, at: datetime, oracle: StartOracle, pod_uid: str) -> None:
+        result = oracle.start(pod_uid, self.name, at)
+        self.result = result
+        if not result.creatable:
+            first_pull_failure = self.waiting_reason != result.waiting_reason
+            self.state = "waiting"
+            self.waiting_reason = result.waiting_reason
+            self.waiting_message = result.waiting_message
+            self.next_start = at + timedelta(seconds=self.backoff)
+            self.backoff = min(self.backoff * 2, BACKOFF_CAP)
+            if first_pull_failure or result.waiting_reason != "ImagePullBackOff":
+                self.events.append(("Failed", result.waiting_message, "Warning", at))
+            else:
+                self.events.append(("BackOff", result.waiting_message, "Normal", at))
+            if result.waiting_reason == "ErrImagePull":
+                self.waiting_reason = "ImagePullBackOff"
+            return
+        if self.started is not None or self.last is not None:
+            self.restart_count += 1
+        self.state = "running"
+        self.started = at
+        self.current_exit = None
+        self.waiting_reason = ""
+        self.next_start = None
+        self.events.append(("Created", f"Created container {self.name}", "Normal", at))
+        self.events.append(("Started", f"Started container {self.name}", "Normal", at))
+        self.ready = result.ready
+        self.crash_at = None if result.ok else at + timedelta(seconds=result.run_seconds)
+
+    def _exit(self, at: datetime, immediate_restart: bool = False) -> None:
+        assert self.started is not None and self.result is not None
+        ran = (at - self.started).total_seconds()
+        term = Termination(
+            exit_code=self.result.exit_code,
+            reason=self.result.terminated_reason,
+            started=self.started,
+            finished=at,
+        )
+        self.before_last = self.last
+        self.last = term
+        self.ready = False
+        self.crash_at = None
+        if self.restart_policy == "Never" or (
+            self.restart_policy == "OnFailure" and term.exit_code == 0
+        ):
+            self.state = "terminated"
+            self.current_exit = term
+            self.next_start = None
+            return
+        if ran >= BACKOFF_RESET:
+            self.backoff = BACKOFF_START
+        self.state = "waiting"
+        if immediate_restart:
+            self.waiting_reason = ""
+            self.next_start = at + timedelta(seconds=1)
+            self.events.append(("Killing", f"Stopping container {self.name}", "Normal", at))
+            return
+        self.waiting_reason = "CrashLoopBackOff"
+        self.waiting_message = (
+            f"back-off {_go_duration(self.backoff)} restarting failed container={self.name}"
+        )
+        self.next_start = at + timedelta(seconds=self.backoff)
+        self.events.append(
+            ("BackOff", f"Back-off restarting failed container {self.name}", "Warning", at)
+        )
+        self.backoff = min(self.backoff * 2, BACKOFF_CAP)
+
+
+def _go_duration(seconds: float) -> str:
+    """Go's time.Duration String for whole seconds: 10s, 1m20s, 5m0s."""
+    total = int(seconds)
+    if total < 60:
+        return f"{total}s"
+    return f"{total // 60}m{total % 60}s"
