@@ -15,7 +15,7 @@ try:  # typer >= 0.22 carries its own copy of click
 except ImportError:  # pragma: no cover - older typer on real click
     import click  # type: ignore[no-redef]
 
-from aoi.cli import gate, runs, tasks, train, twin
+from aoi.cli import gate, live, runs, tasks, train, twin
 from aoi.cli.bench import bench
 from aoi.cli.run import run
 from aoi.cli.serve import serve
@@ -101,11 +101,13 @@ def _root(
 
 app.command("bench")(bench)
 app.command("run")(run)
+app.command("diagnose")(live.diagnose)
 twin.app.command("serve")(serve)
 app.add_typer(twin.app, name="twin")
 app.add_typer(tasks.app, name="tasks")
 app.add_typer(gate.app, name="gate")
 app.add_typer(runs.app, name="runs")
+app.add_typer(live.app, name="live")
 app.add_typer(train.app, name="train")
 
 

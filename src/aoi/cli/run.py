@@ -10,8 +10,16 @@ import typer
 from rich.console import Console
 
 from aoi.agents import AGENTS, AgentConfigError, AgentSpec, RuntimeConfig, run_task
+from aoi.agents.run import TaskRun
 from aoi.catalog import UnknownTaskError, get_task
 from aoi.cli.common import FAILED, LLMRetriesOption, LLMTimeoutOption, at_least, fail
+from aoi.cli.live import (
+    ContextOption,
+    JaegerOption,
+    NamespaceOption,
+    PrometheusOption,
+    run_live,
+)
 from aoi.cli.tasks import unknown_task
 
 
@@ -19,7 +27,8 @@ def run(
     task_id: Annotated[
         str,
         typer.Argument(
-            help="Task id, e.g. revoke_auth_mongodb-mitigation-1 or k8s_target_port-misconfig/compose-post-service/localization."
+            help="Task id, e.g. revoke_auth_mongodb-mitigation-1 or k8s_target_port-misconfig/compose-post-service/localization; "
+            "with --env live also live/<type>/<namespace> or a free-text problem."
         ),
     ],
     agent: Annotated[
@@ -43,8 +52,27 @@ def run(
     ] = False,
     llm_timeout: LLMTimeoutOption = None,
     llm_retries: LLMRetriesOption = None,
+    env_name: Annotated[
+        str, typer.Option("--env", help="twin (the embedded cluster twin) or live (kubectl).")
+    ] = "twin",
+    context: ContextOption = None,
+    namespace: NamespaceOption = None,
+    approval: Annotated[
+        str | None,
+        typer.Option(
+            "--approval",
+            help="Writes: ask (show the command and reason, then y/N), deny or auto "
+            "[default: ask on live, auto on the twin].",
+            show_default=False,
+        ),
+    ] = None,
+    task_type: Annotated[
+        str, typer.Option("--task-type", help="For a free-text problem on a live cluster.")
+    ] = "mitigation",
+    prometheus_url: PrometheusOption = None,
+    jaeger_url: JaegerOption = None,
 ) -> None:
-    """Run one task on the twin with an agent and show what it does.
+    """Run one task on the twin (or a live cluster) with an agent and show what it does.
 
     Exit status: 0 when the task is solved, 1 when it is not or the run ended on
     an error (a dead model endpoint, ...), 2 on bad input.
@@ -52,10 +80,18 @@ def run(
     at_least("--max-iterations", max_iterations, 1)
     at_least("--llm-timeout", llm_timeout, 0, strict=True)
     at_least("--llm-retries", llm_retries, 0)
-    try:
-        get_task(task_id)
-    except UnknownTaskError as exc:
-        raise unknown_task(exc) from None
+    if env_name not in ("twin", "live"):
+        fail(f"unknown --env {env_name!r}; choose twin or live")
+    if approval is not None and approval not in ("ask", "deny", "auto"):
+        fail(f"unknown --approval {approval!r}; choose one of: ask, deny, auto")
+    if env_name == "twin":
+        for option, value in (("--context", context), ("--prometheus-url", prometheus_url)):
+            if value:
+                fail(f"{option} is for a live cluster; add --env live")
+        try:
+            get_task(task_id)
+        except UnknownTaskError as exc:
+            raise unknown_task(exc) from None
     if agent not in AGENTS:
         fail(f"unknown agent {agent!r}; choose one of: {', '.join(AGENTS)}")
     spec = AgentSpec(
@@ -89,13 +125,33 @@ def run(
             line(f"{head} {step['error']}", "yellow")
 
     try:
-        result = run_task(
-            task_id,
-            agent=spec,
-            seed=seed,
-            config=RuntimeConfig(max_iterations=max_iterations),
-            on_step=show,
-        )
+        if env_name == "live":
+            live = run_live(
+                task_id,
+                spec=spec,
+                context=context,
+                namespaces=list(namespace or []),
+                approval=approval or "ask",
+                task_type=task_type,
+                max_iterations=max_iterations,
+                prometheus_url=prometheus_url,
+                jaeger_url=jaeger_url,
+                on_step=show,
+            )
+            result = TaskRun(
+                live.task, seed, spec.describe(), live.record, live.outcome, live.seconds
+            )
+            task_id = live.task
+        else:
+            result = run_task(
+                task_id,
+                agent=spec,
+                seed=seed,
+                config=RuntimeConfig(max_iterations=max_iterations, approval=approval or "auto"),
+                on_step=show,
+            )
+    except typer.Exit:
+        raise
     except AgentConfigError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from None
