@@ -289,3 +289,12 @@ def test_any_python_text_can_be_sent() -> None:
     with serve([chat("ok")]) as (url, script):
         model(url).complete([Message.user("odd \ud800 text ünïcode")])
     assert script.requests[0]["messages"][0]["content"] == "odd \ud800 text ünïcode"
+
+
+def test_a_password_in_the_base_url_is_sent_but_never_shown() -> None:
+    port = closed_port()
+    m = model(f"http://user:hunter2pass@127.0.0.1:{port}/v1", max_retries=0)
+    assert "hunter2pass" not in repr(m) + m.name + m.url + m.base_url
+    with pytest.raises(EndpointUnavailable) as err:
+        m.complete(ASK)
+    assert "hunter2pass" not in str(err.value) and "user:****@" in str(err.value)

@@ -118,3 +118,65 @@ def test_the_defaults_are_the_papers_and_yaml_overrides_them(tmp_path):
     file.write_text("learning_rat: 1\n")
     with pytest.raises(ConfigError, match="unknown key"):
         load_config(ObserverGRPOConfig, file)
+
+
+@pytest.mark.slow
+def test_online_grpo_runs_whole_twin_episodes_as_rollouts(tiny_model, tmp_path):
+    from aoi.train.config import OnlineGRPOConfig
+    from aoi.train.online import train_online
+
+    out = tmp_path / "online"
+    config = load_config(
+        OnlineGRPOConfig,
+        model=str(tiny_model),
+        output_dir=str(out),
+        max_steps=1,
+        batch_size=2,
+        group_size=2,
+        max_completion_length=6,
+        max_iterations=2,
+        save_steps=1,
+        progress_bar=False,
+        gradient_checkpointing=False,
+        lora=SMALL_LORA,
+    )
+    final = train_online(config, ["k8s_target_port-misconfig-detection-1"], [0])
+    (logged,) = [r for r in read_metrics(out / METRICS) if "reward" in r]
+    assert {"rewards/task_score/mean", "rewards/step_shaping/mean", "kl"} <= set(logged)
+    assert logged["rewards/step_shaping/mean"] == pytest.approx(0.09)  # no decision yet
+    assert (out / "checkpoint-1").is_dir() and (final / "adapter_config.json").is_file()
+    record, _ = drive(out / "merged")
+    assert record.steps and record.ended_by != "error"
+
+
+def test_a_rollout_returns_one_turn_per_episode_with_its_own_prompt(tiny_model):
+    """The turn handed to TRL is a real Observer call: its prompt tokens are what the model saw."""
+    from transformers import AutoModelForCausalLM
+
+    from aoi.train.config import OnlineGRPOConfig
+    from aoi.train.online import EpisodeRollout, episode_prompt
+    from aoi.train.training import tokenizer_for
+
+    config = OnlineGRPOConfig(model=str(tiny_model), max_iterations=2, max_completion_length=5)
+    tokenizer = tokenizer_for(config)
+
+    class Trainer:  # what the rollout reads of GRPOTrainer
+        use_vllm = False
+        model = AutoModelForCausalLM.from_pretrained(tiny_model)
+
+        class accelerator:
+            @staticmethod
+            def unwrap_model(m):
+                return m
+
+    rollout = EpisodeRollout(config, tokenizer)
+    prompts = [episode_prompt("k8s_target_port-misconfig-detection-1", 0)] * 2
+    out = rollout(prompts, Trainer())
+    assert len(out["prompt_ids"]) == len(out["completion_ids"]) == 2
+    text = tokenizer.decode(out["prompt_ids"][0])
+    assert text.startswith("<|im_start|>user\nYou are the Observer of AOI")
+    assert len(out["logprobs"][0]) == len(out["completion_ids"][0])
+    assert all(lp <= 0 for lp in out["logprobs"][0])
+    assert rollout.stats.episodes == 2 and out["episode_score"] == [0.0, 0.0]
+    with pytest.raises(ValueError, match="not an episode prompt"):
+        rollout([[{"role": "user", "content": "hello"}]], Trainer())

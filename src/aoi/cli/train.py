@@ -213,3 +213,97 @@ def plot(
     if path is None:
         raise _fail(f"no metrics in {folder / METRICS}")
     typer.echo(f"wrote {path}")
+
+
+@app.command("online")
+def online(
+    model: ModelOption = None,
+    out: OutOption = None,
+    config: ConfigOption = None,
+    tasks: Annotated[
+        str,
+        typer.Option(
+            "--tasks",
+            help="A split (observer-train, observer-test, seen-target, unseen-target) or "
+            "comma-separated task ids.",
+        ),
+    ] = "observer-train",
+    seeds: SeedsOption = 1,
+    max_steps: MaxStepsOption = None,
+    resume: ResumeOption = False,
+    use_vllm: VllmOption = False,
+) -> None:
+    """Multi-turn GRPO: the model is the Observer for whole episodes on the twin."""
+    from aoi.catalog import UnknownTaskError, get_task
+    from aoi.train.config import OnlineGRPOConfig
+    from aoi.train.data.splits import SPLITS, split_task_ids
+    from aoi.train.online import train_online
+
+    cfg = _config(
+        OnlineGRPOConfig,
+        config,
+        model=model,
+        output_dir=out,
+        max_steps=max_steps,
+        resume=resume or None,
+        use_vllm=use_vllm or None,
+    )
+    _check_model(cfg.model)
+    ids = split_task_ids(tasks) if tasks in SPLITS else [t for t in tasks.split(",") if t]
+    try:
+        for task_id in ids:
+            get_task(task_id)
+    except UnknownTaskError as exc:
+        raise _fail(str(exc)) from None
+    if not ids:
+        raise _fail("no tasks to train on")
+    _train(lambda: train_online(cfg, ids, range(seeds)))
+
+
+@app.command("evolver")
+def evolver(
+    data: Annotated[
+        Path,
+        typer.Option(
+            "--data",
+            help="Evolver pairs: the folder `aoi export evolver-pairs` wrote, or a Parquet / "
+            "JSON-lines file.",
+        ),
+    ],
+    model: ModelOption = None,
+    out: OutOption = None,
+    config: ConfigOption = None,
+    max_steps: MaxStepsOption = None,
+    resume: ResumeOption = False,
+    use_vllm: VllmOption = False,
+    limit: LimitOption = None,
+) -> None:
+    """Trajectory-level GRPO of the Evolver, each plan executed on the twin for its reward."""
+    from aoi.train.config import EvolverGRPOConfig
+    from aoi.train.evolver import evolver_rows, train_evolver
+
+    cfg = _config(
+        EvolverGRPOConfig,
+        config,
+        model=model,
+        output_dir=out,
+        max_steps=max_steps,
+        resume=resume or None,
+        use_vllm=use_vllm or None,
+    )
+    _check_model(cfg.model)
+    if not data.exists():
+        raise _fail(f"{data} does not exist; write Evolver pairs with `aoi export evolver-pairs`")
+    try:
+        rows = evolver_rows(data)
+    except (ValueError, OSError) as exc:
+        raise _fail(str(exc)) from None
+    if not rows:
+        raise _fail(f"{data} holds no Evolver pairs")
+    try:
+        from aoi.train.rewards.evolver import _loop_reward
+
+        _loop_reward()
+    except ImportError as exc:
+        raise _fail(str(exc)) from None
+    _train(lambda: train_evolver(cfg, rows[:limit] if limit else rows))

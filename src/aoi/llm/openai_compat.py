@@ -96,10 +96,13 @@ class OpenAICompatible:
                 f"base_url {base_url!r} must start with http:// or https:// and name a host, "
                 "e.g. http://localhost:8000/v1"
             )
-        self.base_url = base
-        self.url = f"{base}/chat/completions"
+        # A password in the URL is sent, never shown: messages and names use the masked form.
+        shown = base if not parsed.password else base.replace(f":{parsed.password}@", ":****@", 1)
+        self._endpoint = f"{base}/chat/completions"
+        self.base_url = shown
+        self.url = f"{shown}/chat/completions"
         self.model = model
-        self.name = f"openai:{model}@{base}"
+        self.name = f"openai:{model}@{shown}"
         self.timeout = timeout
         self.max_retries = max_retries
         self._timeouts = httpx.Timeout(timeout, connect=min(connect_timeout, timeout))
@@ -184,7 +187,9 @@ class OpenAICompatible:
         for attempt in range(self.max_retries + 1):
             try:
                 try:
-                    response = client.post(self.url, content=encode(body), headers=self._headers())
+                    response = client.post(
+                        self._endpoint, content=encode(body), headers=self._headers()
+                    )
                 except httpx.HTTPError as exc:
                     raise self._transport_error(exc, attempt + 1) from exc
                 return self._handle(response, body)
@@ -199,7 +204,7 @@ class OpenAICompatible:
             try:
                 try:
                     response = await client.post(
-                        self.url, content=encode(body), headers=self._headers()
+                        self._endpoint, content=encode(body), headers=self._headers()
                     )
                 except httpx.HTTPError as exc:
                     raise self._transport_error(exc, attempt + 1) from exc

@@ -184,6 +184,27 @@ class ObserverReward:
         reward = sum(WEIGHTS[k] * v / 10 for k, v in used.items()) / total
         return StepScore(round(reward, 6), dims, True)
 
+    def score_online(self, text: str, row: dict[str, Any]) -> StepScore:
+        """A step score with no reference decision (online episodes): format, namespace and
+        targets against the task's truth, confidence against the position, and at a
+        submission the call against the truth; the other dimensions are dropped."""
+        decision, objects = parse_decision(text)
+        if decision is None:
+            return StepScore(UNPARSEABLE, dict.fromkeys(WEIGHTS), False)
+        step = int(row.get("step", 1) or 1)
+        n_steps = max(1, int(row.get("n_steps", step) or step))
+        dims: dict[str, float | None] = dict.fromkeys(WEIGHTS)
+        dims["format"] = _format(text, objects)
+        dims["confidence"] = _confidence(decision.confidence, step, n_steps)
+        if decision.next_action.agent is NextAgent.SUBMIT or decision.submission.ready:
+            dims["instruction"] = dims["targets"] = _call_score(decision, row, Decision())
+        else:
+            dims["targets"] = _namespace_targets(decision, Decision(), row)
+        used = {k: v for k, v in dims.items() if v is not None}
+        total = sum(WEIGHTS[k] for k in used)
+        reward = sum(WEIGHTS[k] * v / 10 for k, v in used.items()) / total
+        return StepScore(round(reward, 6), dims, True)
+
     def _judge(
         self, decision: Decision, reference: Decision, row: dict[str, Any]
     ) -> dict[str, float] | None:
