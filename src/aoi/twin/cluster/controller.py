@@ -7,10 +7,11 @@ controllers do (template hash, rollouts, name suffixes), schedules pods onto nod
 container runtimes. `refresh` moves time-dependent state (crash loops, back-off)
 to the clock's present. Events are recorded as the real components record them.
 
-`Controller` is composed of one mixin per concept: `workloads` (the workload
-controllers and garbage collection), `scheduling` (pods and the scheduler),
-`podstatus` (the kubelet's pod status and events) and `status` (Endpoints and
-workload status), over the shared state declared in `controller_base`.
+`Controller` holds one collaborator per concept and calls them in the order the
+real components act: `Workloads` (the workload controllers and garbage
+collection), `Scheduler` (pods and the scheduler), the kubelet's functions in
+`podstatus` (pod status and events) and `DerivedStatus` (Endpoints and workload
+status). Each piece is given only what it uses, so each reads and tests alone.
 """
 
 from __future__ import annotations
@@ -19,69 +20,82 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from aoi.twin.cluster.events import EventRecorder
-from aoi.twin.cluster.podstatus import PodStatusMixin
-from aoi.twin.cluster.scheduling import SchedulingMixin
-from aoi.twin.cluster.status import StatusMixin
+from aoi.twin.cluster.podstatus import flush_runtime_events, write_pod_status
+from aoi.twin.cluster.scheduling import Scheduler
+from aoi.twin.cluster.status import DerivedStatus
 from aoi.twin.cluster.store import Obj, match_labels
-from aoi.twin.cluster.workloads import WorkloadsMixin
+from aoi.twin.cluster.workloads import Workloads
 
 if TYPE_CHECKING:
     from aoi.twin.cluster.clock import SimClock
-    from aoi.twin.cluster.runtime import StartOracle
+    from aoi.twin.cluster.runtime import ContainerRuntime, StartOracle
     from aoi.twin.cluster.store import Store
 
 EVENT_TTL = timedelta(hours=1)
 
 
-class Controller(WorkloadsMixin, SchedulingMixin, PodStatusMixin, StatusMixin):
+class Controller:
     """Everything the control plane and the kubelets of the twin do."""
 
     def __init__(self, store: Store, clock: SimClock, oracle: StartOracle) -> None:
-        # the attributes are declared, with their types, on `ControllerBase`
         self.store = store
         self.clock = clock
         self.oracle = oracle
         self.events = EventRecorder(store)
-        self.runtimes = {}
-        self._ip_next = {}
-        self._jobs_started = set()
-        self._hashes = {}
+        # pod uid -> container name -> runtime; the scheduler creates them, `refresh` advances them
+        self.runtimes: dict[str, dict[str, ContainerRuntime]] = {}
+        self.pods = Scheduler(store, self.events, oracle, self.runtimes)
+        self.workloads = Workloads(store, clock, self.events, self.pods)
+        self.status = DerivedStatus(store, self.events, self.workloads.hash_of)
 
     def __getstate__(self) -> dict[str, Any]:
         return {
             "runtimes": self.runtimes,
-            "ip_next": self._ip_next,
-            "jobs_started": self._jobs_started,
-            "hashes": self._hashes,
+            "ip_next": self.pods.ip_next,
+            "jobs_started": self.workloads.jobs_started,
+            "hashes": self.workloads.hashes,
             "event_index": self.events._index,
         }
 
     def __setstate__(self, state: dict[str, Any]) -> None:
-        self.runtimes = state["runtimes"]
-        self._ip_next = state["ip_next"]
-        self._jobs_started = state["jobs_started"]
-        self._hashes = state["hashes"]
+        # in place: the scheduler holds the same dict
+        self.runtimes.clear()
+        self.runtimes.update(state["runtimes"])
+        self.pods.ip_next = state["ip_next"]
+        self.workloads.jobs_started = state["jobs_started"]
+        self.workloads.hashes = state["hashes"]
         self.events._index = state["event_index"]
+
+    def create_static_pod(
+        self, node_name: str, name: str, template: dict[str, Any], namespace: str, at: datetime
+    ) -> Obj:
+        """A kubelet's mirror pod for a static manifest (etcd, kube-apiserver, ...)."""
+        return self.pods.create_static_pod(node_name, name, template, namespace, at)
+
+    def delete_pod(self, pod: Obj, at: datetime, *, reason: str = "Killing") -> None:
+        """Remove a pod now (the twin does not model graceful termination's 30 s)."""
+        self.pods.delete_pod(pod, at, reason=reason)
 
     # --- entry points -------------------------------------------------------------
     def reconcile(self, at: datetime | None = None) -> None:
         """Bring derived objects in line with declared ones (after any write)."""
         at = at or self.clock.now()
+        workloads = self.workloads
         for dep in self.store.list("Deployment"):
-            self._deployment(dep, at)
+            workloads.deployment(dep, at)
         for rs in self.store.list("ReplicaSet"):
-            self._replicaset(rs, at)
+            workloads.replicaset(rs, at)
         for sts in self.store.list("StatefulSet"):
-            self._statefulset(sts, at)
+            workloads.statefulset(sts, at)
         for ds in self.store.list("DaemonSet"):
-            self._daemonset(ds, at)
+            workloads.daemonset(ds, at)
         for job in self.store.list("Job"):
-            self._job(job, at)
-        self._garbage_collect()
-        self._schedule_pending(at)
+            workloads.job(job, at)
+        workloads.garbage_collect()
+        self.pods.schedule_pending(at)
         self.refresh(at, force=True)
-        self._endpoints()
-        self._workload_status(at)
+        self.status.endpoints()
+        self.status.workloads(at)
 
     def refresh(self, at: datetime | None = None, *, force: bool = False) -> None:
         """Advance every container to `at`, in time order, and rewrite what changed.
@@ -113,7 +127,7 @@ class Controller(WorkloadsMixin, SchedulingMixin, PodStatusMixin, StatusMixin):
                     if rt.advance(moment, oracle, uid):
                         dirty.add(uid)
                     if rt.events:
-                        self._flush_runtime_events(pod, rt)
+                        flush_runtime_events(self.events, pod, rt)
             self._publish(pods, dirty, moment)
             dirty.clear()
         self.events.expire(at - EVENT_TTL)
@@ -128,7 +142,7 @@ class Controller(WorkloadsMixin, SchedulingMixin, PodStatusMixin, StatusMixin):
             pod = pods.get(uid)
             if pod is None:
                 continue
-            self._write_pod_status(pod, at)
+            write_pod_status(self.store, pod, self.runtimes.get(uid), at)
             namespaces.add(pod["metadata"]["namespace"])
             owners.update(r["uid"] for r in pod["metadata"].get("ownerReferences", []))
         self.oracle.invalidate()
@@ -147,10 +161,10 @@ class Controller(WorkloadsMixin, SchedulingMixin, PodStatusMixin, StatusMixin):
                 if selector and any(
                     match_labels(p["metadata"].get("labels"), selector) for p in changed
                 ):
-                    self._endpoints_for(svc)
-        self._workload_status(at, owners)
-        if self._progress_rollouts(at):
+                    self.status.endpoints_for(svc)
+        self.status.workloads(at, owners)
+        if self.workloads.progress_rollouts(at):
             for ns in namespaces:
                 for svc in self.store.list("Service", ns):
-                    self._endpoints_for(svc)
-            self._workload_status(at)
+                    self.status.endpoints_for(svc)
+            self.status.workloads(at)

@@ -13,19 +13,37 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from aoi.twin.cluster.clock import rfc3339
-from aoi.twin.cluster.controller_base import ControllerBase
-from aoi.twin.cluster.runtime import ContainerRuntime
-from aoi.twin.cluster.store import Obj, match_labels, owner_ref
+from aoi.twin.cluster.events import EventRecorder
+from aoi.twin.cluster.runtime import ContainerRuntime, StartOracle
+from aoi.twin.cluster.store import Obj, Store, match_labels, owner_ref
 
 PULL_SECONDS = 2.0
 
 
-class SchedulingMixin(ControllerBase):
-    """Creating, scheduling and deleting pods."""
+class Scheduler:
+    """Creating, scheduling and deleting pods; owns the pods' container runtimes.
 
-    def _create_pod(
+    `runtimes` (pod uid -> container name -> runtime) is shared with the caller,
+    which advances the runtimes; `ip_next` is the next free address per node CIDR.
+    """
+
+    def __init__(
+        self,
+        store: Store,
+        events: EventRecorder,
+        oracle: StartOracle,
+        runtimes: dict[str, dict[str, ContainerRuntime]],
+    ) -> None:
+        self.store = store
+        self.events = events
+        self.oracle = oracle
+        self.runtimes = runtimes
+        self.ip_next: dict[str, int] = {}
+
+    def create_pod(
         self, owner: Obj, name: str, template: dict[str, Any], at: datetime, node: str | None = None
     ) -> Obj:
+        """Create a pod owned by `owner` from a template, and schedule it (onto `node` if given)."""
         ns = owner["metadata"]["namespace"]
         tmeta = template.get("metadata", {})
         spec = copy.deepcopy(template["spec"])
@@ -94,7 +112,7 @@ class SchedulingMixin(ControllerBase):
         template["spec"]["priorityClassName"] = "system-node-critical"
         template["spec"]["priority"] = 2000001000
         template["spec"]["hostNetwork"] = True
-        pod = self._create_pod(owner, name, template, at, node=node_name)
+        pod = self.create_pod(owner, name, template, at, node=node_name)
         pod["metadata"]["ownerReferences"][0]["controller"] = True
         return pod
 
@@ -116,7 +134,7 @@ class SchedulingMixin(ControllerBase):
         self.store.delete("Pod", pod["metadata"]["namespace"], pod["metadata"]["name"])
         self.oracle.invalidate()
 
-    def _schedule_pending(self, at: datetime) -> None:
+    def schedule_pending(self, at: datetime) -> None:
         for pod in self.store.list("Pod"):
             if not pod["spec"].get("nodeName"):
                 self._schedule(pod, at)
@@ -238,8 +256,8 @@ class SchedulingMixin(ControllerBase):
             return _node_ip(node)
         cidr = (node or {}).get("spec", {}).get("podCIDR", "10.244.1.0/24")
         base = cidr.split("/")[0].rsplit(".", 1)[0]
-        nxt = self._ip_next.get(base, 2 + self.store.rng.randrange(4))
-        self._ip_next[base] = nxt + 1
+        nxt = self.ip_next.get(base, 2 + self.store.rng.randrange(4))
+        self.ip_next[base] = nxt + 1
         return f"{base}.{nxt}"
 
     def _container_id(self) -> str:

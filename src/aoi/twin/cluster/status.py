@@ -6,22 +6,34 @@ follow their pods, as the real controllers report them.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
 from aoi.twin.cluster.clock import parse_rfc3339, rfc3339
-from aoi.twin.cluster.controller_base import ControllerBase
-from aoi.twin.cluster.store import Obj
+from aoi.twin.cluster.events import EventRecorder
+from aoi.twin.cluster.store import Obj, Store
 
 
-class StatusMixin(ControllerBase):
-    """The Endpoints controller and the workloads' status."""
+class DerivedStatus:
+    """The Endpoints controller and the workloads' status, written into the store.
 
-    def _endpoints(self) -> None:
+    `hash_of` gives a workload's current pod-template-hash (the workload
+    controllers own that cache); events go to `events` (a Job's completion).
+    """
+
+    def __init__(self, store: Store, events: EventRecorder, hash_of: Callable[[Obj], str]) -> None:
+        self.store = store
+        self.events = events
+        self.hash_of = hash_of
+
+    def endpoints(self) -> None:
+        """Rewrite the Endpoints of every Service with a selector."""
         for svc in self.store.list("Service"):
-            self._endpoints_for(svc)
+            self.endpoints_for(svc)
 
-    def _endpoints_for(self, svc: Obj) -> None:
+    def endpoints_for(self, svc: Obj) -> None:
+        """Rewrite one Service's Endpoints from the pods its selector matches."""
         meta, spec = svc["metadata"], svc["spec"]
         ns, name = meta["namespace"], meta["name"]
         selector = spec.get("selector")
@@ -85,7 +97,7 @@ class StatusMixin(ControllerBase):
                 ep.pop("subsets", None)
             self.store.touch(ep)
 
-    def _workload_status(self, at: datetime, owners: set[str] | None = None) -> None:
+    def workloads(self, at: datetime, owners: set[str] | None = None) -> None:
         """Status of workloads; with `owners`, only of those (and their Deployments)."""
         deployments: set[str] | None = None if owners is None else set()
         for rs in self.store.list("ReplicaSet"):
@@ -113,7 +125,7 @@ class StatusMixin(ControllerBase):
                 continue
             pods = [p for p in self.store.owned("Pod", sts)]
             ready = sum(1 for p in pods if _is_ready(p))
-            revision = f"{sts['metadata']['name']}-{self.template_hash(sts)}"
+            revision = f"{sts['metadata']['name']}-{self.hash_of(sts)}"
             sts["status"] = {
                 "replicas": len(pods),
                 "readyReplicas": ready,
@@ -145,7 +157,7 @@ class StatusMixin(ControllerBase):
 
     def _deployment_status(self, dep: Obj, at: datetime) -> None:
         owned = self.store.owned("ReplicaSet", dep)
-        phash = self.template_hash(dep)
+        phash = self.hash_of(dep)
         replicas = sum(rs["status"].get("replicas", 0) for rs in owned)
         updated = sum(
             rs["status"].get("replicas", 0)

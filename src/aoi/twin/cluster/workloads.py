@@ -7,20 +7,49 @@ They create and delete ReplicaSets and Pods the way the real controllers do
 from __future__ import annotations
 
 import copy
+import hashlib
+import json
 from datetime import datetime
+from typing import Any
 
-from aoi.twin.cluster.clock import rfc3339
-from aoi.twin.cluster.controller_base import ControllerBase, template_hash
-from aoi.twin.cluster.scheduling import tolerates
-from aoi.twin.cluster.store import Obj, match_labels, owner_ref
+from aoi.twin.cluster.clock import SimClock, rfc3339
+from aoi.twin.cluster.events import EventRecorder
+from aoi.twin.cluster.scheduling import Scheduler, tolerates
+from aoi.twin.cluster.store import Obj, Store, match_labels, owner_ref
 
 
-class WorkloadsMixin(ControllerBase):
-    """The workload controllers and the garbage collector."""
+def template_hash(template: dict[str, Any], collisions: int = 0) -> str:
+    """A pod-template-hash: stable for equal templates, in Kubernetes' safe alphabet."""
+    blob = json.dumps(template, sort_keys=True).encode() + str(collisions).encode()
+    digest = int.from_bytes(hashlib.blake2b(blob, digest_size=8).digest(), "big")
+    alphabet = "bcdfghjklmnpqrstvwxz2456789"
+    out = []
+    for _ in range(10):
+        digest, rem = divmod(digest, len(alphabet))
+        out.append(alphabet[rem])
+    return "".join(out).rstrip("b")[:10] or "b"
 
-    def _deployment(self, dep: Obj, at: datetime) -> None:
+
+class Workloads:
+    """The workload controllers and the garbage collector; pods go through the `Scheduler`.
+
+    Its own state: the Jobs already started (a Job runs once) and a cache of
+    template hashes per (uid, resourceVersion).
+    """
+
+    def __init__(
+        self, store: Store, clock: SimClock, events: EventRecorder, pods: Scheduler
+    ) -> None:
+        self.store = store
+        self.clock = clock
+        self.events = events
+        self.pods = pods
+        self.jobs_started: set[str] = set()
+        self.hashes: dict[tuple[str, str], str] = {}
+
+    def deployment(self, dep: Obj, at: datetime) -> None:
         spec = dep["spec"]
-        phash = self.template_hash(dep)
+        phash = self.hash_of(dep)
         owned = self.store.owned("ReplicaSet", dep)
         current = next(
             (
@@ -86,7 +115,7 @@ class WorkloadsMixin(ControllerBase):
             dep["metadata"].setdefault("annotations", {})[key] = str(newest + 1)
 
     def _scale_down_old(self, dep: Obj, old_sets: list[Obj], at: datetime) -> None:
-        phash = self.template_hash(dep)
+        phash = self.hash_of(dep)
         for old in old_sets:
             if old["metadata"].get("labels", {}).get("pod-template-hash") == phash:
                 continue
@@ -102,7 +131,7 @@ class WorkloadsMixin(ControllerBase):
                     at=at,
                 )
 
-    def _progress_rollouts(self, at: datetime) -> bool:
+    def progress_rollouts(self, at: datetime) -> bool:
         """Finish rolling updates whose new pods are ready: the old ReplicaSets go to zero."""
         changed = False
         for dep in self.store.list("Deployment"):
@@ -110,7 +139,7 @@ class WorkloadsMixin(ControllerBase):
             old = [rs for rs in owned if rs["spec"].get("replicas", 0)]
             if len(old) < 2:
                 continue
-            phash = self.template_hash(dep)
+            phash = self.hash_of(dep)
             current = next(
                 (
                     rs
@@ -125,7 +154,7 @@ class WorkloadsMixin(ControllerBase):
             self._scale_down_old(dep, owned, at)
             for rs in owned:
                 if rs is not current:
-                    self._replicaset(rs, at)
+                    self.replicaset(rs, at)
             changed = True
         return changed
 
@@ -161,7 +190,7 @@ class WorkloadsMixin(ControllerBase):
         }
         return self.store.add(rs, created=rfc3339(at))
 
-    def _replicaset(self, rs: Obj, at: datetime) -> None:
+    def replicaset(self, rs: Obj, at: datetime) -> None:
         selector = rs["spec"]["selector"].get("matchLabels", {})
         pods = [
             p
@@ -173,7 +202,7 @@ class WorkloadsMixin(ControllerBase):
         prefix = rs["metadata"]["name"]
         for _ in range(want - len(pods)):
             name = f"{prefix}-{self.store.random_suffix()}"
-            self._create_pod(rs, name, rs["spec"]["template"], at)
+            self.pods.create_pod(rs, name, rs["spec"]["template"], at)
             self.events.record(
                 rs,
                 "SuccessfulCreate",
@@ -185,7 +214,7 @@ class WorkloadsMixin(ControllerBase):
             # newest first, as the ReplicaSet controller prefers younger pods to delete
             victims = sorted(pods, key=lambda p: p["metadata"]["creationTimestamp"], reverse=True)
             for pod in victims[: len(pods) - want]:
-                self.delete_pod(pod, at)
+                self.pods.delete_pod(pod, at)
                 self.events.record(
                     rs,
                     "SuccessfulDelete",
@@ -194,7 +223,7 @@ class WorkloadsMixin(ControllerBase):
                     at=at,
                 )
 
-    def _statefulset(self, sts: Obj, at: datetime) -> None:
+    def statefulset(self, sts: Obj, at: datetime) -> None:
         ns, name = sts["metadata"]["namespace"], sts["metadata"]["name"]
         want = int(sts["spec"].get("replicas", 1))
         for index in range(want):
@@ -204,7 +233,7 @@ class WorkloadsMixin(ControllerBase):
                 labels = template.setdefault("metadata", {}).setdefault("labels", {})
                 labels["statefulset.kubernetes.io/pod-name"] = pod_name
                 labels["apps.kubernetes.io/pod-index"] = str(index)
-                self._create_pod(sts, pod_name, template, at)
+                self.pods.create_pod(sts, pod_name, template, at)
                 self.events.record(
                     sts,
                     "SuccessfulCreate",
@@ -216,9 +245,9 @@ class WorkloadsMixin(ControllerBase):
             if _owned_by(pod, sts):
                 index = int(pod["metadata"]["name"].rsplit("-", 1)[-1])
                 if index >= want:
-                    self.delete_pod(pod, at)
+                    self.pods.delete_pod(pod, at)
 
-    def _daemonset(self, ds: Obj, at: datetime) -> None:
+    def daemonset(self, ds: Obj, at: datetime) -> None:
         existing = {p["spec"].get("nodeName") for p in self.store.owned("Pod", ds)}
         for node in self.store.list("Node"):
             node_name = node["metadata"]["name"]
@@ -227,29 +256,29 @@ class WorkloadsMixin(ControllerBase):
             if not tolerates(ds["spec"]["template"]["spec"], node):
                 continue
             name = f"{ds['metadata']['name']}-{self.store.random_suffix()}"
-            self._create_pod(ds, name, ds["spec"]["template"], at, node=node_name)
+            self.pods.create_pod(ds, name, ds["spec"]["template"], at, node=node_name)
 
-    def _job(self, job: Obj, at: datetime) -> None:
+    def job(self, job: Obj, at: datetime) -> None:
         uid = job["metadata"]["uid"]
-        if uid in self._jobs_started:
+        if uid in self.jobs_started:
             return
-        self._jobs_started.add(uid)
+        self.jobs_started.add(uid)
         if self.store.owned("Pod", job):
             return
         name = f"{job['metadata']['name']}-{self.store.random_suffix()}"
-        self._create_pod(job, name, job["spec"]["template"], at)
+        self.pods.create_pod(job, name, job["spec"]["template"], at)
 
-    def template_hash(self, workload: Obj) -> str:
+    def hash_of(self, workload: Obj) -> str:
         """The pod-template-hash of a workload's current template (cached per resourceVersion)."""
         meta = workload["metadata"]
         key = (meta["uid"], meta.get("resourceVersion", ""))
-        cached = self._hashes.get(key)
+        cached = self.hashes.get(key)
         if cached is None:
             cached = template_hash(workload["spec"]["template"])
-            self._hashes[key] = cached
+            self.hashes[key] = cached
         return cached
 
-    def _garbage_collect(self) -> None:
+    def garbage_collect(self) -> None:
         """Delete objects whose owners are gone, cascading (Deployment -> ReplicaSet -> Pod)."""
         for _ in range(4):
             before = sum(1 for _obj in self.store.all())
@@ -264,7 +293,7 @@ class WorkloadsMixin(ControllerBase):
                 refs = obj["metadata"].get("ownerReferences", [])
                 if refs and not any(r["uid"] in uids for r in refs):
                     if kind == "Pod":
-                        self.delete_pod(obj, self.clock.now())
+                        self.pods.delete_pod(obj, self.clock.now())
                     else:
                         self.store.delete(
                             kind, obj["metadata"]["namespace"], obj["metadata"]["name"]

@@ -123,7 +123,7 @@ def adopt_replica_set(twin: World, dep: Obj) -> None:
     adopted back as the newest revision; old pods kept until the new ones are
     ready) is the deployment controller's work, in `aoi.twin.cluster.controller`.
     """
-    from aoi.twin.cluster.controller_base import template_hash
+    from aoi.twin.cluster.workloads import template_hash
 
     if dep["spec"].get("paused"):
         return
