@@ -262,7 +262,7 @@ def propagation_of(options: Any, query: str | None) -> str:
 
 # --- the scale and status subresources -----------------------------------------------------
 def scale_of(obj: Obj) -> Obj:
-    from aoi.twin.surface.kubectl.printers import selector_string
+    from aoi.twin.surface.kubectl.values import selector_string
 
     meta = obj["metadata"]
     return {

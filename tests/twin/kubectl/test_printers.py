@@ -8,14 +8,9 @@ from typing import Any
 import pytest
 
 from aoi.twin.cluster.clock import EPOCH
-from aoi.twin.surface.kubectl.printers import (
-    empty_message,
-    pod_status,
-    print_names,
-    print_table,
-    quantity,
-    tabwrite,
-)
+from aoi.twin.surface.kubectl.printers import empty_message, pod_status, print_names, print_table
+from aoi.twin.surface.kubectl.quantity import quantity
+from aoi.twin.surface.kubectl.tabwriter import tabwrite
 
 NOW = EPOCH
 

@@ -1,265 +1,31 @@
 """`kubectl get` tables, `-o name` and the "No resources found" line, as kubectl v1.32 prints them.
 
 Rows follow the server-side printers of k8s.io/kubernetes (pkg/printers/internalversion), and
-columns are laid out by a port of Go's text/tabwriter with kubectl's settings (cells padded to
-the widest cell plus 3, at least 6 wide; the last column is never padded). `describe` reuses
-the tabwriter, the timestamp and the quantity helpers defined here.
+columns are laid out by `tabwriter` with kubectl's settings; cells are written by the helpers
+in `values` and `quantity`, which `describe` shares.
 """
 
 from __future__ import annotations
 
-import functools
-import math
 import re
-from collections.abc import Callable, Iterable, Mapping
-from datetime import UTC, datetime
-from fractions import Fraction
+from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from aoi.twin.cluster.clock import human_duration
-
-Obj = dict[str, Any]
-
-# --- layout ---------------------------------------------------------------------------------
-
-
-def tabwrite(text: str, *, minwidth: int, padding: int) -> str:
-    """Go's text/tabwriter (padchar ' ', no flags) applied to tab-separated text.
-
-    Consecutive lines that have a cell in the same column form a block whose cells are padded
-    to the block's widest cell plus `padding` (at least `minwidth`); the last cell of a line is
-    not part of any column.
-    """
-    lines = [line.split("\t") for line in text.split("\n")]
-    out: list[str] = []
-    _format(lines, [], 0, len(lines), out, minwidth, padding)
-    return "".join(out)
-
-
-def _format(
-    lines: list[list[str]],
-    widths: list[int],
-    line0: int,
-    line1: int,
-    out: list[str],
-    minwidth: int,
-    padding: int,
-) -> None:
-    column = len(widths)
-    this = line0
-    while this < line1:
-        if column >= len(lines[this]) - 1:
-            this += 1
-            continue
-        _write_lines(lines, widths, line0, this, out)
-        line0 = this
-        width = minwidth
-        while this < line1 and column < len(lines[this]) - 1:
-            width = max(width, len(lines[this][column]) + padding)
-            this += 1
-        widths.append(width)
-        _format(lines, widths, line0, this, out, minwidth, padding)
-        widths.pop()
-        line0 = this
-    _write_lines(lines, widths, line0, line1, out)
-
-
-def _write_lines(
-    lines: list[list[str]], widths: list[int], line0: int, line1: int, out: list[str]
-) -> None:
-    for i in range(line0, line1):
-        for j, cell in enumerate(lines[i]):
-            out.append(cell)
-            if j < len(widths):
-                out.append(" " * (widths[j] - len(cell)))
-        if i + 1 < len(lines):
-            out.append("\n")
-
-
-# --- values ---------------------------------------------------------------------------------
-
-_TIME = re.compile(r"^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(\.\d+)?(Z|[+-]\d\d:\d\d)$")
-
-
-def parse_time(text: Any) -> datetime | None:
-    """An RFC 3339 timestamp (with or without fractions); None for missing or malformed."""
-    if not isinstance(text, str):
-        return None
-    return _parse_time(text)
-
-
-@functools.lru_cache(maxsize=4096)
-def _parse_time(text: str) -> datetime | None:
-    # Tables parse the same few timestamps over and over: cache them.
-    match = _TIME.match(text)
-    if match is None:
-        return None
-    base, fraction, zone = match.groups()
-    micro = int((fraction[1:] + "000000")[:6]) if fraction else 0
-    offset = "+00:00" if zone == "Z" else zone
-    return datetime.fromisoformat(base + offset).replace(microsecond=micro)
-
-
-def since(text: Any, now: datetime) -> str:
-    """kubectl's translateTimestampSince: the age of a timestamp, `<unknown>` when unset."""
-    moment = parse_time(text)
-    if moment is None:
-        return "<unknown>"
-    return human_duration(now - moment)
-
-
-def rfc1123z(text: Any) -> str:
-    """Go's time.RFC1123Z (`Thu, 26 Nov 2026 09:00:00 +0000`); Go's zero time when unset."""
-    moment = parse_time(text) or datetime(1, 1, 1, tzinfo=UTC)
-    return moment.strftime("%a, %d %b %Y %H:%M:%S %z")
-
-
-def format_labels(labels: Mapping[str, str] | None) -> str:
-    """labels.FormatLabels: `a=b,c=d` sorted by key, `<none>` when empty."""
-    if not labels:
-        return "<none>"
-    return ",".join(f"{key}={labels[key]}" for key in sorted(labels))
-
-
-def selector_string(selector: Mapping[str, Any] | None) -> str:
-    """metav1.LabelSelectorAsSelector(...).String(): requirements sorted by key; "" when empty."""
-    if not selector:
-        return ""
-    parts: list[tuple[str, str]] = [
-        (key, f"{key}={value}") for key, value in (selector.get("matchLabels") or {}).items()
-    ]
-    for expr in selector.get("matchExpressions") or []:
-        key, op, values = expr["key"], expr["operator"], sorted(expr.get("values") or [])
-        text = {
-            "In": f"{key} in ({','.join(values)})",
-            "NotIn": f"{key} notin ({','.join(values)})",
-            "Exists": key,
-            "DoesNotExist": f"!{key}",
-        }.get(op, key)
-        parts.append((key, text))
-    return ",".join(text for _key, text in sorted(parts, key=lambda p: p[0]))
-
-
-def format_selector(selector: Mapping[str, Any] | None) -> str:
-    """metav1.FormatLabelSelector: as selector_string, `<none>` when empty."""
-    return selector_string(selector) or "<none>"
-
-
-def node_roles(node: Obj) -> list[str]:
-    """findNodeRoles: `node-role.kubernetes.io/X` labels and the `kubernetes.io/role` value."""
-    roles: set[str] = set()
-    for key, value in (node["metadata"].get("labels") or {}).items():
-        if key.startswith("node-role.kubernetes.io/"):
-            role = key.removeprefix("node-role.kubernetes.io/")
-            if role:
-                roles.add(role)
-        elif key == "kubernetes.io/role" and value:
-            roles.add(value)
-    return sorted(roles)
-
-
-_ACCESS_MODES = (
-    ("ReadWriteOnce", "RWO"),
-    ("ReadOnlyMany", "ROX"),
-    ("ReadWriteMany", "RWX"),
-    ("ReadWriteOncePod", "RWOP"),
+from aoi.twin.surface.kubectl.quantity import quantity
+from aoi.twin.surface.kubectl.tabwriter import tabwrite
+from aoi.twin.surface.kubectl.values import (
+    access_modes,
+    format_labels,
+    node_roles,
+    parse_time,
+    pv_class,
+    selector_string,
+    since,
 )
 
-
-def access_modes(modes: Iterable[str] | None) -> str:
-    """GetAccessModesAsString: RWO,ROX,RWX,RWOP in that order, whatever the object's order."""
-    have = set(modes or ())
-    return ",".join(short for mode, short in _ACCESS_MODES if mode in have)
-
-
-def pv_class(pv: Obj) -> str:
-    annotations = pv["metadata"].get("annotations") or {}
-    beta = annotations.get("volume.beta.kubernetes.io/storage-class")
-    if beta is not None:
-        return str(beta)
-    return str(pv.get("spec", {}).get("storageClassName") or "")
-
-
-# --- quantities (apimachinery resource.Quantity) ---------------------------------------------
-
-_QTY = re.compile(r"^([+-]?)(\d*)(?:\.(\d*))?([a-zA-Z]*|[eE][+-]?\d+)$")
-_BINARY = {"Ki": 10, "Mi": 20, "Gi": 30, "Ti": 40, "Pi": 50, "Ei": 60}
-_DECIMAL = {"n": -9, "u": -6, "m": -3, "": 0, "k": 3, "M": 6, "G": 9, "T": 12, "P": 15, "E": 18}
-_DECIMAL_SUFFIX = {exp: suffix for suffix, exp in _DECIMAL.items()}
-_BINARY_SUFFIX = {bits: suffix for suffix, bits in _BINARY.items()}
-
-
-class Quantity:
-    """A parsed quantity: an exact value and the format its String() keeps."""
-
-    __slots__ = ("format", "value")
-
-    def __init__(self, value: Fraction = Fraction(0), fmt: str = "DecimalSI") -> None:
-        self.value = value
-        self.format = fmt
-
-    @classmethod
-    def parse(cls, text: Any) -> Quantity:
-        """Parse `100m`, `128Mi`, `1e3`, `2`; anything unparsable counts as zero."""
-        if isinstance(text, int | float):
-            text = str(text)
-        match = _QTY.match(str(text or "").strip())
-        if match is None or not (match.group(2) or match.group(3)):
-            return cls()
-        sign, whole, frac, suffix = match.groups()
-        value = Fraction(int((whole or "0") + (frac or "")), 10 ** len(frac or ""))
-        if suffix in _BINARY:
-            value, fmt = value * 2 ** _BINARY[suffix], "BinarySI"
-        elif suffix in _DECIMAL:
-            value, fmt = value * Fraction(10) ** _DECIMAL[suffix], "DecimalSI"
-        elif suffix[:1] in "eE" and suffix:
-            value, fmt = value * Fraction(10) ** int(suffix[1:]), "DecimalExponent"
-        else:
-            return cls()
-        # Quantities keep nano precision, rounding away from zero.
-        value = Fraction(math.ceil(value * 10**9), 10**9)
-        return cls(-value if sign == "-" else value, fmt)
-
-    def __add__(self, other: Quantity) -> Quantity:
-        return Quantity(self.value + other.value, self.format)
-
-    def milli(self) -> int:
-        return math.ceil(self.value * 1000)
-
-    def whole(self) -> int:
-        return math.ceil(self.value)
-
-    def __str__(self) -> str:
-        if self.value == 0:
-            return "0"
-        fmt = self.format
-        if fmt == "BinarySI" and (-1024 < self.value < 1024 or self.value.denominator != 1):
-            fmt = "DecimalSI"
-        if fmt == "BinarySI":
-            amount, bits = int(self.value), 0
-            while amount % 1024 == 0 and bits < 60:
-                amount //= 1024
-                bits += 10
-            return f"{amount}{_BINARY_SUFFIX.get(bits, '')}"
-        # Integer mantissa and a power-of-ten exponent, made a multiple of 3.
-        scaled = self.value * 10**9
-        amount, exponent = int(scaled), -9
-        while amount != 0 and amount % 10 == 0:
-            amount //= 10
-            exponent += 1
-        shift = exponent % 3
-        amount, exponent = amount * 10**shift, exponent - shift
-        if fmt == "DecimalExponent":
-            return f"{amount}e{exponent}" if exponent else str(amount)
-        return f"{amount}{_DECIMAL_SUFFIX.get(exponent, f'e{exponent}')}"
-
-
-def quantity(text: Any) -> str:
-    """The canonical form kubectl prints for a quantity string (`2048Mi` -> `2Gi`)."""
-    if text is None or text == "":
-        return "0"
-    return str(Quantity.parse(text))
-
+Obj = dict[str, Any]
 
 # --- rows -----------------------------------------------------------------------------------
 

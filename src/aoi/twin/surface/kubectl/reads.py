@@ -476,7 +476,8 @@ def events(twin: World, parsed: Parsed, stdin: str) -> CommandResult:
             "", f"No events found in {ns} namespace.\n" if not all_ns else "No events found.\n"
         )
     now = twin.clock.now()
-    from aoi.twin.surface.kubectl.printers import since, tabwrite
+    from aoi.twin.surface.kubectl.tabwriter import tabwrite
+    from aoi.twin.surface.kubectl.values import since
 
     head = ("NAMESPACE\t" if all_ns else "") + "LAST SEEN\tTYPE\tREASON\tOBJECT\tMESSAGE"
     rows = [] if parsed.get_bool("no-headers") else [head]

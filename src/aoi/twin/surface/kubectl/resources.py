@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from aoi.twin.cluster.store import KINDS
-from aoi.twin.surface.kubectl.printers import tabwrite
+from aoi.twin.surface.kubectl.tabwriter import tabwrite
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from aoi.twin.cluster.store import Obj
-from aoi.twin.surface.kubectl.printers import tabwrite
+from aoi.twin.surface.kubectl.tabwriter import tabwrite
 
 if TYPE_CHECKING:
     from aoi.twin.world import World

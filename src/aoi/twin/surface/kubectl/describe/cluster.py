@@ -17,13 +17,12 @@ from aoi.twin.surface.kubectl.describe.writer import (
     meta,
     printable,
 )
-from aoi.twin.surface.kubectl.printers import (
-    Quantity,
+from aoi.twin.surface.kubectl.quantity import Quantity, quantity
+from aoi.twin.surface.kubectl.values import (
     access_modes,
     format_labels,
     node_roles,
     pv_class,
-    quantity,
     rfc1123z,
     since,
 )

@@ -18,7 +18,7 @@ from aoi.twin.surface.kubectl.describe.writer import (
     meta,
     printable,
 )
-from aoi.twin.surface.kubectl.printers import format_labels
+from aoi.twin.surface.kubectl.values import format_labels
 
 
 def _endpoints_for_port(ep: Obj | None, port_name: str) -> str:

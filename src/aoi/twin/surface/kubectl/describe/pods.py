@@ -20,7 +20,8 @@ from aoi.twin.surface.kubectl.describe.writer import (
     printable,
     tolerations_multiline,
 )
-from aoi.twin.surface.kubectl.printers import Quantity, format_selector, quantity, rfc1123z, since
+from aoi.twin.surface.kubectl.quantity import Quantity, quantity
+from aoi.twin.surface.kubectl.values import format_selector, rfc1123z, since
 
 
 def describe_pod(pod: Obj, store: Store, now: datetime) -> str:

@@ -19,11 +19,11 @@ from aoi.twin.surface.kubectl.describe.writer import (
     labels_multiline,
     meta,
 )
-from aoi.twin.surface.kubectl.printers import (
+from aoi.twin.surface.kubectl.quantity import quantity
+from aoi.twin.surface.kubectl.values import (
     format_labels,
     format_selector,
     parse_time,
-    quantity,
     rfc1123z,
     selector_string,
 )

@@ -12,7 +12,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from aoi.twin.cluster.store import Store
-from aoi.twin.surface.kubectl.printers import parse_time, since, tabwrite
+from aoi.twin.surface.kubectl.tabwriter import tabwrite
+from aoi.twin.surface.kubectl.values import parse_time, since
 
 Obj = dict[str, Any]
 

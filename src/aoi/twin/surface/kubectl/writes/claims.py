@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from aoi.twin.cluster.clock import rfc3339
 from aoi.twin.cluster.store import Obj
-from aoi.twin.surface.kubectl.printers import Quantity
+from aoi.twin.surface.kubectl.quantity import Quantity
 
 if TYPE_CHECKING:
     from aoi.twin.world import World

@@ -13,8 +13,8 @@ from aoi.twin.cluster.store import Obj
 from aoi.twin.surface.kubectl.common import KubectlError, get_object
 from aoi.twin.surface.kubectl.describe.pods import pod_template_section
 from aoi.twin.surface.kubectl.describe.writer import Writer
-from aoi.twin.surface.kubectl.printers import tabwrite
 from aoi.twin.surface.kubectl.resources import ResourceInfo
+from aoi.twin.surface.kubectl.tabwriter import tabwrite
 from aoi.twin.surface.kubectl.writes.base import (
     commit,
     dry_run,

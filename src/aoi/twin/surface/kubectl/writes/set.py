@@ -10,7 +10,7 @@ from aoi.kube.flags import Parsed
 from aoi.shelltools import CommandResult
 from aoi.twin.cluster.store import Obj
 from aoi.twin.surface.kubectl.common import KubectlError, get_object
-from aoi.twin.surface.kubectl.printers import Quantity
+from aoi.twin.surface.kubectl.quantity import Quantity
 from aoi.twin.surface.kubectl.resources import ResourceInfo
 from aoi.twin.surface.kubectl.writes import validate
 from aoi.twin.surface.kubectl.writes.base import commit, dry_run, report, resource_name, targets

@@ -13,7 +13,7 @@ from typing import Any
 
 from aoi.twin.cluster.store import Obj
 from aoi.twin.surface.kubectl.common import KubectlError
-from aoi.twin.surface.kubectl.printers import Quantity
+from aoi.twin.surface.kubectl.quantity import Quantity
 
 _QUANTITY = re.compile(r"^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$")
 _IANA = re.compile(r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?$")
