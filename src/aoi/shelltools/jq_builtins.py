@@ -1,17 +1,21 @@
-"""jq's builtin functions and @formats, keyed by (name, arity)."""
+"""jq's builtin functions and @formats, keyed by (name, arity); the builtins on values live here.
+
+The table is assembled from its parts: `jq_streams` (builtins over filters),
+`jq_strings` (strings and regexes), the value builtins below (length, keys,
+entries, arrays, conversions, math, paths) and `jq_formats` (@formats).
+"""
 
 from __future__ import annotations
 
-import base64
-import itertools
 import json
 import math
 import re
-import urllib.parse
 from collections.abc import Callable, Iterator
-from functools import lru_cache
 from typing import Any
 
+from aoi.shelltools import jq_streams, jq_strings
+from aoi.shelltools.jq_formats import FORMATS
+from aoi.shelltools.jq_registry import Builtin, Fn, Registry
 from aoi.shelltools.jq_values import (
     JqRuntimeError,
     add,
@@ -27,249 +31,11 @@ from aoi.shelltools.jq_values import (
     type_name,
 )
 
-Fn = Callable[[Any, dict[str, Any]], Iterator[Any]]
-Builtin = Callable[[Any, list[Fn], dict[str, Any]], Iterator[Any]]
-
-BUILTINS: dict[tuple[str, int], Builtin] = {}
-
-
-def _gen(name: str, arity: int = 0) -> Callable[[Builtin], Builtin]:
-    """Register a builtin that receives its arguments as filters (closures)."""
-
-    def deco(fn: Builtin) -> Builtin:
-        BUILTINS[(name, arity)] = fn
-        return fn
-
-    return deco
-
-
-def _val(name: str, arity: int = 0) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Register a builtin computed from values: the cartesian product of its arguments."""
-
-    def deco(fn: Callable[..., Any]) -> Callable[..., Any]:
-        def run(v: Any, args: list[Fn], env: dict[str, Any]) -> Iterator[Any]:
-            if not args:
-                yield fn(v)
-                return
-            streams = [list(a(v, env)) for a in args]
-            for combo in itertools.product(*streams):
-                yield fn(v, *combo)
-
-        BUILTINS[(name, arity)] = run
-        return fn
-
-    return deco
-
-
-def _first_of(fn: Fn, v: Any, env: dict[str, Any]) -> list[Any]:
-    return list(fn(v, env))
-
-
-# --- streams -----------------------------------------------------------------
-
-
-@_gen("empty")
-def _empty(v: Any, args: list[Fn], env: dict[str, Any]) -> Iterator[Any]:
-    return iter(())
-
-
-@_gen("select", 1)
-def _select(v: Any, args: list[Fn], env: dict[str, Any]) -> Iterator[Any]:
-    for c in args[0](v, env):
-        if truthy(c):
-            yield v
-
-
-@_gen("map", 1)
-def _map(v: Any, args: list[Fn], env: dict[str, Any]) -> Iterator[Any]:
-    yield [y for x in iterate(v) for y in args[0](x, env)]
-
-
-@_gen("map_values", 1)
-def _map_values(v: Any, args: list[Fn], env: dict[str, Any]) -> Iterator[Any]:
-    if isinstance(v, dict):
-        out = {}
-        for k, x in v.items():
-            for y in args[0](x, env):
-                out[k] = y
-                break
-        yield out
-    else:
-        yield [y for x in iterate(v) for y in itertools.islice(args[0](x, env), 1)]
-
-
-@_gen("recurse")
-def _recurse(v: Any, args: list[Fn], env: dict[str, Any]) -> Iterator[Any]:
-    yield v
-    if isinstance(v, list):
-        for x in v:
-            yield from _recurse(x, args, env)
-    elif isinstance(v, dict):
-        for x in v.values():
-            yield from _recurse(x, args, env)
-
-
-@_gen("recurse", 1)
-def _recurse_f(v: Any, args: list[Fn], env: dict[str, Any]) -> Iterator[Any]:
-    yield v
-    for x in args[0](v, env):
-        yield from _recurse_f(x, args, env)
-
-
-@_gen("first", 1)
-def _first_f(v: Any, args: list[Fn], env: dict[str, Any]) -> Iterator[Any]:
-    yield from itertools.islice(args[0](v, env), 1)
-
-
-@_gen("last", 1)
-def _last_f(v: Any, args: list[Fn], env: dict[str, Any]) -> Iterator[Any]:
-    out = list(args[0](v, env))
-    if out:
-        yield out[-1]
-
-
-@_gen("limit", 2)
-def _limit(v: Any, args: list[Fn], env: dict[str, Any]) -> Iterator[Any]:
-    for n in args[0](v, env):
-        if n > 0:
-            yield from itertools.islice(args[1](v, env), int(n))
-
-
-@_gen("nth", 2)
-def _nth_f(v: Any, args: list[Fn], env: dict[str, Any]) -> Iterator[Any]:
-    for n in args[0](v, env):
-        if n < 0:
-            raise JqRuntimeError("Out of bounds negative array index")
-        yield from itertools.islice(args[1](v, env), int(n), int(n) + 1)
-
-
-@_gen("isempty", 1)
-def _isempty(v: Any, args: list[Fn], env: dict[str, Any]) -> Iterator[Any]:
-    yield next(iter(args[0](v, env)), _MISSING) is _MISSING
-
-
-_MISSING = object()
-
-
-@_gen("range", 1)
-def _range1(v: Any, args: list[Fn], env: dict[str, Any]) -> Iterator[Any]:
-    for n in args[0](v, env):
-        i = 0
-        while i < n:
-            yield i
-            i += 1
-
-
-@_gen("range", 2)
-def _range2(v: Any, args: list[Fn], env: dict[str, Any]) -> Iterator[Any]:
-    for lo in args[0](v, env):
-        for hi in args[1](v, env):
-            i = lo
-            while i < hi:
-                yield i
-                i += 1
-
-
-@_gen("error")
-def _error0(v: Any, args: list[Fn], env: dict[str, Any]) -> Iterator[Any]:
-    raise JqRuntimeError(v)
-
-
-@_gen("error", 1)
-def _error1(v: Any, args: list[Fn], env: dict[str, Any]) -> Iterator[Any]:
-    for msg in args[0](v, env):
-        raise JqRuntimeError(msg)
-    return
-    yield
-
-
-@_gen("any", 1)
-def _any_f(v: Any, args: list[Fn], env: dict[str, Any]) -> Iterator[Any]:
-    yield any(truthy(y) for x in iterate(v) for y in args[0](x, env))
-
-
-@_gen("all", 1)
-def _all_f(v: Any, args: list[Fn], env: dict[str, Any]) -> Iterator[Any]:
-    yield all(truthy(y) for x in iterate(v) for y in args[0](x, env))
-
-
-@_gen("any", 2)
-def _any_gen(v: Any, args: list[Fn], env: dict[str, Any]) -> Iterator[Any]:
-    yield any(truthy(y) for x in args[0](v, env) for y in args[1](x, env))
-
-
-@_gen("all", 2)
-def _all_gen(v: Any, args: list[Fn], env: dict[str, Any]) -> Iterator[Any]:
-    yield all(truthy(y) for x in args[0](v, env) for y in args[1](x, env))
-
-
-@_gen("IN", 1)
-def _in_stream(v: Any, args: list[Fn], env: dict[str, Any]) -> Iterator[Any]:
-    yield any(equal(x, v) for x in args[0](v, env))
-
-
-@_gen("IN", 2)
-def _in_stream2(v: Any, args: list[Fn], env: dict[str, Any]) -> Iterator[Any]:
-    wanted = list(args[1](v, env))
-    yield any(equal(x, w) for x in args[0](v, env) for w in wanted)
-
-
-@_gen("splits", 1)
-def _splits(v: Any, args: list[Fn], env: dict[str, Any]) -> Iterator[Any]:
-    for pattern in args[0](v, env):
-        yield from _regex(pattern, "").split(_match_input(v, pattern))
-
-
-@_gen("debug")
-def _debug(v: Any, args: list[Fn], env: dict[str, Any]) -> Iterator[Any]:
-    yield v
-
-
-@_gen("with_entries", 1)
-def _with_entries(v: Any, args: list[Fn], env: dict[str, Any]) -> Iterator[Any]:
-    entries = [y for e in _to_entries(v) for y in args[0](e, env)]
-    yield _from_entries(entries)
-
-
-@_gen("walk", 1)
-def _walk(v: Any, args: list[Fn], env: dict[str, Any]) -> Iterator[Any]:
-    if isinstance(v, list):
-        v = [y for x in v for y in _walk(x, args, env)]
-    elif isinstance(v, dict):
-        v = {k: y for k, x in v.items() for y in itertools.islice(_walk(x, args, env), 1)}
-    yield from args[0](v, env)
-
-
-def _by(name: str) -> None:
-    def run(v: Any, args: list[Fn], env: dict[str, Any]) -> Iterator[Any]:
-        if not isinstance(v, list):
-            raise JqRuntimeError(f"{brief(v)} cannot be sorted, as it is not an array")
-        keyed = [(sort_key(list(args[0](x, env))), x) for x in v]
-        keyed.sort(key=lambda p: p[0])
-        if name == "sort_by":
-            yield [x for _, x in keyed]
-        elif name in ("group_by", "unique_by"):
-            groups = [
-                [x for _, x in grp] for _, grp in itertools.groupby(keyed, key=lambda p: p[0])
-            ]
-            yield groups if name == "group_by" else [g[0] for g in groups]
-        elif name == "min_by":
-            yield keyed[0][1] if keyed else None
-        else:
-            best = None
-            for k, x in keyed:  # the last of equal maxima, as jq does
-                if best is None or k >= best[0]:
-                    best = (k, x)
-            yield best[1] if best else None
-
-    BUILTINS[(name, 1)] = run
-
-
-for _name in ("sort_by", "group_by", "unique_by", "min_by", "max_by"):
-    _by(_name)
-
-
-# --- values ------------------------------------------------------------------
+__all__ = ["BUILTINS", "FORMATS", "Fn"]
+
+_TABLE = Registry()
+_gen = _TABLE.gen
+_val = _TABLE.val
 
 
 @_val("not")
@@ -341,160 +107,6 @@ def _inside(v: Any, b: Any) -> Any:
     return _contains(b, v)
 
 
-def _need_str(v: Any, fn: str) -> str:
-    if not isinstance(v, str):
-        raise JqRuntimeError(f"{fn}() requires string inputs")
-    return v
-
-
-@_val("startswith", 1)
-def _startswith(v: Any, s: Any) -> Any:
-    if not isinstance(v, str) or not isinstance(s, str):
-        raise JqRuntimeError("startswith() requires string inputs")
-    return v.startswith(s)
-
-
-@_val("endswith", 1)
-def _endswith(v: Any, s: Any) -> Any:
-    if not isinstance(v, str) or not isinstance(s, str):
-        raise JqRuntimeError("endswith() requires string inputs")
-    return v.endswith(s)
-
-
-@_val("ltrimstr", 1)
-def _ltrimstr(v: Any, s: Any) -> Any:
-    if isinstance(v, str) and isinstance(s, str) and v.startswith(s):
-        return v[len(s) :]
-    return v
-
-
-@_val("rtrimstr", 1)
-def _rtrimstr(v: Any, s: Any) -> Any:
-    if isinstance(v, str) and isinstance(s, str) and s and v.endswith(s):
-        return v[: -len(s)]
-    return v
-
-
-@_val("ascii_downcase")
-def _downcase(v: Any) -> Any:
-    if not isinstance(v, str):
-        raise JqRuntimeError(f"{brief(v)} cannot be ascii_downcased")
-    return "".join(c.lower() if c.isascii() else c for c in v)
-
-
-@_val("ascii_upcase")
-def _upcase(v: Any) -> Any:
-    if not isinstance(v, str):
-        raise JqRuntimeError(f"{brief(v)} cannot be ascii_upcased")
-    return "".join(c.upper() if c.isascii() else c for c in v)
-
-
-@_val("split", 1)
-def _split(v: Any, sep: Any) -> Any:
-    if not isinstance(v, str) or not isinstance(sep, str):
-        raise JqRuntimeError("split input and separator must be strings")
-    if not v:
-        return []
-    return v.split(sep) if sep else list(v)
-
-
-@_val("join", 1)
-def _join(v: Any, sep: Any) -> Any:
-    parts = []
-    for x in iterate(v):
-        if x is None:
-            parts.append("")
-        elif isinstance(x, str):
-            parts.append(x)
-        elif isinstance(x, bool | int | float):
-            parts.append(dump_compact(x))
-        else:
-            raise JqRuntimeError(f"Cannot join with {type_name(x)}")
-    if not isinstance(sep, str):
-        if not parts:
-            return ""
-        raise JqRuntimeError(f"{brief(parts[0])} and {brief(sep)} cannot be added")
-    return sep.join(parts)
-
-
-@lru_cache(maxsize=256)
-def _regex(pattern: str, flags: str) -> re.Pattern[str]:
-    bits = 0
-    for f in flags:
-        if f == "i":
-            bits |= re.IGNORECASE
-        elif f == "x":
-            bits |= re.VERBOSE
-        elif f == "s":
-            bits |= re.DOTALL
-        elif f not in "gnlp":
-            raise JqRuntimeError(f"{flags} is not a valid modifier string")
-    # Oniguruma spells named groups (?<name>...); Python wants (?P<name>...).
-    pattern = re.sub(r"\(\?<([A-Za-z_])", r"(?P<\1", pattern)
-    try:
-        return re.compile(pattern, bits)
-    except re.error as err:
-        raise JqRuntimeError(
-            f"{pattern} (at offset {err.pos or 0}) is not a valid regex: {err.msg}"
-        ) from None
-
-
-def _match_input(v: Any, pattern: Any) -> str:
-    if not isinstance(v, str):
-        raise JqRuntimeError(f"{brief(v)} cannot be matched, as it is not a string")
-    if not isinstance(pattern, str):
-        raise JqRuntimeError(f"{brief(pattern)} cannot be matched, as it is not a string")
-    return v
-
-
-@_val("test", 1)
-def _test(v: Any, pattern: Any) -> Any:
-    return _regex(pattern, "").search(_match_input(v, pattern)) is not None
-
-
-@_val("test", 2)
-def _test2(v: Any, pattern: Any, flags: Any) -> Any:
-    return _regex(pattern, flags or "").search(_match_input(v, pattern)) is not None
-
-
-def _capture_obj(m: re.Match[str]) -> dict[str, Any]:
-    return dict(m.groupdict())
-
-
-@_val("capture", 1)
-def _capture(v: Any, pattern: Any) -> Any:
-    m = _regex(pattern, "").search(_match_input(v, pattern))
-    return _capture_obj(m) if m else None
-
-
-def _sub(global_: bool) -> Builtin:
-    def run(v: Any, args: list[Fn], env: dict[str, Any]) -> Iterator[Any]:
-        flags = "g" if global_ else ""
-        if len(args) == 3:
-            flags += "".join(str(f) for f in args[2](v, env))
-        for pattern in args[0](v, env):
-            text = _match_input(v, pattern)
-            rx = _regex(pattern, flags.replace("g", ""))
-            out: list[str] = []
-            pos = 0
-            for m in rx.finditer(text):
-                out.append(text[pos : m.start()])
-                out.append(next((str(r) for r in args[1](_capture_obj(m), env)), ""))
-                pos = m.end()
-                if "g" not in flags:
-                    break
-            out.append(text[pos:])
-            yield "".join(out)
-
-    return run
-
-
-BUILTINS[("sub", 2)] = _sub(False)
-BUILTINS[("gsub", 2)] = _sub(True)
-BUILTINS[("sub", 3)] = _sub(False)
-BUILTINS[("gsub", 3)] = _sub(True)
-
-
 def _to_entries(v: Any) -> list[Any]:
     if isinstance(v, dict):
         return [{"key": k, "value": x} for k, x in v.items()]
@@ -523,6 +135,12 @@ def _from_entries(v: Any) -> Any:
 
 _val("to_entries")(_to_entries)
 _val("from_entries")(_from_entries)
+
+
+@_gen("with_entries", 1)
+def _with_entries(v: Any, args: list[Fn], env: dict[str, Any]) -> Iterator[Any]:
+    entries = [y for e in _to_entries(v) for y in args[0](e, env)]
+    yield _from_entries(entries)
 
 
 @_val("first")
@@ -740,7 +358,7 @@ def _kind_filter(name: str, pred: Callable[[Any], bool]) -> None:
         if pred(v):
             yield v
 
-    BUILTINS[(name, 0)] = run
+    _TABLE[(name, 0)] = run
 
 
 _kind_filter("values", lambda v: v is not None)
@@ -794,73 +412,7 @@ def _path_placeholder(v: Any, args: list[Fn], env: dict[str, Any]) -> Iterator[A
     raise JqRuntimeError("path(...) is compiled specially")  # pragma: no cover
 
 
-BUILTINS[("del", 1)] = _path_placeholder
+_TABLE[("del", 1)] = _path_placeholder
 
 
-# --- @formats -----------------------------------------------------------------
-
-
-def _csv_cell(x: Any) -> str:
-    if isinstance(x, str):
-        return '"' + x.replace('"', '""') + '"'
-    if x is None:
-        return ""
-    if isinstance(x, list | dict):
-        raise JqRuntimeError(f"{brief(x)} is not valid in a csv row")
-    return dump_compact(x)
-
-
-def _tsv_cell(x: Any) -> str:
-    if isinstance(x, str):
-        return (
-            x.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
-        )
-    if x is None:
-        return ""
-    if isinstance(x, list | dict):
-        raise JqRuntimeError(f"{brief(x)} is not valid in a csv row")
-    return dump_compact(x)
-
-
-def _row(v: Any, kind: str) -> list[Any]:
-    if not isinstance(v, list):
-        raise JqRuntimeError(f"{brief(v)} cannot be {kind}-formatted, only an array can be")
-    return v
-
-
-def _sh(v: Any) -> str:
-    items = v if isinstance(v, list) else [v]
-    out = []
-    for x in items:
-        if isinstance(x, list | dict):
-            raise JqRuntimeError(f"{brief(x)} can not be escaped for shell")
-        out.append("'" + x.replace("'", "'\\''") + "'" if isinstance(x, str) else dump_compact(x))
-    return " ".join(out)
-
-
-def _base64d(v: Any) -> str:
-    text = tostring(v)
-    try:
-        return base64.b64decode(text + "=" * (-len(text) % 4)).decode("utf-8", "replace")
-    except ValueError:
-        raise JqRuntimeError(f"{brief(v)} is not valid base64 data") from None
-
-
-FORMATS: dict[str, Callable[[Any], str]] = {
-    "text": tostring,
-    "json": dump_compact,
-    "csv": lambda v: ",".join(_csv_cell(x) for x in _row(v, "csv")),
-    "tsv": lambda v: "\t".join(_tsv_cell(x) for x in _row(v, "tsv")),
-    "html": lambda v: (
-        tostring(v)
-        .replace("&", "&amp;")
-        .replace("<", "&lt;")
-        .replace(">", "&gt;")
-        .replace("'", "&#39;")
-        .replace('"', "&quot;")
-    ),
-    "uri": lambda v: urllib.parse.quote(tostring(v), safe="-_.~"),
-    "sh": _sh,
-    "base64": lambda v: base64.b64encode(tostring(v).encode()).decode(),
-    "base64d": _base64d,
-}
+BUILTINS: dict[tuple[str, int], Builtin] = {**jq_streams.TABLE, **jq_strings.TABLE, **_TABLE}
