@@ -7,7 +7,7 @@ import re
 import pytest
 
 from aoi.shelltools import CommandResult
-from aoi.twin.apps.build import decode_helm_release
+from aoi.twin.apps.helmrecord import decode_helm_release
 from aoi.twin.core import Twin
 from aoi.twin.surface.container_exec import exec_in_container
 from aoi.twin.surface.helm import merge, run_helm, to_yaml
