@@ -14,7 +14,8 @@ from typing import Any
 import pytest
 
 from aoi.twin.apps import APP_KEYS, load_app, load_cluster
-from aoi.twin.apps.build import build_app, build_cluster, decode_helm_release
+from aoi.twin.apps.build import build_app, build_cluster
+from aoi.twin.apps.helmrecord import decode_helm_release
 from aoi.twin.cluster.clock import SimClock
 from aoi.twin.cluster.store import Store
 

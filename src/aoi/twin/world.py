@@ -14,8 +14,8 @@ from datetime import datetime, timedelta
 from typing import Any, Self
 
 from aoi.twin.apps import app_key, load_app, load_cluster
-from aoi.twin.apps.build import _pod_template as pod_template
 from aoi.twin.apps.build import build_app, build_cluster
+from aoi.twin.apps.podtemplate import pod_template
 from aoi.twin.apps.spec import App, BadImage, Cluster, Component, image_repository
 from aoi.twin.behaviour.effects import Effects
 from aoi.twin.behaviour.logs import LogWriter

@@ -8,37 +8,35 @@ Endpoints and Events are the controller's to derive.
 
 from __future__ import annotations
 
-import base64
-import gzip
-import hashlib
 import ipaddress
-import json
 from datetime import timedelta
 from typing import Any
 
+from aoi.twin.apps.helmrecord import helm_release_secret
+from aoi.twin.apps.objects import (
+    KUBE_ROOT_CA_DESCRIPTION,
+    add_helm_meta,
+    allocate_cluster_ip,
+    allocate_node_port,
+    b64,
+    clone,
+    object_meta,
+    root_ca,
+    set_last_applied,
+)
+from aoi.twin.apps.podtemplate import default_pod_spec, pod_template
 from aoi.twin.apps.spec import (
     App,
     Cluster,
     Component,
     ConfigMapSpec,
-    ContainerSpec,
-    EnvVar,
     HelmRelease,
     InfraNamespace,
-    Mount,
     NodeSpec,
     ServiceDef,
 )
 from aoi.twin.cluster.clock import parse_rfc3339
 from aoi.twin.cluster.store import Obj, Store
-
-KUBE_ROOT_CA_DESCRIPTION = (
-    "Contains a CA bundle that can be used to verify the kube-apiserver when using internal "
-    "endpoints such as the internal service IP or kubernetes.default.svc. No other usage is "
-    "guaranteed across distributions of Kubernetes clusters."
-)
-HELM_RELEASE_TYPE = "helm.sh/release.v1"
-
 
 # --- public API ------------------------------------------------------------------------
 
@@ -64,8 +62,8 @@ def build_app(store: Store, app: App, *, created: str) -> None:
     for cm in app.configmaps:
         store.add(_configmap(cm, ns, helm), created=created)
     for secret in app.secrets:
-        data = {k: _b64(v.encode()) for k, v in secret.string_data.items()}
-        obj: Obj = {"kind": "Secret", "metadata": _meta(secret.name, ns, secret.labels)}
+        data = {k: b64(v.encode()) for k, v in secret.string_data.items()}
+        obj: Obj = {"kind": "Secret", "metadata": object_meta(secret.name, ns, secret.labels)}
         obj["data"], obj["type"] = data, secret.type
         store.add(obj, created=created)
     if helm is not None:
@@ -75,88 +73,23 @@ def build_app(store: Store, app: App, *, created: str) -> None:
     _components(store, ns, app.components, helm, created, applied=kubectl)
 
 
-# --- helm bookkeeping ---------------------------------------------------------------------
-
-
-def helm_release_payload(release: HelmRelease, namespace: str, created: str) -> dict[str, Any]:
-    """The release record helm stores (what `helm get values`, `history` and `status` read)."""
-    moment = parse_rfc3339(created).strftime("%Y-%m-%dT%H:%M:%S.000000000Z")
-    return {
-        "name": release.release,
-        "info": {
-            "first_deployed": moment,
-            "last_deployed": moment,
-            "deleted": "",
-            "description": release.description,
-            "status": release.status,
-        },
-        "chart": {
-            "metadata": {
-                "name": release.chart,
-                "version": release.chart_version,
-                "appVersion": release.app_version,
-                "apiVersion": "v2",
-                "type": "application",
-            },
-            "lock": None,
-            "templates": [],
-            "values": {},
-            "schema": None,
-            "files": [],
-        },
-        "config": release.values,
-        "manifest": "",
-        "version": release.revision,
-        "namespace": namespace,
-    }
-
-
-def helm_release_secret(release: HelmRelease, namespace: str, created: str) -> Obj:
-    """`sh.helm.release.v1.<release>.v<N>`: helm's storage driver record, encoded as helm encodes it."""
-    payload = helm_release_payload(release, namespace, created)
-    raw = json.dumps(payload, separators=(",", ":")).encode()
-    packed = base64.b64encode(gzip.compress(raw, mtime=0))
-    modified = int(parse_rfc3339(created).timestamp())
-    labels = {
-        "modifiedAt": str(modified),
-        "name": release.release,
-        "owner": "helm",
-        "status": release.status,
-        "version": str(release.revision),
-    }
-    name = f"sh.helm.release.v1.{release.release}.v{release.revision}"
-    return {
-        "kind": "Secret",
-        "metadata": _meta(name, namespace, labels),
-        "data": {"release": _b64(packed)},
-        "type": HELM_RELEASE_TYPE,
-    }
-
-
-def decode_helm_release(secret: Obj) -> dict[str, Any]:
-    """The release record inside a helm release Secret."""
-    packed = base64.b64decode(secret["data"]["release"])
-    data: dict[str, Any] = json.loads(gzip.decompress(base64.b64decode(packed)))
-    return data
-
-
 # --- cluster-level objects ------------------------------------------------------------------
 
 
 def _namespace(store: Store, name: str, created: str, labels: dict[str, str]) -> None:
     if store.get("Namespace", None, name) is not None:
         return
-    meta = _meta(name, None, {"kubernetes.io/metadata.name": name, **labels})
+    meta = object_meta(name, None, {"kubernetes.io/metadata.name": name, **labels})
     obj: Obj = {"kind": "Namespace", "metadata": meta}
     obj["spec"] = {"finalizers": ["kubernetes"]}
     obj["status"] = {"phase": "Active"}
     store.add(obj, created=created)
     ca: Obj = {
         "kind": "ConfigMap",
-        "metadata": _meta(
+        "metadata": object_meta(
             "kube-root-ca.crt", name, {}, {"kubernetes.io/description": KUBE_ROOT_CA_DESCRIPTION}
         ),
-        "data": {"ca.crt": _root_ca()},
+        "data": {"ca.crt": root_ca()},
     }
     store.add(ca, created=created)
     _service_account(store, "default", name, created)
@@ -166,8 +99,8 @@ def _service_account(
     store: Store, name: str, namespace: str, created: str, helm: HelmRelease | None = None
 ) -> None:
     if store.get("ServiceAccount", namespace, name) is None:
-        obj: Obj = {"kind": "ServiceAccount", "metadata": _meta(name, namespace, {})}
-        _helm_meta(obj, helm, namespace)
+        obj: Obj = {"kind": "ServiceAccount", "metadata": object_meta(name, namespace, {})}
+        add_helm_meta(obj, helm, namespace)
         store.add(obj, created=created)
 
 
@@ -224,12 +157,14 @@ def _node(store: Store, node: NodeSpec, created: str) -> Obj:
     }
     if node.images:
         status["images"] = [dict(i) for i in node.images]
-    meta = _meta(node.name, None, dict(node.labels), dict(node.annotations))
+    meta = object_meta(node.name, None, dict(node.labels), dict(node.annotations))
     return {"kind": "Node", "metadata": meta, "spec": spec, "status": status}
 
 
 def _storage_class() -> Obj:
-    meta = _meta("standard", None, {}, {"storageclass.kubernetes.io/is-default-class": "true"})
+    meta = object_meta(
+        "standard", None, {}, {"storageclass.kubernetes.io/is-default-class": "true"}
+    )
     return {
         "kind": "StorageClass",
         "metadata": meta,
@@ -247,7 +182,7 @@ def _api_service(store: Store, cluster: Cluster, created: str) -> None:
     port = {"name": "https", "port": 443, "protocol": "TCP", "targetPort": cluster.api_server_port}
     svc: Obj = {
         "kind": "Service",
-        "metadata": _meta(
+        "metadata": object_meta(
             "kubernetes", "default", {"component": "apiserver", "provider": "kubernetes"}
         ),
         "spec": {
@@ -265,7 +200,7 @@ def _api_service(store: Store, cluster: Cluster, created: str) -> None:
     store.add(svc, created=created)
     endpoints: Obj = {
         "kind": "Endpoints",
-        "metadata": _meta(
+        "metadata": object_meta(
             "kubernetes", "default", {"endpointslice.kubernetes.io/skip-mirror": "true"}
         ),
         "subsets": [
@@ -293,10 +228,10 @@ def _infra_namespace(store: Store, cluster: Cluster, ns: InfraNamespace, created
 def _configmap(cm: ConfigMapSpec, namespace: str, helm: HelmRelease | None) -> Obj:
     obj: Obj = {
         "kind": "ConfigMap",
-        "metadata": _meta(cm.name, namespace, cm.labels, cm.annotations),
+        "metadata": object_meta(cm.name, namespace, cm.labels, cm.annotations),
     }
     obj["data"] = dict(cm.data)
-    _helm_meta(obj, helm, namespace)
+    add_helm_meta(obj, helm, namespace)
     return obj
 
 
@@ -313,7 +248,7 @@ def _bind_volume(store: Store, app: App, pv_name: str, created: str, *, applied:
             "storageClassName": vol.storage_class,
         },
     }
-    claim = _clone(claim_manifest)
+    claim = clone(claim_manifest)
     claim["metadata"]["annotations"] = {
         "pv.kubernetes.io/bind-completed": "yes",
         "pv.kubernetes.io/bound-by-controller": "yes",
@@ -327,7 +262,7 @@ def _bind_volume(store: Store, app: App, pv_name: str, created: str, *, applied:
         "phase": "Bound",
     }
     if applied:
-        _last_applied(claim, claim_manifest)
+        set_last_applied(claim, claim_manifest)
     store.add(claim, created=created)
 
     host_path: dict[str, str] = {"path": vol.host_path}
@@ -348,7 +283,7 @@ def _bind_volume(store: Store, app: App, pv_name: str, created: str, *, applied:
             "volumeMode": "Filesystem",
         },
     }
-    pv = _clone(pv_manifest)
+    pv = clone(pv_manifest)
     pv["metadata"]["annotations"] = {"pv.kubernetes.io/bound-by-controller": "yes"}
     pv["metadata"]["finalizers"] = ["kubernetes.io/pv-protection"]
     pv["spec"]["hostPath"] = host_path
@@ -378,7 +313,7 @@ def _bind_volume(store: Store, app: App, pv_name: str, created: str, *, applied:
         }
     pv["status"] = {"lastPhaseTransitionTime": created, "phase": "Bound"}
     if applied:
-        _last_applied(pv, pv_manifest)
+        set_last_applied(pv, pv_manifest)
     store.add(pv, created=created)
 
 
@@ -441,8 +376,8 @@ def _service(
     if comp.annotations and applied:
         manifest["metadata"]["annotations"] = {**comp.annotations, **svc.annotations}
 
-    obj = _clone(manifest)
-    ip = svc.cluster_ip or _allocate_cluster_ip(store)
+    obj = clone(manifest)
+    ip = svc.cluster_ip or allocate_cluster_ip(store)
     full = obj["spec"]
     full["clusterIP"] = ip
     full["clusterIPs"] = [ip]
@@ -455,14 +390,14 @@ def _service(
         entry.setdefault("protocol", "TCP")
         entry.setdefault("targetPort", entry["port"])
         if svc.type == "NodePort":
-            entry.setdefault("nodePort", _allocate_node_port(store))
+            entry.setdefault("nodePort", allocate_node_port(store))
     full["sessionAffinity"] = "None"
     full["type"] = svc.type
     obj["spec"] = {k: full[k] for k in sorted(full)}
     obj["status"] = {"loadBalancer": {}}
     if applied:
-        _last_applied(obj, manifest)
-    _helm_meta(obj, helm, namespace)
+        set_last_applied(obj, manifest)
+    add_helm_meta(obj, helm, namespace)
     return obj
 
 
@@ -474,7 +409,7 @@ def _workload(
     created: str,
     applied: bool,
 ) -> Obj:
-    template = _pod_template(comp)
+    template = pod_template(comp)
     labels = dict(comp.labels or comp.pod_labels)
     meta: dict[str, Any] = {"labels": labels, "name": comp.name, "namespace": namespace}
     if comp.annotations:
@@ -495,8 +430,8 @@ def _workload(
     api = "batch/v1" if kind == "Job" else "apps/v1"
     manifest: Obj = {"apiVersion": api, "kind": kind, "metadata": meta, "spec": spec}
 
-    obj = _clone(manifest)
-    _default_pod_spec(obj["spec"]["template"]["spec"])
+    obj = clone(manifest)
+    default_pod_spec(obj["spec"]["template"]["spec"])
     annotations = obj["metadata"].setdefault("annotations", {})
     full = obj["spec"]
     if kind == "Deployment":
@@ -537,8 +472,8 @@ def _workload(
     if not annotations:
         del obj["metadata"]["annotations"]
     if applied:
-        _last_applied(obj, manifest)
-    _helm_meta(obj, helm, namespace)
+        set_last_applied(obj, manifest)
+    add_helm_meta(obj, helm, namespace)
     return obj
 
 
@@ -587,266 +522,3 @@ def _complete_job(store: Store, obj: Obj, comp: Component, created: str) -> None
         "terminating": 0,
         "uncountedTerminatedPods": {},
     }
-
-
-# --- pod templates ---------------------------------------------------------------------------
-
-
-def _pod_template(comp: Component) -> dict[str, Any]:
-    meta: dict[str, Any] = {}
-    if comp.pod_annotations:
-        meta["annotations"] = dict(comp.pod_annotations)
-    meta["labels"] = dict(comp.pod_labels)
-    main = ContainerSpec(
-        name=comp.container,
-        image=comp.image,
-        image_pull_policy=comp.image_pull_policy,
-        command=comp.command,
-        args=comp.args,
-        env=comp.env,
-        container_ports=comp.container_ports,
-        resources=comp.resources,
-        volume_mounts=comp.volume_mounts,
-        security_context=comp.security_context,
-    )
-    containers = [main, *comp.sidecars]
-    main_dict = _container(main)
-    if comp.readiness_probe is not None:
-        main_dict["readinessProbe"] = _clone(comp.readiness_probe)
-    if comp.liveness_probe is not None:
-        main_dict["livenessProbe"] = _clone(comp.liveness_probe)
-    spec: dict[str, Any] = {"containers": [main_dict, *(_container(s) for s in comp.sidecars)]}
-    if comp.init_containers:
-        spec["initContainers"] = [_container(c) for c in comp.init_containers]
-    if comp.dns_policy != "ClusterFirst":
-        spec["dnsPolicy"] = comp.dns_policy
-    if comp.hostname:
-        spec["hostname"] = comp.hostname
-    if comp.host_network:
-        spec["hostNetwork"] = True
-    if comp.node_selector:
-        spec["nodeSelector"] = dict(comp.node_selector)
-    if comp.priority_class:
-        spec["priorityClassName"] = comp.priority_class
-    if comp.restart_policy != "Always":
-        spec["restartPolicy"] = comp.restart_policy
-    if comp.service_account:
-        spec["serviceAccountName"] = comp.service_account
-    if comp.tolerations:
-        spec["tolerations"] = [dict(t) for t in comp.tolerations]
-    volumes = _volumes([m for c in [*containers, *comp.init_containers] for m in c.volume_mounts])
-    if volumes:
-        spec["volumes"] = volumes
-    return {"metadata": meta, "spec": spec}
-
-
-def _container(spec: ContainerSpec) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    if spec.args:
-        out["args"] = list(spec.args)
-    if spec.command:
-        out["command"] = list(spec.command)
-    if spec.env:
-        out["env"] = [_env(e) for e in spec.env]
-    out["image"] = spec.image
-    if spec.image_pull_policy:
-        out["imagePullPolicy"] = spec.image_pull_policy
-    out["name"] = spec.name
-    if spec.container_ports:
-        ports = []
-        for p in spec.container_ports:
-            entry: dict[str, Any] = {"containerPort": p.container_port}
-            if p.name:
-                entry["name"] = p.name
-            if p.protocol != "TCP":
-                entry["protocol"] = p.protocol
-            ports.append(entry)
-        out["ports"] = ports
-    if spec.resources:
-        out["resources"] = {k: dict(v) for k, v in spec.resources.items()}
-    if spec.security_context is not None:
-        out["securityContext"] = _clone(spec.security_context)
-    if spec.volume_mounts:
-        out["volumeMounts"] = [_mount(m) for m in spec.volume_mounts]
-    return out
-
-
-def _env(var: EnvVar) -> dict[str, Any]:
-    if var.value_from_secret is not None:
-        ref = {"key": var.value_from_secret.key, "name": var.value_from_secret.name}
-        return {"name": var.name, "valueFrom": {"secretKeyRef": ref}}
-    if var.value_from_configmap is not None:
-        ref = {"key": var.value_from_configmap.key, "name": var.value_from_configmap.name}
-        return {"name": var.name, "valueFrom": {"configMapKeyRef": ref}}
-    if var.field_path is not None:
-        return {"name": var.name, "valueFrom": {"fieldRef": {"fieldPath": var.field_path}}}
-    return {"name": var.name, "value": var.value or ""}
-
-
-def _mount(mount: Mount) -> dict[str, Any]:
-    out: dict[str, Any] = {"mountPath": mount.mount_path, "name": mount.name}
-    if mount.read_only:
-        out["readOnly"] = True
-    if mount.sub_path:
-        out["subPath"] = mount.sub_path
-    return out
-
-
-def _volumes(mounts: list[Mount]) -> list[dict[str, Any]]:
-    seen: dict[str, dict[str, Any]] = {}
-    for m in mounts:
-        if m.name in seen:
-            continue
-        if m.source == "pvc":
-            seen[m.name] = {"name": m.name, "persistentVolumeClaim": {"claimName": m.ref or m.name}}
-        elif m.source == "configMap":
-            seen[m.name] = {"configMap": {"name": m.ref or m.name}, "name": m.name}
-        elif m.source == "secret":
-            seen[m.name] = {"name": m.name, "secret": {"secretName": m.ref or m.name}}
-        elif m.source == "hostPath":
-            host: dict[str, str] = {"path": m.ref or m.mount_path}
-            if m.host_path_type:
-                host["type"] = m.host_path_type
-            seen[m.name] = {"hostPath": host, "name": m.name}
-        else:
-            seen[m.name] = {"emptyDir": {}, "name": m.name}
-    return list(seen.values())
-
-
-def _default_pod_spec(spec: dict[str, Any]) -> None:
-    """The API server's defaults for a pod spec, filled in place."""
-    for key in ("initContainers", "containers"):
-        for container in spec.get(key, []):
-            _default_container(container)
-    spec.setdefault("dnsPolicy", "ClusterFirst")
-    spec.setdefault("restartPolicy", "Always")
-    spec.setdefault("schedulerName", "default-scheduler")
-    spec.setdefault("securityContext", {})
-    if "serviceAccountName" in spec:
-        spec["serviceAccount"] = spec["serviceAccountName"]
-    spec.setdefault("terminationGracePeriodSeconds", 30)
-    for volume in spec.get("volumes", []):
-        if "configMap" in volume:
-            volume["configMap"].setdefault("defaultMode", 420)
-        if "secret" in volume:
-            volume["secret"].setdefault("defaultMode", 420)
-        if "hostPath" in volume:
-            volume["hostPath"].setdefault("type", "")
-    ordered = {k: spec[k] for k in sorted(spec)}
-    spec.clear()
-    spec.update(ordered)
-
-
-def _default_container(container: dict[str, Any]) -> None:
-    if "imagePullPolicy" not in container:
-        container["imagePullPolicy"] = _pull_policy(str(container.get("image", "")))
-    container.setdefault("resources", {})
-    container.setdefault("terminationMessagePath", "/dev/termination-log")
-    container.setdefault("terminationMessagePolicy", "File")
-    for port in container.get("ports", []):
-        port.setdefault("protocol", "TCP")
-    for var in container.get("env", []):
-        field = var.get("valueFrom", {}).get("fieldRef")
-        if field is not None:
-            field.setdefault("apiVersion", "v1")
-    for key in ("readinessProbe", "livenessProbe", "startupProbe"):
-        probe = container.get(key)
-        if probe is None:
-            continue
-        probe.setdefault("failureThreshold", 3)
-        probe.setdefault("periodSeconds", 10)
-        probe.setdefault("successThreshold", 1)
-        probe.setdefault("timeoutSeconds", 1)
-        if "httpGet" in probe:
-            probe["httpGet"].setdefault("scheme", "HTTP")
-    ordered = {k: container[k] for k in sorted(container)}
-    container.clear()
-    container.update(ordered)
-
-
-def _pull_policy(image: str) -> str:
-    """Kubernetes' default: Always for `:latest` or no tag, else IfNotPresent."""
-    ref = image.split("@", 1)[0]
-    if "@" in image:
-        return "IfNotPresent"
-    slash, colon = ref.rfind("/"), ref.rfind(":")
-    tag = ref[colon + 1 :] if colon > slash else ""
-    return "Always" if tag in ("", "latest") else "IfNotPresent"
-
-
-# --- helpers -----------------------------------------------------------------------------------
-
-
-def _meta(
-    name: str,
-    namespace: str | None,
-    labels: dict[str, str],
-    annotations: dict[str, str] | None = None,
-) -> dict[str, Any]:
-    meta: dict[str, Any] = {}
-    if annotations:
-        meta["annotations"] = dict(annotations)
-    if labels:
-        meta["labels"] = dict(labels)
-    meta["name"] = name
-    if namespace is not None:
-        meta["namespace"] = namespace
-    return meta
-
-
-def _helm_meta(obj: Obj, helm: HelmRelease | None, namespace: str) -> None:
-    """What helm stamps on every object it creates, so it can adopt them on upgrade."""
-    if helm is None:
-        return
-    meta = obj["metadata"]
-    meta.setdefault("labels", {})["app.kubernetes.io/managed-by"] = "Helm"
-    annotations = meta.setdefault("annotations", {})
-    annotations["meta.helm.sh/release-name"] = helm.release
-    annotations["meta.helm.sh/release-namespace"] = namespace
-
-
-def _last_applied(obj: Obj, manifest: Obj) -> None:
-    """kubectl apply's record of the manifest it sent (sorted keys, compact, trailing newline)."""
-    text = json.dumps(manifest, sort_keys=True, separators=(",", ":")) + "\n"
-    obj["metadata"].setdefault("annotations", {})[
-        "kubectl.kubernetes.io/last-applied-configuration"
-    ] = text
-
-
-def _allocate_cluster_ip(store: Store) -> str:
-    used = {s["spec"].get("clusterIP") for s in store.list("Service")}
-    # The allocator prefers the upper band of 10.96.0.0/16; the first 256 are for static IPs.
-    while True:
-        offset = store.rng.randrange(256, 65535)
-        ip = f"10.96.{offset >> 8}.{offset & 0xFF}"
-        if ip not in used:
-            return ip
-
-
-def _allocate_node_port(store: Store) -> int:
-    used = {p.get("nodePort") for s in store.list("Service") for p in s["spec"].get("ports", [])}
-    while True:
-        port = store.rng.randrange(30000, 32768)
-        if port not in used:
-            return port
-
-
-def _clone(value: Any) -> Any:
-    """A deep copy of plain JSON data (several times faster than copy.deepcopy)."""
-    return json.loads(json.dumps(value))
-
-
-def _b64(data: bytes) -> str:
-    return base64.b64encode(data).decode("ascii")
-
-
-def _root_ca() -> str:
-    """A stable stand-in for the cluster CA certificate (same bytes in every namespace and run)."""
-    der = bytes.fromhex("308202")
-    counter = 0
-    while len(der) < 1000:
-        der += hashlib.sha256(f"kind-root-ca:{counter}".encode()).digest()
-        counter += 1
-    body = base64.b64encode(der[:1000]).decode("ascii")
-    lines = [body[i : i + 64] for i in range(0, len(body), 64)]
-    return "-----BEGIN CERTIFICATE-----\n" + "\n".join(lines) + "\n-----END CERTIFICATE-----\n"

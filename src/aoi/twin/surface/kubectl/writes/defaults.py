@@ -9,13 +9,13 @@ from __future__ import annotations
 import base64
 from typing import TYPE_CHECKING, Any
 
-from aoi.twin.apps.build import (
+from aoi.twin.apps.objects import (
     KUBE_ROOT_CA_DESCRIPTION,
-    _allocate_cluster_ip,
-    _allocate_node_port,
-    _default_pod_spec,
-    _root_ca,
+    allocate_cluster_ip,
+    allocate_node_port,
+    root_ca,
 )
+from aoi.twin.apps.podtemplate import default_pod_spec
 from aoi.twin.cluster.scheduling import api_access_volume, qos_class
 from aoi.twin.cluster.store import Obj
 
@@ -34,7 +34,7 @@ def apply_defaults(twin: World, obj: Obj, *, creating: bool) -> Obj:
     ):
         _workload(obj, spec, creating=creating)
     elif kind == "Pod" and isinstance(spec, dict):
-        _default_pod_spec(spec)
+        default_pod_spec(spec)
         if creating:
             _pod(obj, spec)
     elif kind == "Service" and isinstance(spec, dict):
@@ -69,7 +69,7 @@ def _workload(obj: Obj, spec: dict[str, Any], *, creating: bool) -> None:
     kind = obj["kind"]
     template = spec.get("template")
     if isinstance(template, dict) and isinstance(template.get("spec"), dict):
-        _default_pod_spec(template["spec"])
+        default_pod_spec(template["spec"])
         if kind == "Job":
             template["spec"].setdefault("restartPolicy", "Never")
     if kind in ("Deployment", "ReplicaSet", "StatefulSet"):
@@ -150,7 +150,7 @@ def _service(twin: World, obj: Obj, spec: dict[str, Any]) -> None:
     kind = spec.setdefault("type", "ClusterIP")
     if kind != "ExternalName":
         if not spec.get("clusterIP"):
-            ip = _allocate_cluster_ip(twin.store)
+            ip = allocate_cluster_ip(twin.store)
             spec["clusterIP"] = ip
             spec["clusterIPs"] = [ip]
         spec.setdefault("clusterIPs", [spec["clusterIP"]])
@@ -166,7 +166,7 @@ def _service(twin: World, obj: Obj, spec: dict[str, Any]) -> None:
         if "port" in port and port.get("targetPort") in (None, 0):
             port["targetPort"] = port["port"]
         if kind in ("NodePort", "LoadBalancer") and not port.get("nodePort"):
-            port["nodePort"] = _allocate_node_port(twin.store)
+            port["nodePort"] = allocate_node_port(twin.store)
         if kind == "ClusterIP":
             port.pop("nodePort", None)
     spec.setdefault("sessionAffinity", "None")
@@ -197,7 +197,7 @@ def namespace_companions(twin: World, namespace: str, created: str) -> None:
                     "name": "kube-root-ca.crt",
                     "namespace": namespace,
                 },
-                "data": {"ca.crt": _root_ca()},
+                "data": {"ca.crt": root_ca()},
             },
             created=created,
         )
