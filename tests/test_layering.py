@@ -32,6 +32,7 @@ DEPENDS: dict[str, tuple[str, ...]] = {
     "aoi.shelltools": (),
     "aoi.shell": (),
     "aoi.telemetry_schema": (),
+    "aoi.agent_api": (),
     # the twin, lowest first
     "aoi.twin.cluster": (),
     "aoi.twin.apps": ("aoi.twin.cluster",),
@@ -40,13 +41,13 @@ DEPENDS: dict[str, tuple[str, ...]] = {
     "aoi.twin.surface": ("aoi.twin.world", "aoi.shelltools", "aoi.kube", "aoi.shell"),
     "aoi.twin.core": ("aoi.twin.surface",),
     "aoi.twin.faults": ("aoi.twin.core", "aoi.catalog"),
-    "aoi.twin.api": ("aoi.twin.core",),
+    "aoi.twin.api": ("aoi.twin.core", "aoi.agent_api"),
     "aoi.twin": ("aoi.twin.api", "aoi.twin.faults"),
     # the rest of AOI
     "aoi.gate": ("aoi.kube", "aoi.shell"),
     "aoi.llm": (),
     "aoi.trajectories": ("aoi.catalog",),
-    "aoi.envs": ("aoi.twin", "aoi.gate", "aoi.shelltools", "aoi.telemetry_schema"),
+    "aoi.envs": ("aoi.twin", "aoi.gate", "aoi.shelltools", "aoi.telemetry_schema", "aoi.agent_api"),
     "aoi.apiserver": ("aoi.twin",),
     "aoi.agents": ("aoi.envs", "aoi.gate", "aoi.llm"),
     "aoi.loop": ("aoi.trajectories", "aoi.llm"),
@@ -189,6 +190,20 @@ def test_every_twin_subpackage_is_declared() -> None:
     found = {p.name for p in twin.iterdir() if (p / "__init__.py").exists()}
     found |= {p.stem for p in twin.glob("*.py") if p.stem != "__init__"}
     assert found == TWIN_UNITS
+
+
+def test_the_live_environment_does_not_import_the_twin() -> None:
+    """The live path shares AIOpsLab's text (`aoi.agent_api`), not the twin's code."""
+    graph = import_graph(SRC)
+    live = {
+        m: t
+        for m, t in graph.items()
+        if m.startswith(("aoi.envs.live", "aoi.envs.prometheus", "aoi.envs.jaeger"))
+    }
+    assert live, "the live environment's modules moved: update this test"
+    assert {m: sorted(x for x in t if x.startswith("aoi.twin")) for m, t in live.items()} == {
+        m: [] for m in live
+    }
 
 
 # --- the check itself fails where it must ---------------------------------------------

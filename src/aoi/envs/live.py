@@ -21,6 +21,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from aoi import agent_api
 from aoi.catalog import (
     ParsedAction,
     Problem,
@@ -52,9 +53,8 @@ from aoi.shell.run import Abort, Shell
 from aoi.shell.run import Limits as ShellLimits
 from aoi.shell.run import Result as ShellResult
 from aoi.shelltools import FILTERS, run_filter
-from aoi.twin import api as twin_api
 
-NOT_FOUND = twin_api.NO_SERVICE
+NOT_FOUND = agent_api.NO_SERVICE
 # Pod labels that name a service, by application namespace (AIOpsLab's get_logs rule).
 POD_LABELS = {
     "test-hotel-reservation": "io.kompose.service",
@@ -376,7 +376,7 @@ class LiveClusterEnvironment(Environment):
             return Observation(
                 text=f"{NOT_FOUND}\n{detail}", exit_code=result.exit_code or 1, verdict="error"
             )
-        text = twin_api.dedupe(result.stdout)
+        text = agent_api.dedupe(result.stdout)
         if result.truncated:
             text += f"\n[output truncated: the log is longer than {self.max_output_bytes} bytes]"
         text, _ = redact(text, [["kubectl", "logs", pod, "-n", namespace]])
@@ -438,10 +438,10 @@ class LiveClusterEnvironment(Environment):
         return Observation(text=f"Traces data exported to: {path}{note}")
 
     def _read_metrics(self, file_path: Any) -> Observation:
-        return self._read_csv(file_path, twin_api.read_metrics)
+        return self._read_csv(file_path, agent_api.read_metrics)
 
     def _read_traces(self, file_path: Any) -> Observation:
-        return self._read_csv(file_path, twin_api.read_traces)
+        return self._read_csv(file_path, agent_api.read_traces)
 
     def _read_csv(self, file_path: Any, read: Callable[[str], str]) -> Observation:
         # Only files this run exported: a path elsewhere could be the user's kubeconfig.

@@ -15,10 +15,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from aoi import agent_api
 from aoi.gate import Judged, Policy, Role, VerdictKind
 from aoi.gate.classify import judge, judge_argv
 from aoi.shell import Sequence, ShellSyntaxError, parse, simple_commands
-from aoi.twin import api as twin_api
 
 # Global kubectl flags that take a value as the next token: skipped to find the verb.
 _KUBECTL_VALUE_FLAGS = frozenset(
@@ -86,9 +86,9 @@ HELM_IDENTITY_FLAGS = frozenset(
 CONTEXT_FLAG = {"kubectl": "--context", "helm": "--kube-context"}
 
 # AIOpsLab's refusals, worded as the twin words them.
-EDIT_REFUSAL = twin_api.REFUSE_EDIT
-PORT_FORWARD_REFUSAL = twin_api.REFUSE_PORT_FORWARD
-LOGS_FOLLOW_REFUSAL = twin_api.REFUSE_KUBECTL_FOLLOW
+EDIT_REFUSAL = agent_api.REFUSE_EDIT
+PORT_FORWARD_REFUSAL = agent_api.REFUSE_PORT_FORWARD
+LOGS_FOLLOW_REFUSAL = agent_api.REFUSE_KUBECTL_FOLLOW
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,33 +4,49 @@
 `exec_shell` behave as AIOpsLab's actions do (see shared/reference/aiopslab.md),
 with files written under a run folder the caller chooses instead of the
 working directory. Each call lets a little simulated time pass, as a command
-typed into the twin does.
+typed into the twin does. The text shared with the live environment (messages,
+log folding, CSV tables) comes from `aoi.agent_api` and is re-exported here.
 """
 
 from __future__ import annotations
 
-import csv
-import re
 import shlex
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from aoi.agent_api import (
+    NO_SERVICE,
+    REFUSE_DOCKER_FOLLOW,
+    REFUSE_EDIT,
+    REFUSE_KUBECTL_FOLLOW,
+    REFUSE_PORT_FORWARD,
+    dedupe,
+    read_metrics,
+    read_traces,
+    table,
+)
 from aoi.twin.behaviour import telemetry
 from aoi.twin.behaviour.logs import LogUnavailable
+
+__all__ = [
+    "NO_SERVICE",
+    "dedupe",
+    "exec_shell",
+    "exec_shell_status",
+    "exec_tree_status",
+    "get_logs",
+    "get_metrics",
+    "get_traces",
+    "read_metrics",
+    "read_traces",
+    "table",
+]
 
 if TYPE_CHECKING:
     from aoi.shell import Sequence
     from aoi.shell.run import Check
     from aoi.shelltools import CommandResult
     from aoi.twin.core import Twin
-
-NO_SERVICE = "Error: Your service/namespace does not exist. Use kubectl to check."
-REFUSE_EDIT = "Error: Cannot use `kubectl edit`. Use `kubectl patch` instead."
-REFUSE_PORT_FORWARD = (
-    "Error: Cannot use `kubectl port-forward` because it is an interactive command."
-)
-REFUSE_KUBECTL_FOLLOW = "Error: Cannot use `kubectl logs -f`. Use `kubectl logs` instead."
-REFUSE_DOCKER_FOLLOW = "Error: Cannot use `docker logs -f`. Use `docker logs` instead."
 
 
 # --- logs -------------------------------------------------------------------------
@@ -59,30 +75,6 @@ def get_logs(twin: Twin, namespace: str, service: str) -> str:
     except LogUnavailable:
         return NO_SERVICE
     return dedupe(text)
-
-
-_SHAPE = re.compile(r"[0-9a-f]{8,}|\d+")
-
-
-def dedupe(text: str) -> str:
-    """Fold runs of repeated lines: identical ones to one, same-shaped ones (numbers aside) to first and last."""
-    lines = text.split("\n")
-    out: list[str] = []
-    i = 0
-    while i < len(lines):
-        shape = _SHAPE.sub("#", lines[i])
-        j = i + 1
-        while j < len(lines) and lines[j] and _SHAPE.sub("#", lines[j]) == shape:
-            j += 1
-        run = lines[i:j]
-        if len(set(run)) == 1:
-            out.append(run[0])
-        elif len(run) >= 3:
-            out.extend((run[0], run[-1]))
-        else:
-            out.extend(run)
-        i = j
-    return "\n".join(out)
 
 
 # --- metrics and traces -------------------------------------------------------------
@@ -123,76 +115,11 @@ def _tree(root: Path) -> str:
     return "\n".join(lines) + "\n"
 
 
-def read_metrics(file_path: str) -> str:
-    """A metrics CSV printed as a table."""
-    return _read_table(file_path, "Metrics", "metrics")
-
-
 def get_traces(twin: Twin, namespace: str, duration: float = 5, *, run_dir: str | Path) -> str:
     """Write the last `duration` minutes of traces as one CSV; return its path."""
     twin.tick()
     path = telemetry.write_traces(twin, namespace, duration, Path(run_dir) / "trace_output")
     return f"Traces data exported to: {path}"
-
-
-def read_traces(file_path: str) -> str:
-    """A traces CSV printed as a table."""
-    return _read_table(file_path, "Traces", "traces")
-
-
-def _read_table(file_path: str, title: str, noun: str) -> str:
-    path = Path(file_path)
-    if not path.exists():
-        return f"error: {title} file '{file_path}' not found."
-    try:
-        with path.open(encoding="utf-8", newline="") as fh:
-            rows = list(csv.reader(fh))
-    except (OSError, UnicodeDecodeError, csv.Error) as exc:
-        return f"Failed to read {noun}: {exc}"
-    if not rows:
-        return f"Failed to read {noun}: No columns to parse from file"
-    return table(rows[0], rows[1:])
-
-
-def table(header: list[str], rows: list[list[str]]) -> str:
-    """Rows printed the way pandas' `to_string(index=False)` prints a frame read from CSV."""
-    if not rows:
-        return f"Empty DataFrame\nColumns: [{', '.join(header)}]\nIndex: []"
-    columns = [[row[i] if i < len(row) else "" for row in rows] for i in range(len(header))]
-    shown = [_column(values) for values in columns]
-    widths = [max(len(h), *(len(v) for v in col)) for h, col in zip(header, shown, strict=True)]
-    lines = [" ".join(h.rjust(w) for h, w in zip(header, widths, strict=True))]
-    for r in range(len(rows)):
-        lines.append(" ".join(col[r].rjust(w) for col, w in zip(shown, widths, strict=True)))
-    return "\n".join(lines)
-
-
-def _column(values: list[str]) -> list[str]:
-    """pandas' display of one column: integers as-is, floats with a common number of decimals."""
-    if all(_is_int(v) for v in values):
-        return [str(int(v)) for v in values]
-    if all(_is_float(v) for v in values):
-        decimals = min(
-            6, max((len(v.split(".", 1)[1].rstrip("0")) if "." in v else 0) for v in values)
-        )
-        return [f"{float(v):.{max(decimals, 1)}f}" for v in values]
-    return ["NaN" if v == "" else v for v in values]
-
-
-def _is_int(text: str) -> bool:
-    try:
-        int(text)
-    except ValueError:
-        return False
-    return True
-
-
-def _is_float(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
 
 
 # --- the shell ------------------------------------------------------------------------
