@@ -50,7 +50,7 @@ DEPENDS: dict[str, tuple[str, ...]] = {
     "aoi.envs": ("aoi.twin", "aoi.gate", "aoi.shelltools", "aoi.telemetry_schema", "aoi.agent_api"),
     "aoi.apiserver": ("aoi.twin",),
     "aoi.agents": ("aoi.envs", "aoi.gate", "aoi.llm"),
-    "aoi.loop": ("aoi.trajectories", "aoi.llm"),
+    "aoi.loop": ("aoi.trajectories", "aoi.llm", "aoi.agents"),
     "aoi.train": ("aoi.loop", "aoi.trajectories", "aoi.agents"),
     "aoi.bench": ("aoi.agents", "aoi.trajectories", "aoi.loop"),
     "aoi.cli": ("aoi.bench", "aoi.train", "aoi.apiserver"),
