@@ -184,3 +184,18 @@ def test_store_and_audit_hold_no_secret_after_a_greedy_run(tmp_path: Path) -> No
     }
     for where, text in texts.items():
         assert not leaks(text, [*secrets, "Qr5tY8uI2oPz"]), where
+
+
+def test_two_masks_on_one_line_learn_two_values_not_the_text_between() -> None:
+    # a mongo login and a createUser's pwd on one line: the flags between them are not a
+    # secret, and learning them would mask every later `--quiet` and `admin`
+    line = (
+        "kubectl exec deploy/mongodb-geo -n ns -- mongo admin -u root -p S3cretRootPw "
+        "--authenticationDatabase admin --quiet --eval \"db.createUser({user: 'admin', "
+        "pwd: 'N3wUserPw99', roles: []})\""
+    )
+    values = SecretValues()
+    masked = values.command(line)
+    assert masked.count("****") == 2
+    assert "--authenticationDatabase admin --quiet --eval" in values.scrub(line)
+    assert sorted(values._values) == ["N3wUserPw99", "S3cretRootPw"]

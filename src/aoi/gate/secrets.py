@@ -231,6 +231,11 @@ def masked_values(original: str, masked: str) -> Iterator[str]:
 def _line_value(old: str, new: str) -> Iterator[str]:
     if old == new:
         return
+    if new.count(MASK) > 1:
+        pieces = _mask_pieces(old, new)
+        if pieces is not None:
+            yield from pieces
+            return
     start = 0
     while start < min(len(old), len(new)) and old[start] == new[start]:
         start += 1
@@ -240,6 +245,27 @@ def _line_value(old: str, new: str) -> Iterator[str]:
     piece = old[start : len(old) - end].strip().strip("'\",")
     if piece:
         yield piece
+
+
+def _mask_pieces(old: str, new: str) -> list[str] | None:
+    """The values behind each of several masks on one line, or None where they cannot be aligned.
+
+    The text between masks is kept as it was, so each value lies between the
+    literal pieces around its mask: found in order, each one after the last.
+    """
+    literal = new.split(MASK)
+    if not old.startswith(literal[0]) or not old.endswith(literal[-1]):
+        return None
+    pos, end = len(literal[0]), len(old) - len(literal[-1])
+    values: list[str] = []
+    for piece in literal[1:-1]:
+        found = old.find(piece, pos, end) if piece else pos
+        if found < 0:
+            return None
+        values.append(old[pos:found])
+        pos = found + len(piece)
+    values.append(old[pos:end])
+    return [v.strip().strip("'\",") for v in values if v.strip().strip("'\",")]
 
 
 def secrets_in_objects(objects: Iterable[Mapping[str, Any]]) -> set[str]:
