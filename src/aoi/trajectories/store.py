@@ -15,7 +15,7 @@ import os
 import sqlite3
 import uuid
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from datetime import datetime
 from typing import Any
 
@@ -165,6 +165,11 @@ class TrajectoryStore:
                 yield conn
         except OperationalError as exc:
             raise _operational(self.url, exc) from None
+
+    def transaction(self, *, write: bool = False) -> AbstractContextManager[Connection]:
+        """One transaction on this store's database, for tables other packages keep beside
+        the trajectories (aoi.loop's judgements and purified paths). Errors are StoreErrors."""
+        return self._write() if write else self._read()
 
     def _check_fork(self) -> None:
         # Connections inherited across fork() must not be used by the child.
