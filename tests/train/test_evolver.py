@@ -9,7 +9,6 @@ import pytest
 pytest.importorskip("aoi.loop.rewards")
 
 from aoi.loop.evolve.teacher import teacher_plan
-
 from aoi.train.rewards.evolver import EvolverReward
 
 TASK = "scale_pod_zero_social_net-mitigation-1"

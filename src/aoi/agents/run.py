@@ -35,9 +35,11 @@ class AgentSpec:
     llm_timeout: float = 60.0
     llm_retries: int = 2
 
-    def describe(self) -> str:
+    def describe(self, *, guided: bool = False) -> str:
+        """The agent's label; `guided`: the expert runs as the guidance follower."""
         if self.name == "expert":
-            return "expert" + (f" without {','.join(self.without)}" if self.without else "")
+            label = "expert" + (f" without {','.join(self.without)}" if self.without else "")
+            return label + (" + guidance follower" if guided else "")
         return f"aoi:{self.model or self.model_spec}"
 
 
@@ -47,7 +49,13 @@ def build_runtime(spec: AgentSpec, config: RuntimeConfig | None = None) -> Runti
     if spec.name == "expert":
         from aoi.agents.expert import ExpertObserver
 
-        return Runtime(ExpertObserver(spec.without), config=config)
+        expert = ExpertObserver(spec.without)
+        if config.guidance:
+            # no model reads the guidance prompt: the follower carries out its plan
+            from aoi.agents.guided import GuidedObserver
+
+            return Runtime(GuidedObserver(expert, config.guidance), config=config)
+        return Runtime(expert, config=config)
     if spec.name != "aoi":
         raise AgentConfigError(f"unknown agent {spec.name!r}; choose one of: {', '.join(AGENTS)}")
     model = _model(spec)
@@ -122,4 +130,5 @@ def run_task(
     finally:
         if own_env:
             env.close()
-    return TaskRun(task_id, seed, spec.describe(), record, outcome, time.perf_counter() - started)
+    label = spec.describe(guided=bool(config and config.guidance))
+    return TaskRun(task_id, seed, label, record, outcome, time.perf_counter() - started)

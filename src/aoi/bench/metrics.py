@@ -29,6 +29,8 @@ class AttemptResult:
     seconds: float = 0.0
     seconds_to_submit: float | None = None
     error: str | None = None
+    #: the label of the guidance the attempt was given (author, entry, same-task / other-target)
+    guidance: str | None = None
 
 
 @dataclass

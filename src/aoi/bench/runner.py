@@ -7,6 +7,7 @@ are not repeated, an attempt caught mid-way is run again from its start.
 
 from __future__ import annotations
 
+import dataclasses
 import fnmatch
 import multiprocessing
 import os
@@ -19,9 +20,11 @@ from typing import Any
 
 from aoi.agents.run import AgentSpec, run_task
 from aoi.agents.runtime import RuntimeConfig
+from aoi.bench.closed_loop import Chain, LoopSettings, guidance_text, run_chain
 from aoi.bench.metrics import AttemptResult, Figures, compute
 from aoi.catalog import SPLITS, UnknownTaskError, get_task, list_parametric, list_tasks
 from aoi.gate import redact_command
+from aoi.loop.guidance import guidance_label
 from aoi.trajectories import Step, TrajectoryStore
 from aoi.trajectories.store import DEFAULT_URL, default_store_url
 
@@ -77,6 +80,8 @@ class Job:
     seed: int
     agent: AgentSpec
     config: RuntimeConfig
+    #: the rendered guidance this attempt is given (None: none)
+    guidance: str | None = None
 
 
 @dataclass
@@ -89,6 +94,24 @@ class BenchConfig:
     seed: int = 0
     store_url: str = field(default_factory=default_store_url)
     max_iterations: int = 15
+    #: a guidance library (JSON lines) read per task, and written by --evolve
+    guidance: str | None = None
+    #: which entries a task may use: any, same-task (leakage) or other-targets
+    guidance_from: str = "any"
+    #: attempt k fails -> the Evolver -> attempt k+1 sees its plan as guidance
+    evolve: bool = False
+    #: "teacher" (model-free) or a model spec for aoi.llm.make_model
+    evolver: str = "teacher"
+    candidates: int = 4
+
+    def loop_settings(self) -> LoopSettings:
+        return LoopSettings(
+            library=self.guidance,
+            source=self.guidance_from,  # type: ignore[arg-type]
+            evolve=self.evolve,
+            evolver=self.evolver,
+            candidates=self.candidates,
+        )
 
     def to_json(self) -> dict[str, Any]:
         """What the store keeps of the run; a password in the base URL is masked."""
@@ -116,13 +139,15 @@ def run_attempt(job: Job) -> AttemptResult:
     """One attempt of one task; its steps and outcome go to the store. Never raises."""
     store = _store(job.store_url)
     task = get_task(job.task_id)
+    config = dataclasses.replace(job.config, guidance=job.guidance)
     attempt_id = store.start_attempt(
         job.run_id,
         job.task_id,
         job.attempt,
-        agent=job.agent.describe(),
+        agent=job.agent.describe(guided=bool(job.guidance)),
         seed=job.seed,
         model=job.agent.model or job.agent.model_spec,
+        guidance=job.guidance,
     )
 
     def on_step(step: dict[str, Any]) -> None:
@@ -133,7 +158,7 @@ def run_attempt(job: Job) -> AttemptResult:
     started = time.perf_counter()
     try:
         result = run_task(
-            job.task_id, agent=job.agent, seed=job.seed, config=job.config, on_step=on_step
+            job.task_id, agent=job.agent, seed=job.seed, config=config, on_step=on_step
         )
     except Exception as exc:  # noqa: BLE001 - a failed attempt is recorded, the run goes on
         store.finish_attempt(
@@ -150,6 +175,7 @@ def run_attempt(job: Job) -> AttemptResult:
             fault=task.fault,
             seconds=time.perf_counter() - started,
             error=f"{type(exc).__name__}: {exc}",
+            guidance=guidance_label(job.guidance),
         )
     outcome = result.outcome.model_dump(mode="json")
     outcome["ended_by"] = result.record.ended_by
@@ -169,6 +195,7 @@ def run_attempt(job: Job) -> AttemptResult:
         tokens=result.outcome.in_tokens + result.outcome.out_tokens,
         seconds=result.seconds,
         seconds_to_submit=result.outcome.seconds_to_submit,
+        guidance=guidance_label(job.guidance),
     )
 
 
@@ -199,6 +226,7 @@ class BenchResult:
             "secondary": fig["secondary"],
             "wall_seconds": round(self.wall_seconds, 3),
             "resumed_attempts": self.resumed,
+            "guidance": guidance_summary(self.config, self.results),
         }
 
 
@@ -231,20 +259,34 @@ def run_bench(
         run_id = store.create_run(config.to_json())
     done = store.finished_attempts(run_id)
     runtime_config = RuntimeConfig(max_iterations=config.max_iterations)
-    jobs = [
-        Job(
-            config.store_url,
-            run_id,
-            task,
-            attempt,
-            config.seed + attempt,
-            config.agent,
-            runtime_config,
-        )
+    settings = config.loop_settings()
+    every = {
+        task: [
+            Job(
+                config.store_url,
+                run_id,
+                task,
+                attempt,
+                config.seed + attempt,
+                config.agent,
+                runtime_config,
+                None if config.evolve else guidance_text(settings, task),
+            )
+            for attempt in range(config.attempts)
+        ]
         for task in config.tasks
-        for attempt in range(config.attempts)
-        if (task, attempt) not in done
+    }
+    jobs = [
+        job for task in every.values() for job in task if (job.task_id, job.attempt) not in done
     ]
+    units: list[Job | Chain] = list(jobs)
+    if config.evolve:
+        # a task's attempts run in order, each failure evolving the next one's guidance
+        units = [
+            Chain(attempts, settings, {j.attempt for j in attempts if (task, j.attempt) in done})
+            for task, attempts in every.items()
+            if any((task, j.attempt) not in done for j in attempts)
+        ]
     total = len(config.tasks) * config.attempts
     finished = total - len(jobs)
     if on_start is not None:
@@ -252,7 +294,7 @@ def run_bench(
         on_start(run_id, total, finished, solved)
     started = time.perf_counter()
     try:
-        for result in _execute(jobs, config):
+        for result in _execute(units, config):
             finished += 1
             if progress is not None:
                 progress(result, finished, total)
@@ -301,28 +343,36 @@ def results_from_store(store: TrajectoryStore, run_id: str) -> list[AttemptResul
                 seconds=float(outcome.get("wall_seconds", 0.0) or 0.0),
                 seconds_to_submit=outcome.get("seconds_to_submit"),
                 error=row.error,
+                guidance=guidance_label(row.guidance),
             )
         )
     return out
 
 
-def _execute(jobs: list[Job], config: BenchConfig) -> Iterator[AttemptResult]:
-    if not jobs:
+def run_unit(unit: Job | Chain) -> list[AttemptResult]:
+    """One attempt, or a task's chain of attempts (--evolve)."""
+    if isinstance(unit, Chain):
+        return run_chain(unit, run_attempt, _store)
+    return [run_attempt(unit)]
+
+
+def _execute(units: list[Job | Chain], config: BenchConfig) -> Iterator[AttemptResult]:
+    if not units:
         return
     if config.backend == "ray":
-        yield from _execute_ray(jobs, config.workers)
+        yield from _execute_ray(units, config.workers)
         return
     if config.workers <= 1:
-        for job in jobs:
-            yield run_attempt(job)
+        for unit in units:
+            yield from run_unit(unit)
         return
     pool = ProcessPoolExecutor(max_workers=config.workers, initializer=_ignore_sigint)
     try:
-        pending: set[Future[AttemptResult]] = {pool.submit(run_attempt, job) for job in jobs}
+        pending: set[Future[list[AttemptResult]]] = {pool.submit(run_unit, u) for u in units}
         while pending:
             done, pending = wait(pending, return_when=FIRST_COMPLETED)
             for future in done:
-                yield future.result()
+                yield from future.result()
     except BaseException:
         # Ctrl-C (or any failure): drop the queue and stop the workers now; the
         # attempts they were running stay `running` in the store, for a resume.
@@ -340,7 +390,7 @@ def _ignore_sigint() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def _execute_ray(jobs: list[Job], workers: int) -> Iterator[AttemptResult]:
+def _execute_ray(units: list[Job | Chain], workers: int) -> Iterator[AttemptResult]:
     try:
         import ray
     except ImportError:
@@ -356,15 +406,33 @@ def _execute_ray(jobs: list[Job], workers: int) -> Iterator[AttemptResult]:
             ignore_reinit_error=True,
         )
     try:
-        remote = ray.remote(run_attempt)
-        pending = [remote.remote(job) for job in jobs]
+        remote = ray.remote(run_unit)
+        pending = [remote.remote(unit) for unit in units]
         while pending:
             done, pending = ray.wait(pending, num_returns=1)
             for ref in done:
-                yield ray.get(ref)
+                yield from ray.get(ref)
     finally:
         if started_here:
             ray.shutdown()
+
+
+def guidance_summary(config: BenchConfig, results: list[AttemptResult]) -> dict[str, Any]:
+    """Which guidance the run used: the library, its source, --evolve, and per attempt."""
+    guided = [r for r in results if r.guidance]
+    return {
+        "library": config.guidance,
+        "from": config.guidance_from,
+        "evolve": config.evolve,
+        "evolver": config.evolver if config.evolve else None,
+        "guided_attempts": len(guided),
+        "guided_solved": sum(1 for r in guided if r.success),
+        "same_task_attempts": sum(1 for r in guided if "same-task" in (r.guidance or "")),
+        "used": {
+            f"{r.task_id}#{r.attempt}": r.guidance
+            for r in sorted(guided, key=lambda r: (r.task_id, r.attempt))
+        },
+    }
 
 
 def _config_from(data: dict[str, Any], store_url: str, given: BenchConfig) -> BenchConfig:

@@ -37,7 +37,16 @@ from aoi.cli.common import (
     writable_file,
     writable_folder,
 )
-from aoi.cli.loop_options import WithoutOption, ablation
+from aoi.cli.loop_options import (
+    CandidatesOption,
+    EvolveOption,
+    EvolverOption,
+    GuidanceFromOption,
+    GuidanceOption,
+    WithoutOption,
+    ablation,
+    guidance_source,
+)
 from aoi.trajectories import StoreError, TrajectoryStore, UnknownRunError
 
 DEFAULTS: dict[str, Any] = {
@@ -105,8 +114,18 @@ def bench(
     llm_timeout: LLMTimeoutOption = None,
     llm_retries: LLMRetriesOption = None,
     without: WithoutOption = None,
+    guidance: GuidanceOption = None,
+    guidance_from: GuidanceFromOption = None,
+    evolve: EvolveOption = False,
+    evolver: EvolverOption = None,
+    candidates: CandidatesOption = None,
 ) -> None:
     """Run the agent on tasks x attempts and report best@k, avg@k and their gap.
+
+    With --guidance LIB each task is given the library's guidance; --evolve
+    closes the loop between attempts (the Evolver turns a failed attempt into
+    guidance for the next). Reports say which guidance each attempt was given,
+    and whether it came from the same task (leakage) or another target.
 
     Exit status: 0 when every attempt ran, 1 when any attempt ended on an error
     (the summary says which), 2 on bad input, 130 when interrupted (the resume
@@ -130,6 +149,10 @@ def bench(
     at_least("--max-iterations", max_iterations, 1)
     at_least("--llm-timeout", llm_timeout, 0, strict=True)
     at_least("--llm-retries", llm_retries, 0)
+    at_least("--candidates", candidates, 1)
+    source = guidance_source(guidance_from)
+    if guidance is not None and not guidance.is_file() and not evolve:
+        fail(f"--guidance {guidance}: no such library (make one with 'aoi loop evolve')")
     if agent is not None and agent not in AGENTS:
         fail(f"unknown agent {agent!r}; choose one of: {', '.join(AGENTS)}")
     if backend not in ("local", "ray"):
@@ -145,9 +168,16 @@ def bench(
     else:
         config = _new_config(given, url)
     config.workers, config.backend = workers, backend
+    if not resume:
+        config.guidance = str(guidance) if guidance is not None else None
+        config.guidance_from = source
+        config.evolve = evolve
+        config.evolver = evolver or "teacher"
+        config.candidates = candidates or 4
     opened.close()
     result = _run(console, config, resume)
     print_figures(result)
+    _print_guidance(console, result)
     errors = _print_errors(console, result)
     _write_outputs(console, result, json_path, report)
     if errors:
@@ -327,6 +357,20 @@ def error_kinds(results: list[AttemptResult]) -> dict[str, tuple[int, str]]:
         counts[kind] += 1
         first.setdefault(kind, f"{r.task_id} #{r.attempt}: {r.error}")
     return {kind: (n, first[kind]) for kind, n in counts.most_common()}
+
+
+def _print_guidance(console: Console, result: BenchResult) -> None:
+    """Which guidance the run used, and how much of it came from the same task (leakage)."""
+    info = result.as_json()["guidance"]
+    if not info["guided_attempts"] and not info["library"] and not info["evolve"]:
+        return
+    evolve = f", --evolve by {info['evolver']}" if info["evolve"] else ""
+    console.print(
+        f"guidance: {info['guided_attempts']} guided attempts ({info['guided_solved']} solved), "
+        f"{info['same_task_attempts']} with same-task guidance (leakage); from "
+        f"{info['from']}{evolve}; library {info['library'] or '(none)'}",
+        markup=False,
+    )
 
 
 def _print_errors(console: Console, result: BenchResult) -> int:

@@ -1,0 +1,1 @@
+"""The Evolver: failed (or successful) trajectories in, corrected command plans out, each scored by execution."""
