@@ -181,18 +181,41 @@ def test_garbage_json_is_a_failed_step_and_the_loop_goes_on() -> None:
     assert outcome.success
 
 
-def test_an_endless_loop_is_cut_by_the_cap_with_a_forced_submit() -> None:
-    record, outcome, _, _ = run(
-        "noop_detection_hotel_reservation-1",
+def endless(**config: Any) -> tuple[Any, Any]:
+    model = Replay(
         [
             plan(*["probe"] * 10),
             observer("probe", commands=[], repeat=True),
             {**probe(f"kubectl get pods -n {HR}"), "repeat": True},
-        ],
-        iterations=4,
+        ]
     )
+    runtime = Runtime(
+        LLMObserver(model, extract_json),
+        probe_model=model,
+        compressor_model=model,
+        parse=extract_json,
+        config=RuntimeConfig(max_iterations=4, **config),
+    )
+    env = TwinEnvironment(step_seconds=5)
+    problem = env.reset("noop_detection_hotel_reservation-1", 1)
+    record = runtime.run(env, problem, task_type="detection", namespace=HR)
+    return record, env.evaluate()
+
+
+def test_a_model_that_never_submits_ends_unsubmitted_at_the_cap() -> None:
+    record, outcome = endless()
     assert len(record.steps) == 4
-    assert record.submitted and record.ended_by.startswith("forced submit")
+    assert not record.submitted and record.ended_by == "iteration cap without a submission"
+    assert not outcome.submitted and not outcome.success
+    # the last prompt told the Observer to submit
+    last = record.steps[-1]["calls"][-1]["messages"][-1]["content"]
+    assert "you MUST submit now" in last
+
+
+def test_the_heuristic_answer_is_an_explicit_option_and_recorded() -> None:
+    record, outcome = endless(heuristic_submit=True)
+    assert record.submitted and record.ended_by.startswith("heuristic submit")
+    assert record.steps[-1]["heuristic_submission"] is True
     assert outcome.submitted
 
 

@@ -12,8 +12,9 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from aoi.agents.calls import CallLog, RecordedModel
 from aoi.agents.prompts import render
-from aoi.agents.schema import Decision, NextAgent, PlannedSubtask, choose_object
+from aoi.agents.schema import Decision, PlannedSubtask, choose_object
 from aoi.agents.subtasks import SubtaskQueue
 from aoi.llm import Message
 
@@ -99,10 +100,16 @@ class LLMObserver:
         self.tokens_out = 0
         self.last_prompt = ""
         self.last_text = ""
+        self._log: CallLog | None = None
 
-    def _ask(self, prompt: str) -> str:
+    def attach(self, log: CallLog) -> None:
+        """Record every later call in `log` (the planner's as role `planner`)."""
+        self._log = log
+
+    def _ask(self, prompt: str, role: str = "observer") -> str:
         self.last_prompt = prompt
-        completion = self.model.complete(
+        model = self.model if self._log is None else RecordedModel(self.model, role, self._log)
+        completion = model.complete(
             [Message.user(prompt)],
             n=1,
             temperature=self.temperature,
@@ -118,7 +125,8 @@ class LLMObserver:
         mitigation = task_type == "mitigation"
         # The endpoint failing (an LLMError) ends the attempt; only an unusable plan falls back.
         text = self._ask(
-            render("planner.j2", problem=problem, iterations=iterations, mitigation=mitigation)
+            render("planner.j2", problem=problem, iterations=iterations, mitigation=mitigation),
+            "planner",
         )
         try:
             data = self.parse(text)
@@ -146,8 +154,8 @@ class LLMObserver:
         try:
             data = choose_object(text, Decision, self.parse)
             decision = Decision.model_validate(data)
-        except Exception as exc:
+        except (ValueError, TypeError, AttributeError) as exc:
             raise DecisionError(f"unusable decision: {exc}") from exc
-        if state.must_submit and decision.next_action.agent is not NextAgent.SUBMIT:
-            decision.next_action.agent = NextAgent.SUBMIT
+        # returned as the model gave it: at the cap, the runtime decides what a
+        # decision without a submission means (it is not turned into one here)
         return decision

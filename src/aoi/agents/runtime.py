@@ -1,6 +1,14 @@
 """The AOI loop: plan the queue, then for t = 1..T the Observer decides, the Probe or the
-Executor acts, the Compressor compresses; it ends at a submission, at the queue's
-Submit, or at the iteration cap, where a submission is forced.
+Executor acts, the Compressor compresses; it ends at a submission or at the cap.
+
+At the cap the Observer is told it must submit now. If it still gives no submit
+call, the attempt ends unsubmitted and is scored as AIOpsLab scores a missing
+submission; a heuristic answer is given only with `RuntimeConfig.heuristic_submit`
+(off by default), and the step and the record say so.
+
+Every model call of every role is recorded (see `aoi.agents.calls`) on the step
+it belongs to (the planner's on the first iteration's step); a step's tokens are
+the sum over its calls, and the record's are the sum over its steps.
 """
 
 from __future__ import annotations
@@ -14,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from aoi.agents.acting import CommandRun, DispatchResult, Executor, Probe
+from aoi.agents.calls import CallLog, RecordedModel, call_tokens
 from aoi.agents.compressor import Compressor
 from aoi.agents.memory import AgentRole, Memory
 from aoi.agents.observer import DecisionError, LongTermMemory, Observer, ObserverState
@@ -39,6 +48,9 @@ class RuntimeConfig:
     audit_path: str | Path | None = None
     policy: Policy | None = None
     guidance: str | None = None
+    #: at the cap, submit an answer derived from the evidence when the Observer gives none
+    #: (a pattern match, not the model's answer: off by default, and recorded when used)
+    heuristic_submit: bool = False
 
 
 @dataclass
@@ -52,6 +64,8 @@ class RunRecord:
     error: str | None = None
     tokens_in: int = 0
     tokens_out: int = 0
+    #: Observer answers that were no usable decision (each a failed step)
+    invalid_decisions: int = 0
 
 
 class Runtime:
@@ -94,11 +108,19 @@ class Runtime:
             audit_path=cfg.audit_path,
             secrets=SecretValues(known() if callable(known) else ()),
         )
+        log = CallLog()
+        attach = getattr(self.observer, "attach", None)
+        if callable(attach):
+            attach(log)
+
+        def recorded(model: Any, role: str) -> Any:
+            return None if model is None else RecordedModel(model, role, log)
+
         probe = Probe(
             gate.channel(Role.PROBE),
             memory.view(AgentRole.PROBE),
             env.act,
-            model=self.probe_model,
+            model=recorded(self.probe_model, "probe"),
             parse=self.parse,
             rounds=cfg.probe_rounds,
             retries=cfg.probe_retries,
@@ -107,11 +129,13 @@ class Runtime:
         executor = Executor(
             gate.channel(Role.EXECUTOR),
             memory.view(AgentRole.EXECUTOR),
-            model=self.executor_model,
+            model=recorded(self.executor_model, "executor"),
             parse=self.parse,
             temperature=cfg.temperature,
         )
-        compressor = Compressor(model=self.compressor_model, budget_tokens=cfg.context_tokens)
+        compressor = Compressor(
+            model=recorded(self.compressor_model, "compressor"), budget_tokens=cfg.context_tokens
+        )
         observer_view = memory.view(AgentRole.OBSERVER)
         compressor_view = memory.view(AgentRole.COMPRESSOR)
         long_term = LongTermMemory(limit=cfg.summaries)
@@ -119,7 +143,10 @@ class Runtime:
 
         def emit(step: dict[str, Any]) -> None:
             # no secret value, and no credential typed on a command line, reaches the record
-            for key in ("decision", "commands", "api_call", "observation", "error"):
+            step["calls"] = [*step.get("calls", []), *log.take()]
+            step["tokens_in"], step["tokens_out"] = call_tokens(step["calls"])
+            keys = ("decision", "decision_raw", "calls", "commands", "api_call", "observation")
+            for key in (*keys, "error"):
                 step[key] = gate.scrub(step.get(key))
             step["index"] = len(record.steps)
             record.steps.append(step)
@@ -162,7 +189,6 @@ class Runtime:
                 guidance=cfg.guidance,
                 must_submit=must_submit,
             )
-            tokens_before = (self.observer.tokens_in, self.observer.tokens_out)
             step: dict[str, Any] = {
                 "iteration": iteration,
                 "agent": "observer",
@@ -179,6 +205,7 @@ class Runtime:
             except DecisionError as exc:  # a malformed decision is a failed step; the loop goes on
                 decision = None
                 step["error"] = str(exc)[:500]
+                record.invalid_decisions += 1
             except Exception as exc:  # noqa: BLE001 - a dead model endpoint and the like end the run
                 self._abort(record, step, exc, emit)
                 break
@@ -197,6 +224,10 @@ class Runtime:
             else:
                 used_fallback = False
                 step["decision"] = decision.model_dump(mode="json")
+            # the decision as the model wrote it, beside the validated one
+            asked = [c for c in log.calls if c["role"] == "observer" and c["completions"]]
+            step["decision_raw"] = asked[-1]["completions"][0]["text"] if asked else None
+            if decision is not None and not used_fallback:
                 step["phase"] = decision.phase.value
                 if decision.subtasks and 2 <= iteration <= cfg.max_iterations - 2:
                     # the Observer re-plans the rest of the queue (never the first or last steps)
@@ -204,24 +235,31 @@ class Runtime:
                 if iteration > 1:
                     long_term.add(iteration - 1, decision.previous_summary)
             agent = decision.next_action.agent
-            if must_submit:
-                agent = NextAgent.SUBMIT
-            if agent is NextAgent.SUBMIT and (decision.submission.call or must_submit):
-                call = decision.submission.call or _fallback_call(
-                    task_type, observer_view.read_compressed()
-                )
+            at_cap = iteration == cfg.max_iterations
+            call = decision.submission.call.strip() if not used_fallback else ""
+            heuristic = False
+            if at_cap and not call and cfg.heuristic_submit:
+                call = _heuristic_call(task_type, observer_view.read_compressed())
+                heuristic = True
+            if at_cap and not call:
+                # asked to submit and did not: the attempt ends unsubmitted
+                step["agent"] = "observer"
+                step["error"] = (step["error"] or "") + " no submission at the iteration cap"
+                record.ended_by = "iteration cap without a submission"
+            elif call and (agent is NextAgent.SUBMIT or at_cap or heuristic):
                 observation = self._submit(env, call)
                 step["agent"] = "observer"
                 step["api_call"] = call
                 step["observation"] = observation
+                step["heuristic_submission"] = heuristic
                 if observation.startswith("Error") or observation.startswith("invalid"):
                     step["error"] = observation
                 else:
                     record.submitted, record.submission, record.ended_by = True, call, "submit"
-                    if must_submit and not decision.submission.call:
-                        record.ended_by = "forced submit (fallback answer)"
-                    elif must_submit and not decision.wants_submit:
-                        record.ended_by = "forced submit"
+                    if heuristic:
+                        record.ended_by = "heuristic submit at the cap (not the model's answer)"
+                    elif at_cap and agent is not NextAgent.SUBMIT:
+                        record.ended_by = "submit at the cap"
             elif agent is NextAgent.EXECUTOR:
                 try:
                     result = executor.dispatch(
@@ -251,30 +289,23 @@ class Runtime:
                     self._abort(record, step, exc, emit)
                     break
                 self._fill(step, "probe", result)
-            if not record.submitted:
+            if not record.submitted and not at_cap:
                 context = compressor.compress_iteration(compressor_view, iteration)
                 step["observation"] = context.text
             step["fallback_decision"] = used_fallback
             step["dispatch_tokens_in"] = step.pop("_tin", 0)
             step["dispatch_tokens_out"] = step.pop("_tout", 0)
-            step["tokens_in"] = (
-                self.observer.tokens_in - tokens_before[0] + step["dispatch_tokens_in"]
-            )
-            step["tokens_out"] = (
-                self.observer.tokens_out - tokens_before[1] + step["dispatch_tokens_out"]
-            )
             step["seconds"] = round(time.perf_counter() - started, 4)
             observer_queue.advance()
             emit(step)
             if record.submitted:
                 break
-        dispatch_in = sum(s.get("dispatch_tokens_in", 0) for s in record.steps)
-        dispatch_out = sum(s.get("dispatch_tokens_out", 0) for s in record.steps)
-        record.tokens_in = self.observer.tokens_in + compressor.tokens_in + dispatch_in
-        record.tokens_out = self.observer.tokens_out + compressor.tokens_out + dispatch_out
+        # the record's tokens are its steps' (each the sum over the step's calls)
+        record.tokens_in = sum(s["tokens_in"] for s in record.steps)
+        record.tokens_out = sum(s["tokens_out"] for s in record.steps)
         env.record_tokens(record.tokens_in, record.tokens_out)
         if not record.submitted and record.error is None:
-            record.ended_by = "iteration cap without a valid submission"
+            record.ended_by = record.ended_by or "iteration cap without a submission"
         return record
 
     @staticmethod
@@ -325,8 +356,8 @@ def _command_dict(run: CommandRun) -> dict[str, Any]:
 _ERRORS = re.compile(r"error|crashloop|backoff|pending|refused|timeout|fail", re.IGNORECASE)
 
 
-def _fallback_call(task_type: str, contexts: list[Any]) -> str:
-    """A valid answer when the Observer could not give one at the cap: grounded in what was seen."""
+def _heuristic_call(task_type: str, contexts: list[Any]) -> str:
+    """A pattern-matched answer from the evidence: only with `heuristic_submit`, never the default."""
     seen_trouble = any(_ERRORS.search(c.text) for c in contexts)
     if task_type == "detection":
         return 'submit("Yes")' if seen_trouble else 'submit("No")'

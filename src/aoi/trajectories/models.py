@@ -59,12 +59,50 @@ class CommandRecord(_Model):
         return verdict
 
 
+class CompletionRecord(_Model):
+    """One raw completion of a model call, exactly as the backend returned it."""
+
+    text: str
+    finish_reason: str = "stop"
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    estimated: bool = False
+
+
+class ModelCall(_Model):
+    """One call of one role's chat model: the rendered messages, the sampling, what came back.
+
+    `role` is planner, observer, probe, executor or compressor (later judge,
+    evolver); `messages` are the rendered prompt as OpenAI-style dicts; `usage`
+    holds `prompt_tokens` and `completion_tokens` summed over the completions.
+    A call that failed has `error` and no completions.
+    """
+
+    role: str
+    model: str = ""
+    messages: list[dict[str, str]] = Field(default_factory=list)
+    sampling: dict[str, Any] = Field(default_factory=dict)
+    completions: list[CompletionRecord] = Field(default_factory=list)
+    usage: dict[str, int] = Field(default_factory=dict)
+    latency_s: float = 0.0
+    error: str | None = None
+
+    @property
+    def tokens(self) -> tuple[int, int]:
+        return (
+            int(self.usage.get("prompt_tokens", 0)),
+            int(self.usage.get("completion_tokens", 0)),
+        )
+
+
 class Step(_Model):
     """One step of an attempt: who acted, what was decided, what ran and what came back.
 
     `index` counts steps within the attempt from 0 and is unique there; `iteration`
     is the loop iteration the step belongs to (several steps, e.g. Observer then
-    Probe then Compressor, share one). `decision` is the Observer's JSON decision.
+    Probe then Compressor, share one). `decision` is the Observer's validated
+    decision and `decision_raw` the text the model wrote; `calls` are every model
+    call made in the step, and `tokens_in` / `tokens_out` are their sum.
     """
 
     index: int = Field(ge=0)
@@ -72,11 +110,19 @@ class Step(_Model):
     phase: str | None = None
     agent: AgentName
     decision: dict[str, Any] | None = None
+    decision_raw: str | None = None
+    #: no usable decision: the loop followed the queue's own goal
+    fallback_decision: bool = False
+    #: the submission was derived by a heuristic, not written by the model
+    heuristic_submission: bool = False
     commands: list[CommandRecord] = Field(default_factory=list)
+    calls: list[ModelCall] = Field(default_factory=list)
     api_call: str | None = None
     observation: str = ""
     tokens_in: int = 0
     tokens_out: int = 0
+    dispatch_tokens_in: int = 0
+    dispatch_tokens_out: int = 0
     seconds: float = 0.0
     error: str | None = None
     started_at: datetime = Field(default_factory=utcnow)
@@ -129,6 +175,10 @@ class Trajectory(_Model):
     def tokens(self) -> tuple[int, int]:
         """Tokens in and out, summed over the steps."""
         return (sum(s.tokens_in for s in self.steps), sum(s.tokens_out for s in self.steps))
+
+    def calls(self, role: str | None = None) -> list[ModelCall]:
+        """Every model call of every step, in order (only `role`'s when given)."""
+        return [c for s in self.steps for c in s.calls if role is None or c.role == role]
 
     def commands(self) -> list[CommandRecord]:
         """Every command of every step, in order."""

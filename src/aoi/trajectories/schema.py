@@ -1,8 +1,11 @@
 """The store's tables (SQLAlchemy Core) and how an engine is made for a database URL.
 
-Three tables: `runs` (one per benchmark run), `attempts` (one per task x attempt,
-unique on (run_id, task_id, attempt_index)) and `steps` (one per step, unique on
-(attempt_id, index), the step itself as JSON). JSON columns use SQLAlchemy's
+Four tables: `runs` (one per benchmark run), `attempts` (one per task x attempt,
+unique on (run_id, task_id, attempt_index)), `steps` (one per step, unique on
+(attempt_id, index), the step itself as JSON, without its model calls) and
+`calls` (one per model call, keyed by attempt, step index and order in the step,
+with its role as a column so that one role's calls are read without the rest).
+`schema_version` holds the version; `migrate` brings an older database up to it. JSON columns use SQLAlchemy's
 portable JSON type, so the same schema works on SQLite and PostgreSQL.
 
 SQLite is switched to WAL mode once, before any connection of the pool uses the
@@ -76,6 +79,10 @@ attempts = Table(
     Column("fault", String(128)),
     Column("app", String(64)),
     Column("error", Text),
+    # added in schema 2: totals over the attempt's steps, and the attempt's run config
+    Column("tokens_in", BigInteger),
+    Column("tokens_out", BigInteger),
+    Column("config", JSON(none_as_null=True)),
     UniqueConstraint("run_id", "task_id", "attempt_index", name="uq_attempts_run_task_index"),
     Index("ix_attempts_task_id", "task_id"),
     Index("ix_attempts_agent_model", "agent", "model"),
@@ -94,6 +101,64 @@ steps = Table(
     Column("payload", JSON, nullable=False),
     PrimaryKeyConstraint("attempt_id", "index", name="pk_steps"),
 )
+
+
+calls = Table(
+    "calls",
+    metadata,
+    Column(
+        "attempt_id",
+        String(64),
+        ForeignKey("attempts.attempt_id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    Column("step_index", Integer, nullable=False),
+    Column("call_index", Integer, nullable=False),
+    Column("role", String(32), nullable=False),
+    Column("payload", JSON, nullable=False),
+    PrimaryKeyConstraint("attempt_id", "step_index", "call_index", name="pk_calls"),
+    Index("ix_calls_role", "role"),
+)
+
+schema_version = Table(
+    "schema_version",
+    metadata,
+    Column("version", Integer, primary_key=True),
+)
+
+#: The schema this code writes. 1: runs, attempts, steps. 2: calls; attempts gain
+#: tokens_in, tokens_out and config.
+SCHEMA_VERSION = 2
+
+# Columns added after schema 1, by table: what `migrate` adds to an older database.
+_ADDED_COLUMNS = {"attempts": ("tokens_in", "tokens_out", "config")}
+
+
+def migrate(conn: Connection) -> int:
+    """Create what is missing and add the columns later versions added; returns the version.
+
+    Tables are created with `create_all`; columns added since schema 1 are added
+    with ALTER TABLE (nullable, so old rows keep their values). Idempotent.
+    """
+    from sqlalchemy import inspect, select
+    from sqlalchemy.schema import CreateColumn
+
+    metadata.create_all(conn, checkfirst=True)
+    inspector = inspect(conn)
+    for table_name, names in _ADDED_COLUMNS.items():
+        present = {c["name"] for c in inspector.get_columns(table_name)}
+        table = metadata.tables[table_name]
+        for name in names:
+            if name not in present:
+                ddl = CreateColumn(table.c[name]).compile(dialect=conn.dialect)
+                conn.exec_driver_sql(f"ALTER TABLE {table_name} ADD COLUMN {ddl}")
+    found = conn.execute(select(schema_version.c.version)).scalars().all()
+    if not found:
+        conn.execute(schema_version.insert().values(version=SCHEMA_VERSION))
+    elif max(found) < SCHEMA_VERSION:
+        conn.execute(schema_version.delete())
+        conn.execute(schema_version.insert().values(version=SCHEMA_VERSION))
+    return SCHEMA_VERSION
 
 
 def is_sqlite(url: URL) -> bool:

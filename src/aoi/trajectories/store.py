@@ -31,7 +31,15 @@ from aoi.trajectories.errors import (
     UnknownAttemptError,
     UnknownRunError,
 )
-from aoi.trajectories.models import TERMINAL_STATUSES, Status, Step, Trajectory, as_utc, utcnow
+from aoi.trajectories.models import (
+    TERMINAL_STATUSES,
+    ModelCall,
+    Status,
+    Step,
+    Trajectory,
+    as_utc,
+    utcnow,
+)
 from aoi.trajectories.records import (
     OutcomeRow,
     RunRecord,
@@ -42,9 +50,10 @@ from aoi.trajectories.records import (
 from aoi.trajectories.schema import (
     WRITE_OPTION,
     attempts,
+    calls,
     is_sqlite,
     make_engine,
-    metadata,
+    migrate,
     runs,
     steps,
 )
@@ -139,12 +148,12 @@ class TrajectoryStore:
     def _create_tables(self) -> None:
         try:
             with self._write() as conn:
-                metadata.create_all(conn, checkfirst=True)
+                migrate(conn)
         except IntegrityError:
             # Another process created the tables between our check and our CREATE
             # (PostgreSQL; SQLite serialises this behind BEGIN IMMEDIATE).
             with self._write() as conn:
-                metadata.create_all(conn, checkfirst=True)
+                migrate(conn)
 
     @contextmanager
     def _write(self) -> Iterator[Connection]:
@@ -307,6 +316,7 @@ class TrajectoryStore:
             return new_id
         if existing.status in TERMINAL_STATUSES:
             raise AttemptFinishedError(run_id, task_id, attempt_index, existing.attempt_id)
+        conn.execute(delete(calls).where(calls.c.attempt_id == existing.attempt_id))
         conn.execute(delete(steps).where(steps.c.attempt_id == existing.attempt_id))
         conn.execute(update(attempts).where(key).values(**values))
         return str(existing.attempt_id)
@@ -316,7 +326,7 @@ class TrajectoryStore:
 
         Raises UnknownAttemptError.
         """
-        payload = step.model_dump(mode="json")
+        payload = step.model_dump(mode="json", exclude={"calls"})
         with self._write() as conn:
             if conn.execute(_attempt_exists(attempt_id)).first() is None:
                 raise UnknownAttemptError(attempt_id)
@@ -324,8 +334,27 @@ class TrajectoryStore:
                 delete(steps).where(steps.c.attempt_id == attempt_id, steps.c.index == step.index)
             )
             conn.execute(
+                delete(calls).where(
+                    calls.c.attempt_id == attempt_id, calls.c.step_index == step.index
+                )
+            )
+            conn.execute(
                 insert(steps).values(attempt_id=attempt_id, index=step.index, payload=payload)
             )
+            if step.calls:
+                conn.execute(
+                    insert(calls),
+                    [
+                        {
+                            "attempt_id": attempt_id,
+                            "step_index": step.index,
+                            "call_index": i,
+                            "role": call.role,
+                            "payload": call.model_dump(mode="json"),
+                        }
+                        for i, call in enumerate(step.calls)
+                    ],
+                )
 
     def finish_attempt(
         self,
@@ -345,6 +374,14 @@ class TrajectoryStore:
         data = _outcome_dict(outcome)
         success = None if data is None or "success" not in data else bool(data["success"])
         with self._write() as conn:
+            # the attempt's tokens are its steps' (each the sum over its model calls)
+            tokens = conn.execute(
+                select(steps.c.payload).where(steps.c.attempt_id == attempt_id)
+            ).scalars()
+            totals = [0, 0]
+            for payload in tokens:
+                totals[0] += int(payload.get("tokens_in", 0) or 0)
+                totals[1] += int(payload.get("tokens_out", 0) or 0)
             result = conn.execute(
                 update(attempts)
                 .where(attempts.c.attempt_id == attempt_id)
@@ -354,6 +391,8 @@ class TrajectoryStore:
                     success=success,
                     error=error,
                     finished_at=as_utc(finished_at or utcnow()),
+                    tokens_in=totals[0],
+                    tokens_out=totals[1],
                 )
             )
         if result.rowcount == 0:
@@ -460,6 +499,39 @@ class TrajectoryStore:
         with self._read() as conn:
             return [outcome_from_row(row) for row in conn.execute(stmt)]
 
+    def calls(
+        self, attempt_id: str | None = None, *, role: str | None = None, run_id: str | None = None
+    ) -> list[ModelCall]:
+        """Stored model calls, in order (of one attempt, one role, one run, as given)."""
+        stmt = select(calls.c.payload)
+        if attempt_id is not None:
+            stmt = stmt.where(calls.c.attempt_id == attempt_id)
+        if role is not None:
+            stmt = stmt.where(calls.c.role == role)
+        if run_id is not None:
+            stmt = stmt.join(attempts, attempts.c.attempt_id == calls.c.attempt_id).where(
+                attempts.c.run_id == run_id
+            )
+        stmt = stmt.order_by(calls.c.attempt_id, calls.c.step_index, calls.c.call_index)
+        with self._read() as conn:
+            return [ModelCall.model_validate(p) for p in conn.execute(stmt).scalars()]
+
+    def tokens(
+        self, *, run_id: str | None = None, attempt_id: str | None = None
+    ) -> tuple[int, int]:
+        """Tokens in and out of finished attempts (of one run or attempt): the steps' sums."""
+        stmt = select(
+            func.coalesce(func.sum(attempts.c.tokens_in), 0),
+            func.coalesce(func.sum(attempts.c.tokens_out), 0),
+        )
+        if run_id is not None:
+            stmt = stmt.where(attempts.c.run_id == run_id)
+        if attempt_id is not None:
+            stmt = stmt.where(attempts.c.attempt_id == attempt_id)
+        with self._read() as conn:
+            row = conn.execute(stmt).one()
+        return int(row[0]), int(row[1])
+
     def count_steps(self, attempt_id: str | None = None) -> int:
         """Stored steps of one attempt, or of the whole store."""
         stmt = select(func.count()).select_from(steps)
@@ -562,6 +634,19 @@ def _steps_of(conn: Connection, attempt_ids: Sequence[str]) -> dict[str, list[St
         )
         for row in conn.execute(stmt):
             found.setdefault(row.attempt_id, []).append(Step.model_validate(row.payload))
+        made = (
+            select(calls.c.attempt_id, calls.c.step_index, calls.c.payload)
+            .where(calls.c.attempt_id.in_(chunk))
+            .order_by(calls.c.attempt_id, calls.c.step_index, calls.c.call_index)
+        )
+        by_step: dict[tuple[str, int], list[ModelCall]] = {}
+        for row in conn.execute(made):
+            by_step.setdefault((row.attempt_id, row.step_index), []).append(
+                ModelCall.model_validate(row.payload)
+            )
+        for attempt_id in chunk:
+            for step in found.get(attempt_id, []):
+                step.calls = by_step.get((attempt_id, step.index), [])
     return found
 
 
