@@ -200,3 +200,53 @@ def test_an_llm_judge_scores_the_judged_dimensions_and_a_failed_call_scores_five
     assert "mongodb-rate" in judge.prompts[0]
     failed = ObserverReward(FakeJudge(RuntimeError("down"))).score_one(json.dumps(REFERENCE), row())
     assert {failed.dimensions[k] for k in ("summary", "instruction", "targets")} == {5.0}
+
+
+# The online step score: no reference decision, only the task's truth and the step's position.
+
+
+def online(completion: str, step: int = 3, n_steps: int = 5) -> tuple[float, dict]:
+    r = {k: v for k, v in row(step=step, n_steps=n_steps).items() if k not in ("reference",)}
+    scored = ObserverReward().score_online(completion, r)
+    return scored.reward, scored.dimensions
+
+
+def test_online_a_probe_on_the_right_namespace_and_target_scores_full_marks():
+    reward, d = online(json.dumps(REFERENCE))
+    assert reward == pytest.approx(1.0)
+    # no reference to compare the summary, the action and the instruction against
+    assert d["summary"] is d["action"] is d["instruction"] is None
+
+
+def test_online_each_mistake_costs_and_garbage_gets_the_fixed_reward():
+    full, _ = online(json.dumps(REFERENCE))
+    wrong_ns, d = online(
+        json.dumps(perfect(suggested_commands=["kubectl logs deployment/mongodb-rate -n default"]))
+    )
+    assert d["targets"] == 5.0 and wrong_ns < full
+    wrong_target, d = online(json.dumps(perfect(**{"next_action.probe_context.targets": ["geo"]})))
+    assert d["targets"] == 5.0 and wrong_target < full
+    early_sure, d = online(json.dumps(perfect(confidence=100)), step=1)
+    assert d["confidence"] == pytest.approx(2.0) and early_sure < full
+    two, d = online(json.dumps(REFERENCE) * 2)
+    assert d["format"] == 5.0 and two < full
+    for text in ["", "the pod is broken", '{"next": 1}']:
+        assert online(text)[0] == UNPARSEABLE
+
+
+def test_online_a_submission_is_scored_against_the_tasks_truth():
+    answer = {"next_action": {"agent": "submit"}, "confidence": 100}
+    right, d = online(json.dumps({**answer, "submission": {"call": 'submit(["mongodb-rate"])'}}), 5)
+    assert right == pytest.approx(1.0) and d["instruction"] == d["targets"] == 10.0
+    wrong, d = online(json.dumps({**answer, "submission": {"call": 'submit(["geo"])'}}), 5)
+    assert d["targets"] == 2.0 and wrong < 0.5
+    malformed, d = online(json.dumps({**answer, "submission": {"call": "the geo service"}}), 5)
+    assert d["targets"] == 0.0 and malformed < wrong
+
+
+def test_online_reward_functions_pass_the_rollouts_columns_through():
+    from aoi.train.online import step_shaping, task_score
+
+    columns = {"episode_score": [1.0, 0.0], "turn_shaping": [0.5, 0.09]}
+    assert task_score(["p", "p"], ["a", "b"], **columns) == [1.0, 0.0]
+    assert step_shaping(["p", "p"], ["a", "b"], **columns) == [0.5, 0.09]

@@ -6,7 +6,9 @@ import json
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
+from aoi.cli import app
 from aoi.llm import Message
 from aoi.llm.local import LocalTransformers
 from aoi.train.config import ObserverGRPOConfig, SFTTrainConfig, load_config
@@ -59,6 +61,25 @@ def test_sft_writes_a_checkpoint_resumes_and_the_adapter_loads(tiny_model, short
     assert (out / "checkpoint-3").is_dir()
     steps = [r["step"] for r in read_metrics(out / METRICS) if "loss" in r]
     assert steps == [1, 2, 3]
+    # the LoRA adapter itself (final/, no merged weights) is what `aoi run --model` is given
+    record, outcome = drive(final)
+    assert record.steps and record.ended_by != "error" and outcome is not None
+    result = CliRunner().invoke(
+        app,
+        [
+            "run",
+            "k8s_target_port-misconfig-detection-1",
+            "--agent",
+            "aoi",
+            "--model",
+            str(final),
+            "--max-iterations",
+            "1",
+            "--json",
+        ],
+    )
+    shown = json.loads(result.output)
+    assert shown["agent"] == f"aoi:{final}" and shown["ended_by"] != "error"
 
 
 @pytest.mark.slow
@@ -92,6 +113,11 @@ def test_observer_grpo_logs_every_dimension_and_the_runtime_drives_the_result(
     assert model.complete([Message.user("hi")])[0].usage.completion_tokens >= 1
     record, _ = drive(out / "merged")
     assert record.steps and record.ended_by != "error"
+    # GRPO resumes too: from checkpoint-2 on to step 3
+    config.max_steps, config.resume, config.save_steps = 3, True, 1
+    train_observer(config, short_rows[:1])
+    assert (out / "checkpoint-3").is_dir()
+    assert [r["step"] for r in read_metrics(out / METRICS) if "reward" in r] == [1, 2, 3]
 
 
 def test_the_defaults_are_the_papers_and_yaml_overrides_them(tmp_path):
@@ -180,3 +206,48 @@ def test_a_rollout_returns_one_turn_per_episode_with_its_own_prompt(tiny_model):
     assert rollout.stats.episodes == 2 and out["episode_score"] == [0.0, 0.0]
     with pytest.raises(ValueError, match="not an episode prompt"):
         rollout([[{"role": "user", "content": "hello"}]], Trainer())
+
+
+@pytest.mark.slow
+def test_evolver_grpo_trains_logs_each_dimension_and_its_checkpoint_loads(
+    tiny_model, tmp_path, monkeypatch
+):
+    """The trainer's plumbing with a stand-in for aoi.loop's execution check (test_evolver.py runs
+    the real one once aoi.loop.rewards exists)."""
+    from types import SimpleNamespace
+
+    from aoi.train.config import EvolverGRPOConfig
+    from aoi.train.evolver import evolver_rows, train_evolver
+    from aoi.train.rewards import evolver
+
+    def stand_in(text, *, task_id, seed, seed_commands, strict):
+        scores = {"format": 1.0 if "{" in text else 0.0, "diversity": 0.5}
+        return SimpleNamespace(
+            total=0.1 * scores["format"] + 0.2 * scores["diversity"], scores=scores
+        )
+
+    monkeypatch.setattr(evolver, "_loop_reward", lambda: stand_in)
+    rows = evolver_rows(
+        [{"prompt": "Repair this plan.", "task_id": "scale_pod_zero_social_net-mitigation-1"}]
+    )
+    out = tmp_path / "evolver"
+    config = load_config(
+        EvolverGRPOConfig,
+        model=str(tiny_model),
+        output_dir=str(out),
+        max_steps=1,
+        batch_size=2,
+        group_size=2,
+        max_completion_length=8,
+        save_steps=1,
+        progress_bar=False,
+        gradient_checkpointing=False,
+        lora=SMALL_LORA,
+    )
+    final = train_evolver(config, rows)
+    (logged,) = [r for r in read_metrics(out / METRICS) if "reward" in r]
+    assert logged["rewards/evolver_diversity/mean"] == pytest.approx(0.5)
+    assert {"rewards/evolver_effectiveness/mean", "kl"} <= set(logged)
+    assert (out / "checkpoint-1").is_dir() and (final / "adapter_config.json").is_file()
+    record, _ = drive(final)
+    assert record.steps and record.ended_by != "error"
