@@ -27,8 +27,11 @@ class FlagSpec:
     """Which flags take values; short flags map to their long names.
 
     `short` maps a letter to (long name, takes a value). Unknown short flags are
-    errors when `strict_short`; unknown long flags are treated as switches.
-    `optional` lists long flags whose value may only be given with `=`.
+    errors when `strict_short`. `long_switch`, when given, makes the long flags
+    a positive table: a long flag that is neither a switch nor in `long_value`
+    is an error (so is a GNU abbreviation such as `--out` for `--output`);
+    without it unknown long flags are treated as switches. `optional` lists
+    long flags whose value may only be given with `=`.
     """
 
     short: dict[str, tuple[str, bool]]
@@ -37,6 +40,7 @@ class FlagSpec:
     strict_short: bool = True
     # Tools like `tail -20` and `head -5` accept a bare number as a flag.
     numeric: str | None = None
+    long_switch: frozenset[str] | None = None
 
 
 @dataclass(slots=True)
@@ -102,6 +106,11 @@ def parse(tokens: list[str], spec: FlagSpec, start: int = 0) -> Args:
                 args.rest = tokens[i:]
                 break
             name, eq, value = tok[2:].partition("=")
+            if spec.long_switch is not None and name not in long_value:
+                if name not in spec.long_switch:
+                    raise FlagError(f"unknown flag --{name}")
+                if eq and name not in spec.optional:
+                    raise FlagError(f"flag --{name} takes no value")
             if eq:
                 _add(flags, name, value)
             elif name in long_value and name not in spec.optional:

@@ -48,8 +48,15 @@ def classify_mongo(argv: list[str]) -> Outcome:
         return forbid(f"{program}: {err.reason}")
     if args.has("shell") or args.has("file"):
         return forbid(f"{program} --shell/--file is not available; pass the expression with --eval")
-    if any(p.endswith(".js") for p in args.positionals):
-        return forbid(f"{program} script files are not available; pass the expression with --eval")
+    # the first positional is the database address; every further one (and a first one
+    # ending in .js / .mongodb) is a script file the shell would run
+    files = args.positionals[1:]
+    if args.positionals and args.positionals[0].endswith((".js", ".mongodb")):
+        files = args.positionals
+    if files:
+        return forbid(
+            f"{program} script files ({files[0]}) are not available; pass the expression with --eval"
+        )
     evals = args.flags.get("eval")
     if not evals:
         return forbid(

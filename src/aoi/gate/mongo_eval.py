@@ -471,8 +471,36 @@ def _unknown(name: str) -> _Refuse:
     )
 
 
+_SIMPLE_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "b": "\b", "f": "\f", "v": "\v"}
+_ESCAPE = re.compile(r"\\(?:x([0-9A-Fa-f]{2})|u([0-9A-Fa-f]{4})|u\{([0-9A-Fa-f]{1,6})\}|(.))", re.S)
+
+
 def _unquote(text: str) -> str:
+    """A string literal's value as JavaScript reads it (`"$\\x6fut"` is `$out`).
+
+    Keys such as `$out` and `$where` are recognised by their value, so the
+    value must be the engine's: `\\xHH`, `\\uHHHH` and `\\u{H}` decode; a
+    malformed escape or a legacy octal one is refused rather than guessed.
+    """
     body = text[1:-1]
     if "\\" not in body:
         return body
-    return re.sub(r"\\(.)", r"\1", body)
+
+    def one(m: re.Match[str]) -> str:
+        hex2, hex4, braced, char = m.groups()
+        code = hex2 or hex4 or braced
+        if code is not None:
+            value = int(code, 16)
+            if value > 0x10FFFF:
+                raise _Refuse("a \\u{...} escape past U+10FFFF is not a character")
+            return chr(value)
+        octal = char == "0" and body[m.end() : m.end() + 1].isdigit()
+        if char in "xu123456789" or octal:
+            raise _Refuse(
+                f"the string escape `\\{char}` is malformed or octal; write the character itself"
+            )
+        if char == "0":
+            return "\0"
+        return _SIMPLE_ESCAPES.get(char, char)
+
+    return _ESCAPE.sub(one, body)
