@@ -640,9 +640,9 @@ def _steps_of(conn: Connection, attempt_ids: Sequence[str]) -> dict[str, list[St
             .order_by(calls.c.attempt_id, calls.c.step_index, calls.c.call_index)
         )
         by_step: dict[tuple[str, int], list[ModelCall]] = {}
-        for row in conn.execute(made):
-            by_step.setdefault((row.attempt_id, row.step_index), []).append(
-                ModelCall.model_validate(row.payload)
+        for made_row in conn.execute(made):
+            by_step.setdefault((made_row.attempt_id, made_row.step_index), []).append(
+                ModelCall.model_validate(made_row.payload)
             )
         for attempt_id in chunk:
             for step in found.get(attempt_id, []):
