@@ -15,7 +15,7 @@ try:  # typer >= 0.22 carries its own copy of click
 except ImportError:  # pragma: no cover - older typer on real click
     import click  # type: ignore[no-redef]
 
-from aoi.cli import gate, live, loop_evolve, runs, tasks, train, twin
+from aoi.cli import gate, live, loop, loop_evolve, runs, tasks, train, twin
 from aoi.cli.bench import bench
 from aoi.cli.run import run
 from aoi.cli.serve import serve
@@ -109,6 +109,9 @@ app.add_typer(gate.app, name="gate")
 app.add_typer(runs.app, name="runs")
 app.add_typer(live.app, name="live")
 app.add_typer(train.app, name="train")
+loop_evolve.loop_app.command("judge")(loop.judge)
+loop_evolve.loop_app.command("purify")(loop.purify)
+loop_evolve.export_app.command("observer-steps")(loop.observer_steps)
 app.add_typer(loop_evolve.loop_app, name="loop")
 app.add_typer(loop_evolve.export_app, name="export")
 
