@@ -66,8 +66,8 @@ TeacherOption = Annotated[
     str | None,
     typer.Option(
         "--teacher",
-        help="Learn from the rule-based expert's runs on a split: observer-train, observer-test, "
-        "seen-target or unseen-target.",
+        help="Learn from the rule-based expert's runs on a split (observer-train, observer-test, "
+        "seen-target, unseen-target) or on comma-separated task ids.",
     ),
 ]
 SeedsOption = Annotated[int, typer.Option("--seeds", help="Teacher runs per task (seeds 0..N-1).")]
@@ -97,6 +97,7 @@ def _config(cls: type[C], path: Path | None, **overrides: object) -> C:
 def _observer_rows(
     store: str | None, run: str | None, teacher: str | None, seeds: int, limit: int | None
 ) -> list[dict[str, object]]:
+    from aoi.catalog import UnknownTaskError
     from aoi.cli.common import store_url
     from aoi.train.data.observer import observer_rows
     from aoi.train.data.sources import observer_trajectories
@@ -110,7 +111,7 @@ def _observer_rows(
             teacher_split=teacher,
             seeds=seeds,
         )
-    except (ValueError, UnknownTrainSplitError, StoreError) as exc:
+    except (ValueError, UnknownTrainSplitError, UnknownTaskError, StoreError) as exc:
         raise _fail(str(exc)) from None
     rows = observer_rows(
         found, max_iterations=settings.max_iterations, summaries=settings.summaries
@@ -307,3 +308,33 @@ def evolver(
     except ImportError as exc:
         raise _fail(str(exc)) from None
     _train(lambda: train_evolver(cfg, rows[:limit] if limit else rows))
+
+
+@app.command("verl-data")
+def verl_data(
+    out: Annotated[Path, typer.Option("--out", help="Folder for train.parquet and test.parquet.")],
+    run: RunOption = None,
+    store: StoreOption = None,
+    teacher: TeacherOption = None,
+    test: Annotated[
+        str,
+        typer.Option(
+            "--test", help="The split (or task ids) whose expert runs become test.parquet."
+        ),
+    ] = "observer-test",
+    seeds: SeedsOption = 1,
+    limit: LimitOption = None,
+) -> None:
+    """Observer step samples in verl's dataset layout, for the verl recipe (see the README)."""
+    from aoi.train.verl_reward import verl_rows
+
+    train_rows = verl_rows(_observer_rows(store, run, teacher, seeds, limit))
+    test_rows = verl_rows(_observer_rows(None, None, test, 1, limit))
+    try:
+        from datasets import Dataset
+    except ImportError:
+        raise _fail("verl-data needs the 'train' extra: pip install 'aoi[train]'") from None
+    out.mkdir(parents=True, exist_ok=True)
+    Dataset.from_list(train_rows).to_parquet(str(out / "train.parquet"))
+    Dataset.from_list(test_rows).to_parquet(str(out / "test.parquet"))
+    typer.echo(f"wrote {len(train_rows)} training and {len(test_rows)} test rows to {out}")

@@ -301,8 +301,14 @@ def online_rows(task_ids: Sequence[str], seeds: Sequence[int]) -> list[dict[str,
     return [{"prompt": episode_prompt(t, s)} for t in task_ids for s in seeds]
 
 
-def train_online(config: OnlineGRPOConfig, task_ids: Sequence[str], seeds: Sequence[int]) -> Path:
-    """Multi-turn GRPO with twin episodes as rollouts."""
+def train_online(
+    config: OnlineGRPOConfig,
+    task_ids: Sequence[str],
+    seeds: Sequence[int],
+    *,
+    stats: RolloutStats | None = None,
+) -> Path:
+    """Multi-turn GRPO with twin episodes as rollouts; `stats`, if given, counts the episodes run."""
     check_model_dir(config.model)
     config.model = str(Path(config.model).resolve())
     if config.max_steps <= 0:
@@ -314,6 +320,8 @@ def train_online(config: OnlineGRPOConfig, task_ids: Sequence[str], seeds: Seque
         get_task(task_id)  # an unknown id fails here, before any model is loaded
     tokenizer = tokenizer_for(config)
     rollout = EpisodeRollout(config, tokenizer)
+    if stats is not None:
+        rollout.stats = stats
     trainer = GRPOTrainer(
         model=config.model,
         reward_funcs=[task_score, step_shaping],

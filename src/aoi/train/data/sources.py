@@ -85,6 +85,22 @@ def teacher_trajectories(
     return out
 
 
+def teacher_task_ids(spec: str) -> list[str]:
+    """A split's task ids, or comma-separated task ids (an unknown name is an unknown split)."""
+    from aoi.catalog import UnknownTaskError
+    from aoi.train.data.splits import SPLITS, split_task_ids
+
+    if spec in SPLITS:
+        return split_task_ids(spec)
+    ids = [t.strip() for t in spec.split(",") if t.strip()]
+    try:
+        return [get_task(t).id for t in ids]
+    except UnknownTaskError:
+        if "," in spec:
+            raise
+        return split_task_ids(spec)  # raises UnknownTrainSplitError, naming the splits
+
+
 def observer_trajectories(
     *,
     store_url: str | None = None,
@@ -94,14 +110,12 @@ def observer_trajectories(
     max_iterations: int = 15,
 ) -> tuple[list[Trajectory], RunSettings]:
     """Successful trajectories from a stored run, or from the expert teacher on a split."""
-    from aoi.train.data.splits import split_task_ids
-
     if run_id:
         if not store_url:
             raise ValueError("a stored run needs the store's URL")
         return from_store(store_url, run_id), run_settings(store_url, run_id)
     if teacher_split:
-        ids = split_task_ids(teacher_split)
+        ids = teacher_task_ids(teacher_split)
         found = teacher_trajectories(ids, range(seeds), max_iterations=max_iterations)
         return [t for t in found if t.success], RunSettings(max_iterations)
     raise ValueError("no training data: give a stored run (--run RUN_ID) or --teacher SPLIT")
