@@ -25,6 +25,7 @@ from starlette.websockets import WebSocket
 from aoi.apiserver import discovery, mutations, reads, tables
 from aoi.apiserver.errors import ApiError, bad_request, method_not_allowed, not_found_path
 from aoi.twin.cluster.store import Obj
+from aoi.twin.surface.kubectl.common import has_objects
 from aoi.twin.surface.kubectl.resources import ResourceInfo
 
 if TYPE_CHECKING:
@@ -319,7 +320,7 @@ class TwinAPI:
         if tables.wants_table(request.headers.get("accept", "")):
             info = target.info
             include = q.get("includeObject", "Metadata")
-            if info.kind in tables.PRINTERS and info.held:
+            if info.kind in tables.PRINTERS and has_objects(info):
                 body = tables.table(
                     info.kind,
                     objs,

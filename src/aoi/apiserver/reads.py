@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from aoi.apiserver.errors import ApiError, bad_request, not_found
 from aoi.twin.behaviour.logs import LogUnavailable
 from aoi.twin.cluster.store import Obj
-from aoi.twin.surface.kubectl.common import KubectlError
+from aoi.twin.surface.kubectl.common import KubectlError, find_object, list_objects
 from aoi.twin.surface.kubectl.resources import ResourceInfo
 from aoi.twin.surface.kubectl.selectors import SelectorError, field_matcher, label_matcher
 
@@ -18,7 +18,7 @@ _FIELD_UNSUPPORTED = "field label not supported: "
 
 
 def get(twin: Twin, info: ResourceInfo, namespace: str | None, name: str) -> Obj:
-    obj = twin.store.get(info.kind, namespace, name) if info.held else None
+    obj = find_object(twin, info, namespace, name)
     if obj is None:
         raise not_found(info.plural, name, info.group)
     return obj
@@ -43,9 +43,7 @@ def list_(
         if _FIELD_UNSUPPORTED in text:
             raise bad_request(_FIELD_UNSUPPORTED + text.split(_FIELD_UNSUPPORTED, 1)[1]) from None
         raise bad_request(text) from None
-    if not info.held:
-        return []
-    objs = twin.store.list(info.kind, namespace if info.namespaced else None)
+    objs = list_objects(twin, info, namespace)
     if label_selector or field_selector:
         objs = [o for o in objs if labels(o) and fields(o)]
     return objs

@@ -10,6 +10,8 @@ import yaml
 
 from aoi.kube.flags import Parsed
 from aoi.shelltools import CommandResult, render_custom_columns, render_jsonpath
+from aoi.twin.cluster.endpointslices import endpoint_slices
+from aoi.twin.cluster.leases import node_leases
 from aoi.twin.cluster.store import Obj
 from aoi.twin.surface.kubectl.resources import ResourceInfo, UnknownResourceError, resolve
 
@@ -81,16 +83,41 @@ def not_found(info: ResourceInfo, name: str) -> str:
     return f'Error from server (NotFound): {qualified} "{name}" not found'
 
 
-def get_object(twin: World, info: ResourceInfo, namespace: str, name: str) -> Obj:
+# Kinds the twin builds when read instead of storing (`aoi.twin.cluster.leases`, `.endpointslices`).
+DERIVED_KINDS = frozenset({"Lease", "EndpointSlice"})
+
+
+def has_objects(info: ResourceInfo) -> bool:
+    """Whether the twin can return objects of this resource (held in the store or derived)."""
+    return info.held or info.kind in DERIVED_KINDS
+
+
+def find_object(twin: World, info: ResourceInfo, namespace: str | None, name: str) -> Obj | None:
+    """One object of a resource as the API server would return it; None when it does not exist.
+
+    Most kinds live in the store; the kubelets' Leases are derived from the nodes.
+    """
+    if info.kind in DERIVED_KINDS:
+        derived = list_objects(twin, info, namespace)
+        return next((o for o in derived if o["metadata"]["name"] == name), None)
     if not info.held:
-        raise KubectlError(not_found(info, name))
-    obj = twin.store.get(info.kind, namespace if info.namespaced else None, name)
+        return None
+    return twin.store.get(info.kind, namespace if info.namespaced else None, name)
+
+
+def get_object(twin: World, info: ResourceInfo, namespace: str, name: str) -> Obj:
+    obj = find_object(twin, info, namespace, name)
     if obj is None:
         raise KubectlError(not_found(info, name))
     return obj
 
 
 def list_objects(twin: World, info: ResourceInfo, namespace: str | None) -> list[Obj]:
+    """Objects of a resource in a namespace (None: all), in the API server's order."""
+    if info.kind == "Lease":
+        return node_leases(twin.store, namespace, twin.clock.now())
+    if info.kind == "EndpointSlice":
+        return endpoint_slices(twin.store, namespace)
     if not info.held:
         return []
     return twin.store.list(info.kind, namespace if info.namespaced else None)
@@ -103,7 +130,25 @@ def to_json(value: Any) -> str:
     raw = orjson.dumps(value, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS)
     lines = raw.split(b"\n")
     doubled = [b" " * (len(line) - len(line.lstrip(b" "))) + line for line in lines]
-    return b"\n".join(doubled).decode() + "\n"
+    return _go_escapes(b"\n".join(doubled)).decode() + "\n"
+
+
+# Go's encoding/json escapes these inside strings (HTML safety, JavaScript line separators);
+# none of them can appear outside a string in JSON, so replacing bytes is exact.
+_GO_ESCAPES = (
+    (b"<", b"\\u003c"),
+    (b">", b"\\u003e"),
+    (b"&", b"\\u0026"),
+    ("\u2028".encode(), b"\\u2028"),
+    ("\u2029".encode(), b"\\u2029"),
+)
+
+
+def _go_escapes(raw: bytes) -> bytes:
+    for char, escaped in _GO_ESCAPES:
+        if char in raw:
+            raw = raw.replace(char, escaped)
+    return raw
 
 
 class _KubeDumper(yaml.SafeDumper):
@@ -119,13 +164,22 @@ def _str_presenter(dumper: yaml.SafeDumper, data: str) -> yaml.Node:
 _KubeDumper.add_representer(str, _str_presenter)
 
 
-# go-yaml quotes with double quotes where PyYAML uses single ones ('...' -> "...").
+# A string that would read back as another type (`"1"`, `"true"`, a timestamp, `""`) is
+# double-quoted by go-yaml and single-quoted by PyYAML; any other string that cannot be
+# plain (`'a: b'`) is single-quoted by both. Both follow YAML 1.1's implicit types.
 _SINGLE_QUOTED = re.compile(r"(?<=: |- )'([^'\"\\]*)'$", re.MULTILINE)
+_RESOLVER = yaml.resolver.Resolver()
+
+
+def _go_quotes(match: re.Match[str]) -> str:
+    text = match.group(1)
+    tag = _RESOLVER.resolve(yaml.ScalarNode, text, (True, False))
+    return f'"{text}"' if tag != "tag:yaml.org,2002:str" else match.group(0)
 
 
 def to_yaml(value: Any) -> str:
-    """kubectl's YAML: keys sorted, block style, lists not indented under their key."""
-    return _SINGLE_QUOTED.sub(r'"\1"', _dump_yaml(value))
+    """kubectl's YAML: keys sorted, block style, lists not indented, long lines folded at 80."""
+    return _SINGLE_QUOTED.sub(_go_quotes, _dump_yaml(value))
 
 
 def _dump_yaml(value: Any) -> str:
@@ -135,7 +189,7 @@ def _dump_yaml(value: Any) -> str:
         sort_keys=True,
         default_flow_style=False,
         allow_unicode=True,
-        width=1 << 16,
+        width=80,
     )
 
 

@@ -488,6 +488,34 @@ def _storageclass(sc: Obj, now: datetime, wide: bool) -> Row:
     ]
 
 
+def _some(items: list[str]) -> str:
+    """kubectl's discovery printers: `<unset>` for none, the first three and `+ N more...`."""
+    if not items:
+        return "<unset>"
+    text = ",".join(items[:3])
+    return f"{text} + {len(items) - 3} more..." if len(items) > 3 else text
+
+
+def _endpointslice(es: Obj, now: datetime, wide: bool) -> Row:
+    ports = [
+        str(p["port"]) if p.get("port") is not None else str(p.get("name") or "*")
+        for p in es.get("ports") or []
+    ]
+    addresses = [a for e in es.get("endpoints") or [] for a in e.get("addresses") or []]
+    return [
+        _meta(es)["name"],
+        str(es.get("addressType", "")),
+        _some(ports),
+        _some(addresses),
+        _age(es, now),
+    ]
+
+
+def _lease(lease: Obj, now: datetime, wide: bool) -> Row:
+    holder = (lease.get("spec") or {}).get("holderIdentity") or "<unknown>"
+    return [_meta(lease)["name"], str(holder), _age(lease, now)]
+
+
 def _chaos(obj: Obj, now: datetime, wide: bool) -> Row:
     spec = obj.get("spec", {})
     return [
@@ -534,6 +562,8 @@ PRINTERS: dict[str, tuple[tuple[str, ...], tuple[str, ...], _Printer]] = {
         _service,
     ),
     "Endpoints": (("NAME", "ENDPOINTS", "AGE"), (), _endpoints),
+    "Lease": (("NAME", "HOLDER", "AGE"), (), _lease),
+    "EndpointSlice": (("NAME", "ADDRESSTYPE", "PORTS", "ENDPOINTS", "AGE"), (), _endpointslice),
     "PodChaos": (("NAME", "ACTION", "DURATION", "AGE"), (), _chaos),
     "NetworkChaos": (("NAME", "ACTION", "DURATION", "AGE"), (), _chaos),
     "ConfigMap": (("NAME", "DATA", "AGE"), (), _configmap),

@@ -13,6 +13,7 @@ from aoi.twin.cluster.store import Obj
 from aoi.twin.surface.kubectl.common import (
     CONTEXT,
     KubectlError,
+    find_object,
     get_object,
     is_structured,
     list_objects,
@@ -165,8 +166,6 @@ def _get_named(twin: World, parsed: Parsed, ns: str, output: str) -> CommandResu
 
 
 def _sorted(objs: list[Obj], sort_by: str | None, info: ResourceInfo) -> list[Obj]:
-    if info.kind == "Event" and not sort_by:
-        return sorted(objs, key=lambda e: (e.get("lastTimestamp") or "", e["metadata"]["name"]))
     if not sort_by:
         return objs
     path = sort_by.strip("{}").lstrip(".")
@@ -207,6 +206,7 @@ def describe(twin: World, parsed: Parsed, stdin: str) -> CommandResult:
     pairs = split_type_name(parsed.args)
     objs: list[Obj] = []
     errors: list[str] = []
+    missing = False  # a named object not found fails the command; an empty list does not
     for info, name in pairs:
         if name is None:
             listed = [o for o in list_objects(twin, info, None if all_ns else ns) if labels(o)]
@@ -216,9 +216,7 @@ def describe(twin: World, parsed: Parsed, stdin: str) -> CommandResult:
                 )
             objs.extend(listed)
             continue
-        obj = (
-            twin.store.get(info.kind, ns if info.namespaced else None, name) if info.held else None
-        )
+        obj = find_object(twin, info, ns, name)
         if obj is None:
             # kubectl describe falls back to a prefix match on names
             prefixed = [
@@ -228,18 +226,13 @@ def describe(twin: World, parsed: Parsed, stdin: str) -> CommandResult:
                 objs.extend(prefixed)
                 continue
             errors.append(not_found(info, name) + "\n")
+            missing = True
             continue
         objs.append(obj)
     now = twin.clock.now()
-    text = "\n\n".join(
-        describe_object(o, store=twin.store, now=now).rstrip("\n") + "\n" for o in objs
-    )
-    if objs:
-        text = (
-            "\n\n".join(describe_object(o, store=twin.store, now=now).rstrip("\n") for o in objs)
-            + "\n"
-        )
-    return CommandResult(text, "".join(errors), 1 if errors and not objs else 0)
+    # kubectl writes "\n\n" before every object but the first, each as its describer wrote it
+    text = "\n\n".join(describe_object(o, store=twin.store, now=now) for o in objs)
+    return CommandResult(text, "".join(errors), 1 if missing and not objs else 0)
 
 
 # --- logs ------------------------------------------------------------------------------

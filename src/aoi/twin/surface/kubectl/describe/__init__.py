@@ -20,6 +20,7 @@ from aoi.twin.surface.kubectl.describe.cluster import (
 from aoi.twin.surface.kubectl.describe.network import (
     describe_configmap,
     describe_endpoints,
+    describe_endpointslice,
     describe_generic,
     describe_secret,
     describe_service,
@@ -46,6 +47,7 @@ DESCRIBERS: dict[str, Callable[[Obj, Store, datetime], str]] = {
     "Job": describe_job,
     "Service": describe_service,
     "Endpoints": describe_endpoints,
+    "EndpointSlice": describe_endpointslice,
     "Node": describe_node,
     "Namespace": describe_namespace,
     "ConfigMap": describe_configmap,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from aoi.twin.cluster.leases import node_lease
 from aoi.twin.cluster.store import Store
 from aoi.twin.surface.kubectl.describe.pods import host_path_source
 from aoi.twin.surface.kubectl.describe.writer import (
@@ -48,17 +49,12 @@ def describe_node(node: Obj, store: Store, now: datetime) -> str:
         value = f"={taint['value']}" if taint.get("value") else ""
         w.write(0, f"{taint.get('key', '')}{value}:{taint.get('effect', '')}\n")
     w.write(0, f"Unschedulable:\t{'true' if spec.get('unschedulable') else 'false'}\n")
-    # Every kubelet holds a Lease in kube-node-lease; the twin derives it from the heartbeat.
-    ready: Obj = next((c for c in status.get("conditions") or [] if c.get("type") == "Ready"), {})
-    renew = (
-        rfc1123z(ready.get("lastHeartbeatTime"))
-        if ready.get("status") != "True" and ready.get("lastHeartbeatTime")
-        else now.strftime("%a, %d %b %Y %H:%M:%S %z")
-    )
+    # Every kubelet holds a Lease in kube-node-lease (derived from the node's heartbeat).
+    lease = node_lease(node, now)
     w.write(0, "Lease:\n")
-    w.write(1, f"HolderIdentity:\t{m.get('name', '')}\n")
+    w.write(1, f"HolderIdentity:\t{lease['spec']['holderIdentity']}\n")
     w.write(1, "AcquireTime:\t<unset>\n")
-    w.write(1, f"RenewTime:\t{renew}\n")
+    w.write(1, f"RenewTime:\t{rfc1123z(lease['spec']['renewTime'])}\n")
     if status.get("conditions"):
         w.write(
             0,

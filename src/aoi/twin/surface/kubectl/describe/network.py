@@ -8,6 +8,7 @@ import re
 from datetime import datetime
 from typing import Any
 
+from aoi.twin.cluster.endpointslices import endpoint_slices, format_for_port
 from aoi.twin.cluster.store import Store
 from aoi.twin.surface.kubectl.describe.writer import (
     Obj,
@@ -19,35 +20,6 @@ from aoi.twin.surface.kubectl.describe.writer import (
     printable,
 )
 from aoi.twin.surface.kubectl.values import format_labels
-
-
-def _endpoints_for_port(ep: Obj | None, port_name: str) -> str:
-    """formatEndpointSlices for one service port, from the Endpoints the slices mirror.
-
-    No Endpoints object means no slices (`<none>`); one without ready addresses lists nothing.
-    """
-    if ep is None:
-        return "<none>"
-    shown: list[str] = []
-    count = 0
-    for subset in ep.get("subsets") or []:
-        ips = [a.get("ip", "") for a in subset.get("addresses") or []]
-        ports = subset.get("ports") or []
-        if not ports:
-            targets = ips
-        else:
-            targets = [
-                f"[{ip}]:{p.get('port')}" if ":" in ip else f"{ip}:{p.get('port')}"
-                for p in ports
-                if p.get("name", "") == port_name
-                for ip in ips
-            ]
-        for target in targets:
-            count += 1
-            if len(shown) < 3:
-                shown.append(target)
-    text = ",".join(shown)
-    return f"{text} + {count - 3} more..." if count > 3 else text
 
 
 def describe_service(svc: Obj, store: Store, now: datetime) -> str:
@@ -71,14 +43,8 @@ def describe_service(svc: Obj, store: Store, now: datetime) -> str:
     if ingress:
         text = ", ".join(i.get("ip") or i.get("hostname") or "" for i in ingress)
         w.write(0, f"LoadBalancer Ingress:\t{text}\n")
-    ep = (
-        store.get("Endpoints", m.get("namespace"), m.get("name", ""))
-        if spec.get("selector")
-        else None
-    )
-    if ep is None and not spec.get("selector"):
-        # A service without selector has the Endpoints someone wrote, mirrored to slices.
-        ep = store.get("Endpoints", m.get("namespace"), m.get("name", ""))
+    # kubectl 1.32 reads the service's EndpointSlices (the twin derives them from its Endpoints)
+    slices = endpoint_slices(store, m.get("namespace"), m.get("name", ""))
     for port in spec.get("ports") or []:
         name = port.get("name") or "<unset>"
         protocol = port.get("protocol", "TCP")
@@ -87,7 +53,7 @@ def describe_service(svc: Obj, store: Store, now: datetime) -> str:
         w.write(0, f"TargetPort:\t{target}/{protocol}\n")
         if port.get("nodePort"):
             w.write(0, f"NodePort:\t{name}\t{port['nodePort']}/{protocol}\n")
-        w.write(0, f"Endpoints:\t{_endpoints_for_port(ep, port.get('name', ''))}\n")
+        w.write(0, f"Endpoints:\t{format_for_port(slices, port.get('name', ''))}\n")
     w.write(0, f"Session Affinity:\t{spec.get('sessionAffinity', 'None')}\n")
     if spec.get("externalTrafficPolicy"):
         w.write(0, f"External Traffic Policy:\t{spec['externalTrafficPolicy']}\n")
@@ -98,6 +64,45 @@ def describe_service(svc: Obj, store: Store, now: datetime) -> str:
     if spec.get("loadBalancerSourceRanges"):
         w.write(0, f"LoadBalancer Source Ranges:\t{','.join(spec['loadBalancerSourceRanges'])}\n")
     events_section(w, events_for(store, svc), now)
+    return w.text()
+
+
+def describe_endpointslice(es: Obj, store: Store, now: datetime) -> str:
+    """describeEndpointSliceV1: ports as a table, each endpoint as a small block."""
+    w = Writer()
+    identity(w, meta(es))
+    w.write(0, f"AddressType:\t{es.get('addressType', '')}\n")
+    ports = es.get("ports") or []
+    if not ports:
+        w.write(0, "Ports: <unset>\n")
+    else:
+        w.write(0, "Ports:\n")
+        w.write(1, "Name\tPort\tProtocol\n")
+        w.write(1, "----\t----\t--------\n")
+        for port in ports:
+            number = port.get("port")
+            w.write(
+                1,
+                f"{port.get('name') or '<unset>'}\t"
+                f"{'<unset>' if number is None else number}\t{port.get('protocol', '')}\n",
+            )
+    endpoints = es.get("endpoints") or []
+    if not endpoints:
+        w.write(0, "Endpoints: <none>\n")
+    else:
+        w.write(0, "Endpoints:\n")
+        for e in endpoints:
+            ready = (e.get("conditions") or {}).get("ready")
+            w.write(1, f"- Addresses:\t{','.join(e.get('addresses') or [])}\n")
+            w.write(2, "Conditions:\n")
+            w.write(3, f"Ready:\t{'<unset>' if ready is None else str(bool(ready)).lower()}\n")
+            w.write(2, f"Hostname:\t{e.get('hostname') or '<unset>'}\n")
+            ref = e.get("targetRef")
+            if ref:
+                w.write(2, f"TargetRef:\t{ref.get('kind', '')}/{ref.get('name', '')}\n")
+            w.write(2, f"NodeName:\t{e.get('nodeName') or '<unset>'}\n")
+            w.write(2, f"Zone:\t{e.get('zone') or '<unset>'}\n")
+    events_section(w, events_for(store, es), now)
     return w.text()
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 from datetime import datetime
-from typing import Any
 
 from aoi.twin.cluster.store import Store
 from aoi.twin.surface.kubectl.describe.writer import (
@@ -286,25 +285,17 @@ def _env(w: Writer, container: Obj, pod: Obj | None) -> None:
 
 
 def _field_value(pod: Obj, path: str) -> str:
-    m, spec, status = meta(pod), pod.get("spec") or {}, pod.get("status") or {}
-    for prefix, table in (
-        ("metadata.labels['", "labels"),
-        ("metadata.annotations['", "annotations"),
-    ):
-        if path.startswith(prefix) and path.endswith("']"):
-            return str((m.get(table) or {}).get(path[len(prefix) : -2], ""))
-    values: dict[str, Any] = {
-        "metadata.name": m.get("name"),
-        "metadata.namespace": m.get("namespace"),
-        "metadata.uid": m.get("uid"),
-        "spec.nodeName": spec.get("nodeName"),
-        "spec.serviceAccountName": spec.get("serviceAccountName"),
-        "status.hostIP": status.get("hostIP"),
-        "status.podIP": status.get("podIP"),
-        "status.podIPs": ",".join(i.get("ip", "") for i in status.get("podIPs") or []),
-        "status.hostIPs": ",".join(i.get("ip", "") for i in status.get("hostIPs") or []),
-    }
-    return str(values.get(path) or "")
+    """The value kubectl describe shows for a fieldRef env var, computed client-side.
+
+    kubectl first converts the path as a Pod field selector (which knows no label or
+    annotation subscripts and no metadata.uid), then reads it with its own fieldpath
+    helper (which knows only metadata): so only the pod's name and namespace show,
+    every other path an empty value, as on a real cluster.
+    """
+    m = meta(pod)
+    return str(
+        {"metadata.name": m.get("name"), "metadata.namespace": m.get("namespace")}.get(path) or ""
+    )
 
 
 def _resource_value(container: Obj, ref: Obj) -> str:
