@@ -5,8 +5,8 @@ For every kind the twin's printers know and every output kubectl offers (tables,
 NotFound errors), both sides must agree byte for byte on one still twin. Only two things are
 allowed to differ, both computed by kubectl itself on the client: ages in describe's Events and
 node pod tables (kubectl measures them from the machine's clock, the twin from its simulated
-one), and the order of a ConfigMap's keys in describe (kubectl walks a Go map, whose order is
-random).
+one), and the order of a ConfigMap's or a Secret's keys in describe (kubectl walks a Go map, whose
+order is random).
 """
 
 from __future__ import annotations
@@ -104,8 +104,13 @@ def _client_side(argv: list[str], text: str) -> str:
         head, sep, rest = obj.partition("\nData\n====\n")
         if sep:
             data, binary, tail = rest.partition("\nBinaryData\n")
-            keys = sorted(k.strip("\n") for k in re.split(r"\n(?=\S[^\n]*:\n----\n)", data))
-            obj = head + sep + "\n<key>\n".join(keys) + binary + tail
+            if "\n----\n" in data:  # a ConfigMap: "key:\n----\nvalue" blocks
+                keys = sorted(k.strip("\n") for k in re.split(r"\n(?=\S[^\n]*:\n----\n)", data))
+                obj = head + sep + "\n<key>\n".join(keys) + binary + tail
+            else:  # a Secret: one "key:  N bytes" line per key, also walked in Go map order
+                listed, blank, after = data.partition("\n\n")
+                obj = head + sep + "\n".join(sorted(listed.split("\n"))) + blank + after
+                obj += ("\nBinaryData\n" if binary else "") + tail
         lines, client = [], False
         for line in obj.split("\n"):
             if line.startswith(("Events:", "Non-terminated Pods:")):
