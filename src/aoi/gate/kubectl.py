@@ -8,6 +8,7 @@ from aoi.gate.facts import FORBIDDEN, READ, WRITE, Facts, Outcome, forbid
 from aoi.gate.flags import GO_FALSE, Args, FlagError, FlagSpec, is_dry_run, parse, words
 from aoi.gate.inner import classify_inner
 from aoi.gate.resources import CLUSTER_SCOPED, canonical
+from aoi.kube.flags import BARE_DEFAULTS, GLOBAL_FLAGS, VERB_FLAGS, FlagTable
 
 # Flags that change who kubectl is or which cluster it talks to.
 IDENTITY_FLAGS = words(
@@ -89,6 +90,57 @@ _SHORT: dict[str, tuple[str, bool]] = {
 }
 
 _SPEC = FlagSpec(_SHORT, _LONG_VALUE, _OPTIONAL)
+# Flags older kubectl releases (klog) and newer ones (kuberc) know: parsed so that the
+# refusal can say what they do (they write files or change the configuration).
+_REFUSED_KNOWN: FlagTable = {
+    "log-file": ("", "s"),
+    "log-dir": ("", "s"),
+    "log-file-max-size": ("", "s"),
+    "log-backtrace-at": ("", "s"),
+    "stderrthreshold": ("", "s"),
+    "alsologtostderr": ("", "b"),
+    "logtostderr": ("", "b"),
+    "one-output": ("", "b"),
+    "skip-log-headers": ("", "b"),
+    "add-dir-header": ("", "b"),
+    "skip-headers": ("", "b"),
+    "kuberc": ("", "s"),
+}
+_EXACT_SPECS: dict[str, FlagSpec] = {}
+
+
+def exact_spec(command: str) -> FlagSpec:
+    """The positive grammar of one kubectl command ("get", "rollout status", "top pod").
+
+    Built from the one flag table (aoi.kube.flags.VERB_FLAGS) with kubectl's global
+    flags: a flag outside it is an error, booleans take `=VALUE` only, and a flag
+    with a bare default (`--dry-run`) never swallows the next word.
+    """
+    spec = _EXACT_SPECS.get(command)
+    if spec is None:
+        table = {**_REFUSED_KNOWN, **GLOBAL_FLAGS, "help": ("h", "b"), **VERB_FLAGS[command]}
+        short = {letter: (name, kind != "b") for name, (letter, kind) in table.items() if letter}
+        switches = frozenset(name for name, (_, kind) in table.items() if kind == "b")
+        values = frozenset(table) - switches
+        spec = FlagSpec(
+            short, values, switches | (values & BARE_DEFAULTS.keys()), long_switch=switches
+        )
+        _EXACT_SPECS[command] = spec
+    return spec
+
+
+def _table_name(verb: str, positionals: list[str]) -> str:
+    """Which flag table applies: the subcommand's own where it has one, else the verb's."""
+    if verb == "top":
+        first = positionals[0] if positionals else "pod"
+        return "top node" if canonical(first) == "node" else "top pod"
+    if positionals:
+        sub = f"{verb} {positionals[0]}"
+        if sub in VERB_FLAGS:
+            return sub
+    return verb
+
+
 _LOGS_SPEC = FlagSpec(
     {**_SHORT, "f": ("follow", False), "p": ("previous", False)},
     _LONG_VALUE - {"prefix"},
@@ -225,6 +277,16 @@ def raw_path_problem(raw: str) -> str | None:
     return None
 
 
+_HELP = "; only the flags kubectl itself lists for this command are available"
+
+
+def _table_or_verb(verb: str, words: list[str]) -> str:
+    try:
+        return _table_name(verb, parse(words, _SPECS.get(verb, _SPEC)).positionals)
+    except FlagError:
+        return verb
+
+
 def _find_verb(tokens: list[str]) -> int:
     """Index of the first positional after kubectl's global flags, or -1."""
     i = 1
@@ -288,10 +350,19 @@ def classify_kubectl(tokens: list[str]) -> Outcome:
             f"unknown kubectl verb {verb!r} (plugins are not allowed); "
             "read with get, describe, logs, top or events"
         )
+    words = tokens[1:vi] + tokens[vi + 1 :]
     try:
-        args = parse(tokens[1:vi] + tokens[vi + 1 :], _SPECS.get(verb, _SPEC))
+        args = parse(words, _SPECS.get(verb, _SPEC))
+        table = _table_name(verb, args.positionals)
+        if table in VERB_FLAGS:
+            first = args.positionals[:1]
+            args = parse(words, exact_spec(table))
+            if table != verb and args.positionals[:1] != first:
+                return forbid(f"kubectl {verb}: put the subcommand right after {verb!r}")
+        else:
+            return forbid(f"kubectl {table} is not available")
     except FlagError as err:
-        return forbid(f"kubectl {verb}: {err.reason}")
+        return forbid(f"kubectl {_table_or_verb(verb, words)}: {err.reason}{_HELP}")
     problem = _flag_problem(verb, args)
     if problem is not None:
         return forbid(problem)
@@ -462,9 +533,9 @@ def _flag_problem(verb: str, args: Args) -> str | None:
 def _exec(tokens: list[str], vi: int) -> Outcome:
     head = tokens[: tokens.index("--")] if "--" in tokens else tokens
     try:
-        args = parse(head[1:vi] + head[vi + 1 :], _SPEC)
+        args = parse(head[1:vi] + head[vi + 1 :], exact_spec("exec"))
     except FlagError as err:
-        return forbid(f"kubectl exec: {err.reason}")
+        return forbid(f"kubectl exec: {err.reason}{_HELP}")
     problem = _flag_problem("exec", args)
     if problem is not None:
         return forbid(problem)
