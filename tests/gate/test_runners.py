@@ -69,7 +69,6 @@ def prototype() -> Twin:
 _DRY_WRITES = [
     "helm rollback prometheus 1 -n observe --dry-run",
     "helm rollback prometheus 1 -n observe --dry-run=true",
-    "helm upgrade prometheus prometheus-community/prometheus -n observe --dry-run --set a=b",
     f"kubectl delete deployment geo -n {HOTEL} --dry-run=client",
     f"kubectl delete deployment geo -n {HOTEL} --dry-run=server",
     f"kubectl delete deployment geo -n {HOTEL} --dry-run=1",

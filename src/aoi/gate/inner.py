@@ -287,15 +287,39 @@ def _shell(program: str, args: list[str], depth: int) -> Outcome:
     return Outcome(READ, f"{program} -c: every step only reads", facts)
 
 
+# GNU sort and uniq, as positive tables: a long option outside them (an abbreviation
+# such as --compress for --compress-program included) is refused.
 _SORT_SPEC = FlagSpec(
-    {c: (c, True) for c in "ktSTo"} | {c: (c, False) for c in "bdfgiMhnRrVcCsuz"},
-    words("key field-separator buffer-size temporary-directory parallel output sort files0-from"),
+    {c: (c, True) for c in "ktSTo"} | {c: (c, False) for c in "bdfgiMhnRrVcCsuzm"},
+    words(
+        """
+        key field-separator buffer-size temporary-directory parallel output sort files0-from
+        compress-program random-source batch-size check
+        """
+    ),
+    frozenset({"check"}),
+    long_switch=words(
+        """
+        ignore-leading-blanks dictionary-order ignore-case general-numeric-sort
+        ignore-nonprinting month-sort human-numeric-sort numeric-sort random-sort reverse
+        version-sort debug merge stable unique zero-terminated help version
+        """
+    ),
 )
 _UNIQ_SPEC = FlagSpec(
     {c: (c, True) for c in "fsw"} | {c: (c, False) for c in "cdDiuz"},
     words("skip-fields skip-chars check-chars all-repeated group"),
     frozenset({"all-repeated", "group"}),
+    long_switch=words("count repeated ignore-case unique zero-terminated help version"),
 )
+# sort options that run a program or read a file named on the command line
+_SORT_REFUSED = {
+    "compress-program": "runs a program to compress its temporary files",
+    "T": "names a directory to write temporary files in",
+    "temporary-directory": "names a directory to write temporary files in",
+    "files0-from": "reads the names of files to sort from a file",
+    "random-source": "reads a file for random bytes",
+}
 _NC_SPEC = FlagSpec(
     {c: (c, True) for c in "wpsiqxXIOTPG"} | {c: (c, False) for c in "zvnu46NdDkltUCreEFbh"},
     frozenset(),
@@ -312,8 +336,10 @@ def _sort_uniq(program: str, args: list[str]) -> Outcome:
     if program == "sort":
         if parsed.has("o") or parsed.has("output"):
             return _write(program, "-o writes a file", frozenset({"sort -o"}))
-        if parsed.has("T") or parsed.has("temporary-directory") or parsed.has("files0-from"):
-            return forbid("sort -T / --files0-from name other files; drop them")
+        for name, effect in _SORT_REFUSED.items():
+            if parsed.has(name):
+                dash = "-" if len(name) == 1 else "--"
+                return forbid(f"sort {dash}{name} {effect}; drop it")
         return _ok(program)
     if len(operands) > 1:
         return _write(program, "with two file operands writes the second", frozenset({"uniq OUT"}))
