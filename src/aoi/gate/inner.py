@@ -5,8 +5,24 @@ from __future__ import annotations
 from aoi.gate.facts import FORBIDDEN, READ, WRITE, Facts, Outcome, forbid, worst
 from aoi.gate.flags import FlagError, FlagSpec, parse, words
 from aoi.gate.mongo import classify_mongo
-from aoi.shell import ShellSyntaxError, simple_commands
+from aoi.shell import (
+    AndOr,
+    CommandSub,
+    For,
+    Group,
+    If,
+    Pipeline,
+    Sequence,
+    ShellSyntaxError,
+    Simple,
+    While,
+    Word,
+    simple_commands,
+)
 from aoi.shell import parse as parse_shell
+
+MAX_SCRIPT_SLEEP_S = 60
+"""Longest a container's script may sleep in all, loops counted: nothing outside bounds it."""
 
 _SYSTEM_DIRS = frozenset({"/bin", "/usr/bin", "/usr/local/bin", "/sbin", "/usr/sbin"})
 
@@ -187,14 +203,15 @@ def classify_inner(argv: list[str], depth: int = 0) -> Outcome:
         if any(a.startswith("-s") or a.startswith("--set") for a in args):
             return _write(program, "-s sets the clock")
         return _ok(program)
+    endless = _ENDLESS_FILES.intersection(args)
+    if endless and program != "head":
+        return forbid(f"`{program} {min(endless)}` never ends; read a regular file")
     if program == "ping":
-        if not any(a.startswith("-c") for a in args):
-            return forbid("`ping` without -c never ends; use ping -c 3 HOST")
-        return _ok(program)
+        return _ping(args)
     if program == "top":
-        if not any(a.startswith("-b") for a in args):
-            return forbid("`top` is interactive; use top -b -n 1")
-        return _ok(program)
+        return _top(args)
+    if program in ("vmstat", "iostat"):
+        return _interval_count(program, args)
     if program == "ip":
         words = [a for a in args if not a.startswith("-")]
         if (
@@ -241,6 +258,9 @@ def _shell(program: str, args: list[str], depth: int) -> Outcome:
         tree = parse_shell(args[1])
     except ShellSyntaxError as err:
         return forbid(f"{program} -c script: {err.reason}")
+    problem = _unbounded(tree)
+    if problem is not None:
+        return forbid(f"{program} -c script: {problem}")
     result: Outcome | None = None
     writes: set[str] = set()
     for command in simple_commands(tree):
@@ -289,6 +309,95 @@ def _shell(program: str, args: list[str], depth: int) -> Outcome:
 
 # GNU sort and uniq, as positive tables: a long option outside them (an abbreviation
 # such as --compress for --compress-program included) is refused.
+def _unbounded(tree: Sequence) -> str | None:
+    """Why a container's script may run without end, or None.
+
+    The container's shell runs it, out of reach of AOI's limits: a while/until
+    loop has no bound, and sleeps (times the rounds of the for loops around
+    them) may add up to MAX_SCRIPT_SLEEP_S.
+    """
+    slept = [0.0]
+    return _walk_bound(tree, 1, slept)
+
+
+def _walk_bound(node: object, rounds: int | None, slept: list[float]) -> str | None:
+    if isinstance(node, Sequence | Group):
+        items = node.items if isinstance(node, Sequence) else (node.body,)
+        for item in items:
+            problem = _walk_bound(item, rounds, slept)
+            if problem is not None:
+                return problem
+        return None
+    if isinstance(node, AndOr):
+        for pipeline in (node.first, *(p for _, p in node.rest)):
+            problem = _walk_bound(pipeline, rounds, slept)
+            if problem is not None:
+                return problem
+        return None
+    if isinstance(node, Pipeline):
+        for command in node.commands:
+            problem = _walk_bound(command, rounds, slept)
+            if problem is not None:
+                return problem
+        return None
+    if isinstance(node, While):
+        return (
+            f"`{'until' if node.until else 'while'}` loops run in the container's shell, where "
+            "nothing bounds them; loop in AOI's shell around kubectl exec instead"
+        )
+    if isinstance(node, For):
+        words = node.words or ()
+        inner: int | None = None
+        if rounds is not None and all(w.literal is not None for w in words):
+            inner = rounds * len(words)
+        for word in words:
+            problem = _words_bound(word, rounds, slept)
+            if problem is not None:
+                return problem
+        return _walk_bound(node.body, inner, slept)
+    if isinstance(node, If):
+        parts = [s for branch in node.branches for s in branch]
+        if node.orelse is not None:
+            parts.append(node.orelse)
+        for part in parts:
+            problem = _walk_bound(part, rounds, slept)
+            if problem is not None:
+                return problem
+        return None
+    if isinstance(node, Simple):
+        for word in node.words:
+            problem = _words_bound(word, rounds, slept)
+            if problem is not None:
+                return problem
+        argv = node.argv
+        if node.words and node.words[0].literal == "sleep":
+            seconds = 0.0
+            for a in argv[1:] if argv is not None else ["?"]:
+                if not a.isdigit():
+                    return "sleep takes whole seconds written out, at most 60"
+                seconds += int(a)
+            if rounds is None and seconds:
+                return "sleep inside a for loop over computed words has no bound; list the words"
+            slept[0] += seconds * (rounds or 0)
+            if slept[0] > MAX_SCRIPT_SLEEP_S:
+                return (
+                    f"the script sleeps {slept[0]:g} s in all (loops counted); "
+                    f"at most {MAX_SCRIPT_SLEEP_S} s"
+                )
+    return None
+
+
+def _words_bound(word: Word, rounds: int | None, slept: list[float]) -> str | None:
+    if word.literal is not None:
+        return None
+    for part in word.parts:
+        if isinstance(part, CommandSub):
+            problem = _walk_bound(part.body, rounds, slept)
+            if problem is not None:
+                return problem
+    return None
+
+
 _SORT_SPEC = FlagSpec(
     {c: (c, True) for c in "ktSTo"} | {c: (c, False) for c in "bdfgiMhnRrVcCsuzm"},
     words(
@@ -325,6 +434,81 @@ _NC_SPEC = FlagSpec(
     frozenset(),
     strict_short=True,
 )
+
+
+# device files a reader never reaches the end of
+_ENDLESS_FILES = frozenset(
+    {"/dev/zero", "/dev/urandom", "/dev/random", "/dev/full", "/dev/stdin", "/dev/tty"}
+    | {"/dev/console", "/dev/fd/0", "/proc/self/fd/0", "/proc/kmsg"}
+)
+MAX_REPORT_S = 60
+"""Longest a reporting tool (ping, top, vmstat, iostat) may run inside a container."""
+_PING_SPEC = FlagSpec(
+    {c: (c, True) for c in "cisWwtIlmMpQST"} | {c: (c, False) for c in "46aAbBdDfLnOqrRUvV"},
+    frozenset(),
+    strict_short=False,
+)
+_TOP_SPEC = FlagSpec(
+    {c: (c, True) for c in "ndopuUw"} | {c: (c, False) for c in "bcEeHiOSs1"},
+    frozenset(),
+    strict_short=False,
+)
+
+
+def _number(text: str | None) -> float | None:
+    try:
+        return float(text) if text is not None else None
+    except ValueError:
+        return None
+
+
+def _ping(args: list[str]) -> Outcome:
+    try:
+        parsed = parse(args, _PING_SPEC)
+    except FlagError as err:
+        return forbid(f"ping: {err.reason}")
+    if parsed.has("f"):
+        return forbid("ping -f floods the network; use ping -c 3 HOST")
+    count = _number(parsed.last("c"))
+    interval = _number(parsed.last("i")) if parsed.has("i") else 1.0
+    deadline = _number(parsed.last("w")) if parsed.has("w") else None
+    if count is None and deadline is None:
+        return forbid("`ping` without -c never ends; use ping -c 3 HOST")
+    seconds = deadline if deadline is not None else (count or 0) * (interval or 0)
+    if interval is None or seconds is None or seconds > MAX_REPORT_S:
+        return forbid(f"ping would run past {MAX_REPORT_S} s; use ping -c 3 HOST")
+    return _ok("ping")
+
+
+def _top(args: list[str]) -> Outcome:
+    try:
+        parsed = parse(args, _TOP_SPEC)
+    except FlagError as err:
+        return forbid(f"top: {err.reason}")
+    if not parsed.has("b"):
+        return forbid("`top` is interactive; use top -b -n 1")
+    rounds = _number(parsed.last("n"))
+    delay = _number(parsed.last("d")) if parsed.has("d") else 3.0
+    if rounds is None:
+        return forbid("`top -b` without -n never ends; use top -b -n 1")
+    if delay is None or rounds * delay > MAX_REPORT_S:
+        return forbid(f"top would run past {MAX_REPORT_S} s; use top -b -n 1")
+    return _ok("top")
+
+
+def _interval_count(program: str, args: list[str]) -> Outcome:
+    numbers = [a for a in args if not a.startswith("-")]
+    if not numbers:
+        return _ok(program)
+    delay = _number(numbers[0])
+    count = _number(numbers[1]) if len(numbers) > 1 else None
+    if delay is None or (len(numbers) > 1 and count is None) or len(numbers) > 2:
+        return forbid(f"{program} takes [DELAY [COUNT]] as numbers")
+    if count is None:
+        return forbid(f"`{program} {numbers[0]}` never ends; give a count: {program} 1 5")
+    if delay * count > MAX_REPORT_S:
+        return forbid(f"{program} would run past {MAX_REPORT_S} s; use {program} 1 5")
+    return _ok(program)
 
 
 def _sort_uniq(program: str, args: list[str]) -> Outcome:

@@ -8,7 +8,10 @@ from aoi.gate.facts import FORBIDDEN, READ, WRITE, Facts, Outcome, forbid
 from aoi.gate.flags import GO_FALSE, Args, FlagError, FlagSpec, is_dry_run, parse, words
 from aoi.gate.inner import classify_inner
 from aoi.gate.resources import CLUSTER_SCOPED, canonical
-from aoi.kube.flags import BARE_DEFAULTS, GLOBAL_FLAGS, VERB_FLAGS, FlagTable
+from aoi.kube.flags import BARE_DEFAULTS, GLOBAL_FLAGS, VERB_FLAGS, FlagTable, parse_go_duration
+
+MAX_WAIT_S = 300
+"""Longest a read may wait for something to happen (kubectl wait, rollout status)."""
 
 # Flags that change who kubectl is or which cluster it talks to.
 IDENTITY_FLAGS = words(
@@ -391,6 +394,9 @@ def classify_kubectl(tokens: list[str]) -> Outcome:
             positionals = positionals[1:]
         kind = READ if sub_kind == "read" else WRITE
 
+    problem = wait_problem(full_verb, args)
+    if problem is not None:
+        return forbid(problem)
     resources, names, rest = _resources_for(verb, full_verb, positionals)
     ns = args.last("namespace") or None
     all_ns = args.on("all-namespaces")
@@ -466,6 +472,38 @@ def classify_kubectl(tokens: list[str]) -> Outcome:
     return Outcome(READ, f"read-only: kubectl {full_verb}{what}", facts)
 
 
+def wait_problem(command: str, args: Args) -> str | None:
+    """Why the command may wait without end (or longer than MAX_WAIT_S), or None.
+
+    `kubectl wait` waits --timeout (30s by default; a negative one is a week);
+    `rollout status` watches until the rollout ends unless --watch=false or a
+    --timeout bounds it; --pod-running-timeout waits for a pod to start.
+    """
+    bound = f"at most {MAX_WAIT_S}s"
+    for flag in ("timeout", "pod-running-timeout"):
+        text = args.last(flag)
+        if text is None or "\x00" in text:
+            continue  # a computed value is judged again, as its value, when it runs
+        if flag == "timeout" and command not in ("wait", "rollout status"):
+            continue
+        seconds = parse_go_duration(text)
+        if seconds is None:
+            return f"--{flag}={text} is not a duration; write it as 30s, 2m or 1m30s"
+        if seconds < 0 and command == "wait":
+            return f"kubectl wait --timeout={text} waits a week; give a timeout of {bound}"
+        if seconds > MAX_WAIT_S:
+            return f"--{flag}={text} waits too long; give a timeout of {bound}"
+    if command == "rollout status":
+        watching = args.last("watch") is None or args.on("watch")
+        timeout = parse_go_duration(args.last("timeout") or "0")
+        if watching and not timeout:
+            return (
+                "kubectl rollout status watches until the rollout ends, without a bound; "
+                f"add --timeout=60s ({bound}) or --watch=false"
+            )
+    return None
+
+
 def _resources_for(
     verb: str, full_verb: str, positionals: list[str]
 ) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
@@ -537,6 +575,9 @@ def _exec(tokens: list[str], vi: int) -> Outcome:
     except FlagError as err:
         return forbid(f"kubectl exec: {err.reason}{_HELP}")
     problem = _flag_problem("exec", args)
+    if problem is not None:
+        return forbid(problem)
+    problem = wait_problem("exec", args)
     if problem is not None:
         return forbid(problem)
     positionals = args.positionals

@@ -708,3 +708,44 @@ def _bool(value: str, name: str, help_name: str) -> bool:
 
 def _is_number(text: str) -> bool:
     return text[1:].isdigit()
+
+
+_DURATION_UNITS = {"ns": 1e-9, "us": 1e-6, "µs": 1e-6, "μs": 1e-6, "ms": 1e-3, "s": 1.0}
+_DURATION_UNITS |= {"m": 60.0, "h": 3600.0}
+
+
+def parse_go_duration(text: str) -> float | None:
+    """Go's time.ParseDuration, in seconds: None where Go returns an error.
+
+    A duration is an optional sign and one or more decimal numbers, each with a
+    unit (ns, us, ms, s, m, h): `30s`, `1m30s`, `1.5h`, `-1s`. A bare `0` is zero;
+    any other number without a unit is an error.
+    """
+    if not text:
+        return None
+    sign = 1.0
+    if text[0] in "+-":
+        sign = -1.0 if text[0] == "-" else 1.0
+        text = text[1:]
+    if text == "0":
+        return 0.0
+    if not text:
+        return None
+    total = 0.0
+    i = 0
+    n = len(text)
+    while i < n:
+        start = i
+        while i < n and (text[i].isdigit() or text[i] == "."):
+            i += 1
+        number = text[start:i]
+        if not number or number == "." or number.count(".") > 1:
+            return None
+        unit_start = i
+        while i < n and not (text[i].isdigit() or text[i] == "."):
+            i += 1
+        scale = _DURATION_UNITS.get(text[unit_start:i])
+        if scale is None:
+            return None
+        total += float(number) * scale
+    return sign * total
