@@ -4,8 +4,11 @@ replica counts, local files), read from the policy's data."""
 
 from __future__ import annotations
 
+import json
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+
+import yaml
 
 from aoi.gate.facts import Facts
 
@@ -26,7 +29,9 @@ LOCAL_FILE_FLAGS = (
     "values",
     "set-file",
 )
-_REPLICAS = re.compile(r"[\"']?\breplicas[\"']?\s*:\s*[\"']?(-?\d+)")
+# keys whose values are counts of pods, wherever they sit in a patch or a chart's values
+_COUNT_KEYS = frozenset({"replicas", "minreplicas", "maxreplicas", "replicacount"})
+_JSON_PATCH_OPS = frozenset({"add", "remove", "replace", "test", "move", "copy"})
 # one positive requirement: key=value, key==value or key in (...)
 _POSITIVE = re.compile(r"^\s*[\w./-]+\s*(==?|\s+in\s+\()\s*[^,]*")
 _SELECTOR_VERBS = frozenset({"delete", "label", "annotate", "rollout restart", "patch", "scale"})
@@ -86,15 +91,139 @@ def write_problem(facts: Facts, policy: Policy) -> str | None:
                         f"--{flag} {value!r} is too broad for a write: name at least one "
                         "label with key=value (negative or existence-only selectors match too much)"
                     )
-    counts = list(facts.flags.get("replicas", ()))
-    counts += [m.group(1) for v in facts.flags.get("patch", ()) for m in _REPLICAS.finditer(v)]
+    counts: list[Any] = []
+    for flag in ("replicas", "min", "max") if facts.tool == "kubectl" else ():
+        counts += facts.flags.get(flag, ())
+    for text in facts.flags.get("patch", ()):
+        problem = patch_counts(text, facts.flags.get("type", ["strategic"])[-1], counts)
+        if problem is not None:
+            return problem
+    if facts.tool == "helm":
+        problem = _helm_counts(facts.flags, counts)
+        if problem is not None:
+            return problem
     for count in counts:
+        if isinstance(count, str) and count.strip().lstrip("+-").isdigit():
+            count = int(count)
+        if isinstance(count, float) and count.is_integer():
+            count = int(count)
+        if not isinstance(count, int) or isinstance(count, bool):
+            return f"a replica count must be a whole number, not {count!r}"
+        if count < 0 or count > limits.max_replicas:
+            return f"{count} replicas is outside the policy's bound (0..{limits.max_replicas})"
+    return None
+
+
+def patch_counts(text: str, patch_type: str, counts: list[Any]) -> str | None:
+    """Add every replica count the patch sets to `counts`; a reason when it cannot be judged.
+
+    The patch is read as kubectl reads it: JSON, else YAML turned into JSON. A
+    merge or strategic patch sets counts under their keys anywhere in it; a JSON
+    patch (RFC 6902) sets them with add/replace/test on a path ending in the key,
+    or inside the value it writes; a move or copy onto a count cannot be judged.
+    """
+    try:
+        doc = json.loads(text, object_pairs_hook=_unique_keys)
+    except _DuplicateKey as err:
+        return f"the patch gives {err.key!r} twice in one object; give each key once"
+    except ValueError:
         try:
-            number = int(count)
-        except ValueError:
+            doc = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        except yaml.YAMLError:
+            return "the patch is neither JSON nor YAML; write it as JSON"
+    if patch_type != "json":
+        if not isinstance(doc, dict):
+            return f"a {patch_type} patch is an object ({{...}}), not {type(doc).__name__}"
+        _walk_counts(doc, counts)
+        return None
+    if not isinstance(doc, list):
+        return "a JSON patch (--type=json) is a list of operations: [{op, path, value}]"
+    for op in doc:
+        if not isinstance(op, dict) or op.get("op") not in _JSON_PATCH_OPS:
+            return "each JSON patch operation needs op add, remove, replace, test, move or copy"
+        path = _pointer(op.get("path"))
+        if path is None:
+            return "each JSON patch operation needs a path written as a JSON pointer (/spec/...)"
+        if op["op"] in ("move", "copy"):
+            source = _pointer(op.get("from"))
+            if source is None or _has_count(path) or _has_count(source) or len(path) < 3:
+                return (
+                    f"JSON patch {op['op']} onto or from a replica count, or onto a whole "
+                    "section, cannot be judged; write the value with replace"
+                )
+        elif op["op"] != "remove":
+            if "value" not in op:
+                return f"JSON patch {op['op']} needs a value"
+            value = op["value"]
+            if path and path[-1].lower() in _COUNT_KEYS:
+                counts.append(value)
+            else:
+                _walk_counts(value, counts)
+    return None
+
+
+class _DuplicateKey(Exception):
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object whose keys are all different (decoders disagree on which repeat wins)."""
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise _DuplicateKey(key)
+        out[key] = value
+    return out
+
+
+def _pointer(path: Any) -> list[str] | None:
+    """A JSON pointer's segments (RFC 6901: ~1 is '/', ~0 is '~'), or None."""
+    if not isinstance(path, str) or (path and not path.startswith("/")):
+        return None
+    return [p.replace("~1", "/").replace("~0", "~") for p in path.split("/")[1:]]
+
+
+def _has_count(path: list[str]) -> bool:
+    return any(p.lower() in _COUNT_KEYS for p in path)
+
+
+def _walk_counts(node: Any, counts: list[Any]) -> None:
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if isinstance(key, str) and key.lower() in _COUNT_KEYS and value is not None:
+                counts.append(value)
+            else:
+                _walk_counts(value, counts)
+    elif isinstance(node, list):
+        for item in node:
+            _walk_counts(item, counts)
+
+
+def _helm_counts(flags: dict[str, list[str]], counts: list[Any]) -> str | None:
+    """Counts a chart's values would get from --set, --set-string and --set-json."""
+    for flag in ("set", "set-string", "set-literal"):
+        for text in flags.get(flag, ()):
+            pairs = [text] if flag == "set-literal" else re.split(r"(?<!\\),", text)
+            for pair in pairs:
+                key, eq, value = pair.partition("=")
+                if eq and key.rsplit(".", 1)[-1].split("[", 1)[0].lower() in _COUNT_KEYS:
+                    counts.append(
+                        value if flag != "set" or not value.lstrip("-").isdigit() else int(value)
+                    )
+    for text in flags.get("set-json", ()):
+        key, eq, value = text.partition("=")
+        if not eq:
             continue
-        if number < 0 or number > limits.max_replicas:
-            return f"{number} replicas is outside the policy's bound (0..{limits.max_replicas})"
+        try:
+            parsed = json.loads(value)
+        except ValueError:
+            return f"--set-json {key}: the value is not JSON"
+        if key.rsplit(".", 1)[-1].lower() in _COUNT_KEYS:
+            counts.append(parsed)
+        else:
+            _walk_counts(parsed, counts)
     return None
 
 
