@@ -15,26 +15,111 @@ FILTERS = frozenset(
 )
 
 
-def _spec(values: str, switches: str, long_value: str = "", numeric: str | None = None) -> FlagSpec:
+def _spec(
+    values: str,
+    switches: str,
+    long_value: str = "",
+    numeric: str | None = None,
+    long_switch: str = "",
+    optional: str = "",
+) -> FlagSpec:
+    """A filter's positive table: its GNU long options too, so that an unknown one (or a
+    GNU abbreviation such as --fil for --file) is refused rather than taken for a switch."""
     short = {c: (c, True) for c in values} | {c: (c, False) for c in switches}
-    return FlagSpec(short, frozenset(long_value.split()), numeric=numeric)
+    switch_names = frozenset(long_switch.split()) | frozenset(optional.split())
+    return FlagSpec(
+        short,
+        frozenset(long_value.split()) | frozenset(optional.split()),
+        frozenset(optional.split()) | switch_names,
+        numeric=numeric,
+        long_switch=switch_names | frozenset({"help", "version"}),
+    )
 
 
+_SORT_SWITCHES = """
+    ignore-leading-blanks dictionary-order ignore-case general-numeric-sort ignore-nonprinting
+    month-sort human-numeric-sort numeric-sort random-sort reverse version-sort debug merge
+    stable unique zero-terminated
+"""
 _SPECS: dict[str, FlagSpec] = {
     "grep": _spec(
         "eABCm",
         "ivcnwxEFoqshHPzTaUlLZ",
-        "regexp after-context before-context context max-count label",
+        """
+        regexp after-context before-context context max-count label file binary-files
+        devices directories exclude exclude-from exclude-dir include group-separator
+        """,
         numeric="context",
+        long_switch="""
+        extended-regexp fixed-strings basic-regexp perl-regexp ignore-case no-ignore-case
+        word-regexp line-regexp null-data no-messages invert-match byte-offset line-number
+        line-buffered with-filename no-filename only-matching quiet silent text initial-tab
+        unix-byte-offsets null count files-with-matches files-without-match recursive
+        dereference-recursive no-group-separator
+        """,
+        optional="color colour",
     ),
-    "head": _spec("nc", "qvz", "lines bytes", numeric="lines"),
-    "tail": _spec("nc", "qvz", "lines bytes", numeric="lines"),
-    "wc": _spec("", "lwcmL"),
-    "sort": _spec("ktS", "nrufhVbsgMdiRcC", "key field-separator buffer-size parallel sort"),
-    "uniq": _spec("fsw", "cdDiuz", "skip-fields skip-chars check-chars all-repeated group"),
-    "cut": _spec("dfcb", "sz", "delimiter fields characters bytes output-delimiter"),
-    "awk": _spec("Fv", "", "field-separator assign"),
-    "jq": _spec("", "rcjesSnaMCRC", "indent arg argjson"),
+    "head": _spec(
+        "nc",
+        "qvz",
+        "lines bytes",
+        numeric="lines",
+        long_switch="quiet silent verbose zero-terminated",
+    ),
+    "tail": _spec(
+        "nc",
+        "qvz",
+        "lines bytes pid sleep-interval max-unchanged-stats",
+        numeric="lines",
+        long_switch="retry quiet silent verbose zero-terminated",
+        optional="follow",
+    ),
+    "wc": _spec(
+        "",
+        "lwcmL",
+        "files0-from total",
+        long_switch="bytes chars lines words max-line-length",
+    ),
+    "sort": _spec(
+        "ktS",
+        "nrufhVbsgMdiRcCz",
+        """
+        key field-separator buffer-size parallel sort output compress-program
+        temporary-directory files0-from random-source batch-size
+        """,
+        long_switch=_SORT_SWITCHES,
+        optional="check",
+    ),
+    "uniq": _spec(
+        "fsw",
+        "cdDiuz",
+        "skip-fields skip-chars check-chars",
+        long_switch="count repeated ignore-case unique zero-terminated",
+        optional="all-repeated group",
+    ),
+    "cut": _spec(
+        "dfcb",
+        "sz",
+        "delimiter fields characters bytes output-delimiter",
+        long_switch="complement only-delimited zero-terminated",
+    ),
+    "awk": _spec(
+        "Fv",
+        "",
+        "field-separator assign file include load exec source",
+        long_switch="sandbox",
+        optional="debug profile dump-variables pretty-print",
+    ),
+    "jq": _spec(
+        "",
+        "rcjesSnaMCRC",
+        "indent arg argjson from-file rawfile slurpfile",
+        long_switch="""
+        null-input raw-input slurp compact-output raw-output raw-output0 join-output
+        ascii-output sort-keys color-output monochrome-output tab exit-status seq stream
+        stream-errors unbuffered args jsonargs
+        """,
+    ),
 }
 _SPECS["egrep"] = _SPECS["grep"]
 _SPECS["fgrep"] = _SPECS["grep"]
