@@ -165,9 +165,9 @@ class Oracle:
                 return StartResult(
                     ok=False,
                     run_seconds=_start_failure_seconds(edge),
-                    exit_code=2 if program.language == "go" else 1,
+                    exit_code=self.twin.logs.crash_exit_code(program, dep, edge),
                     terminated_reason="Error",
-                    log=tuple(self.twin.logs.crash_lines(program, dep, edge, at)),
+                    log=tuple(self.twin.logs.crash_lines(program, dep, edge, at, pod)),
                 )
         return StartResult(ok=True, ready=self._ready(spec, program))
 
