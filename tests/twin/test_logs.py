@@ -224,3 +224,26 @@ def test_crash_lines_word_the_failure_in_the_programs_style() -> None:
     assert any(line.endswith("PNC cmd/geo/db.go:26 > no reachable servers") for line in text)
     assert "panic: no reachable servers" in lines
     assert twin.logs.crash_exit_code(geo, dep, EdgeResult(False, "refused", "")) == 2
+
+
+def test_a_buggy_build_prints_what_its_program_does_and_a_route_to_its_address_fixes_it() -> None:
+    twin = Twin("hotel-reservation", seed=13)
+    twin.run(
+        "kubectl set image deployment/geo hotel-reserv-geo=yinfangchen/geo:app3 -n test-hotel-reservation"
+    )
+    twin.tick(90)
+    geo = pod_of(twin, HOTEL, "io.kompose.service", "geo")
+    text = plain(log(twin, geo, previous=True))
+    assert "Read database URL: mongodb-geo:27777" in text
+    assert re.search(r"^\S+ PNC cmd/geo/db.go:26 > no reachable servers$", text, re.M)
+    rt = twin.controller.runtimes[geo["metadata"]["uid"]]["hotel-reserv-geo"]
+    assert rt.last is not None and rt.last.exit_code == 2
+    # not in the catalog: serve the address the build dials, forwarding to mongod
+    twin.run(
+        "kubectl patch service mongodb-geo -n test-hotel-reservation --type=json "
+        '-p=\'[{"op": "add", "path": "/spec/ports/-", "value": {"name": "wrong", "port": 27777, "targetPort": 27017}}]\''
+    )
+    twin.tick(400)
+    geo = pod_of(twin, HOTEL, "io.kompose.service", "geo")
+    assert geo["status"]["containerStatuses"][0]["state"].get("running"), geo["status"]
+    assert "Successfully registered in consul" in log(twin, geo)

@@ -154,7 +154,7 @@ class LogWriter:
                 (t, line)
                 for line in style.render(_dt(t), entry.level, where, msg, ctx, entry.writer)
             )
-        end = t0 + (30.0 if edge.kind == "timeout" else max(offset + 0.05, 0.6))
+        end = t0 + offset + ls.give_up_seconds(style.family(dep.protocol), edge.kind)
         peer = _peer_values(self.twin, dep, edge, self._ops(program), ctx.get("db_name"))
         text = ls.cause(style.family(dep.protocol), edge.kind, {**ctx, **peer})
         with_cause = {**ctx, "cause": text}
@@ -180,6 +180,11 @@ class LogWriter:
             self._crashes.pop(next(iter(self._crashes)))
         self._crashes[(program.name, t0)] = timed
         return [line for _, line in timed]
+
+    def crash_seconds(self, program: Component, dep: Dependency, edge: EdgeResult) -> float:
+        """How long a program that gives up because `dep` failed runs: its client's wait, then exit."""
+        style = ls.style_for(program, program.container)
+        return ls.give_up_seconds(style.family(dep.protocol), edge.kind) + 0.5
 
     def crash_exit_code(self, program: Component, dep: Dependency, edge: EdgeResult) -> int:
         """The exit status of a program that gives up because `dep` failed (Go: 2 after a panic)."""
@@ -380,10 +385,16 @@ class LogWriter:
         """The whole output of a run that failed at start, or None for a run that served."""
         if program is not None and (program.name, start) in self._crashes:
             return self._crashes[(program.name, start)]
-        app = self.twin.app_for(pod["metadata"]["namespace"])
         images = {c["image"] for c in pod["spec"].get("containers", [])}
+        # a build the app knows nothing of prints its recorded output; a broken build of one
+        # of the app's programs prints what that program prints (its crash, or its banner)
         bad = next(
-            (app.bad_images[i] for i in images if app is not None and i in app.bad_images), None
+            (
+                self.twin.bad_images[i]
+                for i in sorted(images)
+                if i in self.twin.bad_images and not self.twin.bad_images[i].program
+            ),
+            None,
         )
         raw: tuple[str, ...] | list[str] | None = None
         if bad is not None:

@@ -558,6 +558,16 @@ def fill(template: str, ctx: Mapping[str, Any], r: Rand, at: datetime) -> str:
     return template.format_map(values)
 
 
+def give_up_seconds(family: str, kind: str) -> float:
+    """How long a client library tries before it returns the error of a failed call."""
+    table: dict[str, float] = (_data().get("waits") or {}).get(family) or {}
+    if kind in table:
+        return float(table[kind])
+    if "default" in table:
+        return float(table["default"])
+    return 29.5 if kind == "timeout" else 0.5
+
+
 def cause(family: str, kind: str, values: Mapping[str, Any]) -> str:
     """How a client library words a failed call of the given kind."""
     table = causes().get(family) or causes()["tcp"]
@@ -570,7 +580,7 @@ def cause(family: str, kind: str, values: Mapping[str, Any]) -> str:
 
 def go_string_arg(r: Rand, text: str) -> str:
     """How a Go stack prints a string argument: its data pointer and its length."""
-    return "{" + f"0xc000{r.below(1 << 24):06x}, {len(text):#x}" + "}"
+    return "{" + f"0xc000{r.below(1 << 21) * 8:06x}, {len(text):#x}" + "}"
 
 
 def go_panic(style: Style, out: Exit, message: str, ctx: Mapping[str, Any], r: Rand) -> list[str]:
@@ -583,7 +593,7 @@ def go_panic(style: Style, out: Exit, message: str, ctx: Mapping[str, Any], r: R
     values = {
         **ctx,
         "msg_arg": go_string_arg(r, message),
-        "ptr": f"0xc000{r.below(1 << 24):06x}",
+        "ptr": f"0xc000{r.below(1 << 21) * 8:06x}",
     }
     lines = [f"panic: {message}", "", "goroutine 1 [running]:"]
     for function, where in (*style.frames, *out.stack):
