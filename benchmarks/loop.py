@@ -18,9 +18,10 @@ import statistics
 import time
 
 from aoi.catalog import list_tasks
-from aoi.loop.evolve.candidates import evolve
+from aoi.loop.evolve.candidates import evolve, score, seed_commands
 from aoi.loop.judge import judge
 from aoi.loop.purify import NotPurifiableError, purify
+from aoi.loop.rewards import clear_caches
 from aoi.loop.solve import expert_trajectory
 from aoi.trajectories import Trajectory
 
@@ -101,14 +102,35 @@ def main() -> None:
     started = time.perf_counter()
     candidates = 0
     good = 0
+    answers: list[tuple[str, Trajectory]] = []
     for trajectory in failures:
         evolution = evolve(trajectory)  # no model: the teacher's plan, scored on the twin
         candidates += len(evolution.candidates)
         good += sum(1 for c in evolution.candidates if c.verified)
+        answers += [(c.text, trajectory) for c in evolution.candidates]
     seconds = time.perf_counter() - started
     print(
         f"evolve (teacher, repair): {candidates / seconds:.2f} candidates/s scored by execution "
         f"({candidates} in {seconds:.1f} s); verified {good}/{candidates} ({100 * good / max(1, candidates):.1f} %)"
+    )
+
+    # what a model's G candidates cost: scoring alone (parse, gate, replay on a fresh twin), cold
+    clear_caches()
+    started = time.perf_counter()
+    verified = 0
+    for text, trajectory in answers:
+        candidate = score(
+            text,
+            author="bench",
+            task_id=trajectory.task_id,
+            seed=int(trajectory.seed or 0),
+            seeds=seed_commands(trajectory),
+        )
+        verified += int(candidate.verified)
+    seconds = time.perf_counter() - started
+    print(
+        f"evolve scoring alone: {len(answers) / seconds:.2f} candidates/s "
+        f"({len(answers)} in {seconds:.1f} s); verified {verified}/{len(answers)}"
     )
 
 
