@@ -15,12 +15,13 @@ from typing import Any
 import yaml
 
 from aoi.catalog import Problem, TaskType, api_docs, list_tasks, render_problem
+from aoi.errors import AOIError
 
 LIVE_PREFIX = "live/"
 _NAMESPACE = re.compile(r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$")
 
 
-class LiveClusterError(RuntimeError):
+class LiveClusterError(AOIError, RuntimeError):
     """The live cluster cannot be used as configured (no kube context, bad task id, ...)."""
 
 
@@ -45,8 +46,11 @@ def _live_texts() -> dict[str, Any]:
     return data
 
 
-def live_problem(task_type: TaskType, namespace: str) -> Problem:
-    """What an agent is shown for a live incident of this type in this namespace."""
+def live_problem(task_type: TaskType, namespace: str, task_id: str = "") -> Problem:
+    """What an agent is shown for a live incident of this type in this namespace.
+
+    The application is not known (`app` is None): a live namespace may run anything.
+    """
     description = Template(_live_texts()["descriptions"][task_type.value]).substitute(
         namespace=namespace
     )
@@ -55,4 +59,11 @@ def live_problem(task_type: TaskType, namespace: str) -> Problem:
     instructions = render_problem(
         model.model_copy(update={"namespace": namespace, "hint": None})
     ).instructions
-    return Problem(description=description, instructions=instructions, apis=api_docs(task_type))
+    return Problem(
+        description=description,
+        instructions=instructions,
+        apis=api_docs(task_type),
+        task_type=task_type,
+        namespace=namespace,
+        task_id=task_id or f"{LIVE_PREFIX}{task_type.value}/{namespace}",
+    )

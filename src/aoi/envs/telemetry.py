@@ -15,13 +15,15 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
+from aoi.errors import AOIError
+
 try:
     import httpx
 except ImportError:  # pragma: no cover - exercised only where httpx is missing
     httpx = None  # type: ignore[assignment]
 
 
-class TelemetryError(RuntimeError):
+class TelemetryError(AOIError, RuntimeError):
     """A telemetry backend could not be reached or answered something unusable."""
 
 
