@@ -188,6 +188,12 @@ def execute(
     )
 
 
+def clear_caches() -> None:
+    """Forget cached executions and rewards (benchmarks measure the cold cost with this)."""
+    execute.cache_clear()
+    _reward.cache_clear()
+
+
 def evolver_reward(
     completion_text: str,
     *,
