@@ -16,7 +16,8 @@ from typing import Any
 
 import pytest
 
-from aoi.catalog import Task, get_task, render_problem
+from aoi.agents import run_task
+from aoi.catalog import App, Task, TaskType, get_task, render_problem
 from aoi.envs.base import Action, EnvironmentStateError, Observation
 from aoi.envs.live import NOT_FOUND, LiveClusterEnvironment, LiveClusterError
 from aoi.envs.runner import TIMEOUT_EXIT, ProcessResult
@@ -153,6 +154,37 @@ def test_namespace_override_moves_the_task(tmp_path: Path) -> None:
     problem = env.reset("revoke_auth_mongodb-localization-1")
     assert "kubectl get pods -n hotel" in problem.instructions
     assert env.task is not None and env.task.namespace == "hotel"
+    # the problem carries the task's fields, the namespace as moved
+    assert (problem.task_type, problem.namespace, problem.app) == (
+        TaskType.LOCALIZATION,
+        "hotel",
+        App.HOTEL_RESERVATION,
+    )
+    assert problem.task_id == "revoke_auth_mongodb-localization-1"
+
+
+def test_a_live_incident_carries_its_type_and_namespace_and_no_app() -> None:
+    env = LiveClusterEnvironment(context=CTX, namespace="payments", runner=Transcript({}))
+    problem = env.reset("live/analysis")
+    assert (problem.task_type, problem.namespace, problem.app) == (
+        TaskType.ANALYSIS,
+        "payments",
+        None,
+    )
+    assert problem.task_id == "live/analysis"
+
+
+def test_run_task_takes_a_live_task_id(tmp_path: Path) -> None:
+    """The live environment resolves its own ids: the runner never asks the catalog."""
+    twin = Twin.fresh("hotel-reservation", 0)
+    inject(twin, get_task("revoke_auth_mongodb-localization-1"))
+    env = LiveClusterEnvironment(runner=TwinRunner(twin), run_dir=tmp_path)
+    run = run_task(f"live/detection/{HOTEL}", env=env)
+    assert run.outcome.task == f"live/detection/{HOTEL}"
+    assert run.outcome.task_type == "detection" and run.outcome.submitted
+    # the expert read the namespace the id named
+    commands = [c["command"] for s in run.record.steps for c in s["commands"]]
+    assert commands and all(HOTEL in c for c in commands if c.startswith("kubectl"))
 
 
 def test_act_before_reset_is_an_error() -> None:

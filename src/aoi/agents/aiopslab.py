@@ -15,10 +15,12 @@ import threading
 from typing import Any
 
 from aoi.agents.runtime import Runtime
-from aoi.catalog import Problem
+from aoi.catalog import Problem, TaskType, get_task, render_problem
 from aoi.envs.base import Action, Environment, Observation, Outcome, to_action
 
-_NAMESPACE = re.compile(r"namespace[:\s`'\"]+([a-z0-9][-a-z0-9]*)", re.IGNORECASE)
+
+class AIOpsLabSetupError(ValueError):
+    """The agent was not told which task it is working on."""
 
 
 class _ProxyEnvironment(Environment):
@@ -51,29 +53,44 @@ class _ProxyEnvironment(Environment):
 
 
 class AIOpsLabAgent:
-    """Wraps a Runtime so that AIOpsLab's orchestrator can drive it."""
+    """Wraps a Runtime so that AIOpsLab's orchestrator can drive it.
+
+    The task's type and namespace are read from fields, never from the wording of
+    AIOpsLab's text: give `problem` (a `Problem`, as any environment's reset
+    returns), or `task_id` (AIOpsLab's problem id, resolved through the catalog),
+    or `task_type` and `namespace` (a problem outside the catalog, as read from
+    AIOpsLab's own problem object).
+    """
 
     def __init__(
-        self, runtime: Runtime, *, task_type: str | None = None, namespace: str | None = None
+        self,
+        runtime: Runtime,
+        *,
+        problem: Problem | None = None,
+        task_id: str | None = None,
+        task_type: str | TaskType | None = None,
+        namespace: str | None = None,
     ) -> None:
         self.runtime = runtime
-        self.task_type = task_type
-        self.namespace = namespace
+        self.problem = _task_problem(problem, task_id, task_type, namespace)
         self._env = _ProxyEnvironment()
         self._thread: threading.Thread | None = None
         self.record: Any = None
         self.error: BaseException | None = None
 
     def _start(self, problem_text: str) -> None:
-        task_type = self.task_type or _guess_type(problem_text)
-        match = _NAMESPACE.search(problem_text)
-        namespace = self.namespace or (match.group(1) if match else "default")
-        problem = Problem(description=problem_text, instructions="", apis=())
+        # what the runtime reads is AIOpsLab's text; the task's fields are the ones given
+        problem = self.problem.model_copy(
+            update={"description": problem_text, "instructions": "", "apis": ()}
+        )
 
         def work() -> None:
             try:
                 self.record = self.runtime.run(
-                    self._env, problem, task_type=task_type, namespace=namespace
+                    self._env,
+                    problem,
+                    task_type=problem.task_type.value,
+                    namespace=problem.namespace,
                 )
             except BaseException as exc:  # noqa: BLE001 - reported through get_action
                 self.error = exc
@@ -104,13 +121,34 @@ def _observation(state: str) -> str:
     return _NEXT.sub("\n", state) if _NEXT.search(state) else state
 
 
-def _guess_type(text: str) -> str:
-    """The task type from AIOpsLab's problem text: most specific wording first."""
-    lowered = text.lower()
-    if "mitigat" in lowered:
-        return "mitigation"
-    if "system_level" in lowered or "fault_type" in lowered:
-        return "analysis"
-    if "localiz" in lowered or "localis" in lowered:
-        return "localization"
-    return "detection"
+def _task_problem(
+    problem: Problem | None,
+    task_id: str | None,
+    task_type: str | TaskType | None,
+    namespace: str | None,
+) -> Problem:
+    """The task's fields from what the caller gave; AIOpsLabSetupError when it gave too little."""
+    if problem is not None:
+        return problem
+    if task_type is not None and namespace is not None:
+        try:
+            kind = TaskType(task_type)
+        except ValueError:
+            choices = ", ".join(t.value for t in TaskType)
+            raise AIOpsLabSetupError(
+                f"unknown task_type {task_type!r}; choose one of: {choices}"
+            ) from None
+        return Problem(
+            description="",
+            instructions="",
+            apis=(),
+            task_type=kind,
+            namespace=namespace,
+            task_id=task_id or "",
+        )
+    if task_id is not None:
+        return render_problem(get_task(task_id))
+    raise AIOpsLabSetupError(
+        "AIOpsLabAgent needs the task: pass problem=..., task_id=... (AIOpsLab's problem id) "
+        "or task_type=... and namespace=..."
+    )

@@ -9,7 +9,6 @@ from typing import Any
 
 from aoi.agents.observer import LLMObserver, Observer
 from aoi.agents.runtime import RunRecord, Runtime, RuntimeConfig, StepCallback
-from aoi.catalog import get_task
 from aoi.envs.base import Environment, Outcome
 
 AGENTS = ("expert", "aoi")
@@ -111,9 +110,13 @@ def run_task(
     config: RuntimeConfig | None = None,
     on_step: StepCallback | None = None,
 ) -> TaskRun:
-    """Reset the environment on the task, run the agent, evaluate. Raises on a bad task id."""
+    """Reset the environment on the task, run the agent, evaluate.
+
+    The environment (the twin unless `env` is given) resolves the task id: a catalog
+    id, or its own (`live/<type>/<namespace>` on a live cluster); the task's type
+    and namespace come from the problem it returns. Raises on an id it does not know.
+    """
     spec = agent or AgentSpec()
-    task = get_task(task_id)
     runtime = build_runtime(spec, config)
     own_env = env is None
     if env is None:
@@ -124,7 +127,11 @@ def run_task(
     try:
         problem = env.reset(task_id, seed)
         record = runtime.run(
-            env, problem, task_type=task.type.value, namespace=task.namespace, on_step=on_step
+            env,
+            problem,
+            task_type=problem.task_type.value,
+            namespace=problem.namespace,
+            on_step=on_step,
         )
         outcome = env.evaluate()
     finally:

@@ -107,11 +107,24 @@ class ApiDoc(_Frozen):
 
 
 class Problem(_Frozen):
-    """What an agent is shown at reset: description, instructions and the API list."""
+    """What an agent is shown at reset (description, instructions, the API list), and
+    what the environment knows about the task it was reset on.
+
+    Every environment fills the task's fields: `task_type` and `namespace` (where
+    the incident is) always; `app` when the application is one of the three
+    (None for a live namespace running something else); `task_id` is the id the
+    environment was reset with (AIOpsLab's problem id for its tasks). The runtime
+    reads these fields and never the wording; `text()` shows none of them beyond
+    what the description says.
+    """
 
     description: str
     instructions: str
     apis: tuple[ApiDoc, ...]
+    task_type: TaskType
+    namespace: str
+    app: App | None = None
+    task_id: str = ""
 
     def api_text(self) -> str:
         """The API list as AIOpsLab-style text, one signature and doc line per API."""

@@ -43,4 +43,12 @@ def render_problem(task: Task) -> Problem:
     }
     description = Template(data["descriptions"][task.type.value]).substitute(values)
     instructions = Template(data["instructions"]).substitute(values)
-    return Problem(description=description, instructions=instructions, apis=api_docs(task.type))
+    return Problem(
+        description=description,
+        instructions=instructions,
+        apis=api_docs(task.type),
+        task_type=task.type,
+        namespace=task.namespace,
+        app=task.app,
+        task_id=task.id,
+    )

@@ -18,7 +18,7 @@ import yaml
 from aoi.agents import AgentSpec, RuntimeConfig
 from aoi.agents.run import build_runtime
 from aoi.agents.runtime import RunRecord, StepCallback
-from aoi.catalog import Problem, TaskType, UnknownTaskError, get_task
+from aoi.catalog import TaskType, UnknownTaskError, get_task
 from aoi.cli.common import fail
 from aoi.envs.base import Outcome
 from aoi.envs.runner import ProcessRunner
@@ -133,17 +133,14 @@ def run_live(
         except LiveClusterError as exc:
             fail(str(exc))
         if free_text:
-            problem = Problem(
-                description=f"An SRE reports: {free_text}\n\n{problem.description}",
-                instructions=problem.instructions,
-                apis=problem.apis,
+            problem = problem.model_copy(
+                update={"description": f"An SRE reports: {free_text}\n\n{problem.description}"}
             )
-        assert env.task_type is not None
         record = runtime.run(
             env,
             problem,
-            task_type=env.task_type.value,
-            namespace=env.namespace_in_use,
+            task_type=problem.task_type.value,
+            namespace=problem.namespace,
             on_step=on_step,
         )
         outcome = env.evaluate()

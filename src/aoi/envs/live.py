@@ -152,7 +152,7 @@ class LiveClusterEnvironment(Environment):
         """
         if task_id.startswith(LIVE_PREFIX):
             task, task_type, namespace = None, *parse_live_id(task_id, self.namespace)
-            problem = live_problem(task_type, namespace)
+            problem = live_problem(task_type, namespace, task_id)
         else:
             task = get_task(task_id)
             if self.namespace and self.namespace != task.namespace:

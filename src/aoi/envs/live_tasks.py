@@ -45,8 +45,11 @@ def _live_texts() -> dict[str, Any]:
     return data
 
 
-def live_problem(task_type: TaskType, namespace: str) -> Problem:
-    """What an agent is shown for a live incident of this type in this namespace."""
+def live_problem(task_type: TaskType, namespace: str, task_id: str = "") -> Problem:
+    """What an agent is shown for a live incident of this type in this namespace.
+
+    The application is not known (`app` is None): a live namespace may run anything.
+    """
     description = Template(_live_texts()["descriptions"][task_type.value]).substitute(
         namespace=namespace
     )
@@ -55,4 +58,11 @@ def live_problem(task_type: TaskType, namespace: str) -> Problem:
     instructions = render_problem(
         model.model_copy(update={"namespace": namespace, "hint": None})
     ).instructions
-    return Problem(description=description, instructions=instructions, apis=api_docs(task_type))
+    return Problem(
+        description=description,
+        instructions=instructions,
+        apis=api_docs(task_type),
+        task_type=task_type,
+        namespace=namespace,
+        task_id=task_id or f"{LIVE_PREFIX}{task_type.value}/{namespace}",
+    )

@@ -203,7 +203,6 @@ def run_episode(policy: PolicyModel, task_id: str, seed: int, config: OnlineGRPO
     """One whole episode on the twin with the policy as the Observer."""
     from aoi.envs.twin import TwinEnvironment
 
-    task = get_task(task_id)
     policy.turns = []
     observer = _OnlineObserver(
         policy, extract_json, temperature=config.temperature, max_tokens=None
@@ -214,8 +213,9 @@ def run_episode(policy: PolicyModel, task_id: str, seed: int, config: OnlineGRPO
     started = time.perf_counter()
     env = TwinEnvironment()
     try:
+        problem = env.reset(task_id, seed)
         record = runtime.run(
-            env, env.reset(task_id, seed), task_type=task.type.value, namespace=task.namespace
+            env, problem, task_type=problem.task_type.value, namespace=problem.namespace
         )
         outcome = env.evaluate()
     finally:
