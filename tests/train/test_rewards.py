@@ -198,8 +198,15 @@ def test_an_llm_judge_scores_the_judged_dimensions_and_a_failed_call_scores_five
     scores = ObserverReward(judge).score_one(json.dumps(REFERENCE), row())
     assert scores.dimensions["instruction"] == 0.0
     assert "mongodb-rate" in judge.prompts[0]
-    failed = ObserverReward(FakeJudge(RuntimeError("down"))).score_one(json.dumps(REFERENCE), row())
+    from aoi.llm import EndpointUnavailable
+
+    failed = ObserverReward(FakeJudge(EndpointUnavailable("down"))).score_one(
+        json.dumps(REFERENCE), row()
+    )
     assert {failed.dimensions[k] for k in ("summary", "instruction", "targets")} == {5.0}
+    # a bug in the judge is not a failed call: it surfaces
+    with pytest.raises(RuntimeError, match="a bug"):
+        ObserverReward(FakeJudge(RuntimeError("a bug"))).score_one(json.dumps(REFERENCE), row())
 
 
 # The online step score: no reference decision, only the task's truth and the step's position.

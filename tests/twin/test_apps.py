@@ -200,9 +200,13 @@ def test_hotel_configmaps_volumes_and_bad_image() -> None:
         (f"{d}-pv", f"{d}-pvc", f"/data/volumes/{d}-pv", f"{d}-storage") for d in HOTEL_MONGO
     }
     bad = app.bad_images["yinfangchen/geo:app3"]
-    assert bad.exit_code != 0
-    assert any(line.startswith("panic:") for line in bad.log)
-    assert any("goroutine 1 [running]" in line for line in bad.log)
+    # a build of geo that dials its MongoDB at a port the Service does not serve
+    assert (bad.program, bad.dials, bad.log) == ("hotel/geo", {"mongodb-geo": 27777}, [])
+    built = bad.component(app)
+    assert built is not None and built.name == "geo"
+    assert {(d.service, d.port) for d in built.calls if d.protocol == "mongodb"} == {
+        ("mongodb-geo", 27777)
+    }
 
 
 def test_hotel_call_graph() -> None:

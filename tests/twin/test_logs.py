@@ -35,20 +35,63 @@ def hotel() -> Twin:
     return twin
 
 
-def test_a_healthy_go_service_logs_its_banner_and_requests(hotel: Twin) -> None:
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def plain(text: str) -> str:
+    return ANSI.sub("", text)
+
+
+def test_a_healthy_go_service_logs_its_banner_and_nothing_per_request(hotel: Twin) -> None:
     text = hotel_log(hotel, "geo")
+    lines = text.splitlines()
+    # tls's init() and tune.Init() log through zerolog's JSON logger before main sets its own
+    assert lines[0] == '{"level":"info","time":"' + lines[0][24:44] + '","message":"TLS disabled."}'
+    assert '"message":"Set global log level: info"' in lines[1]
+    assert '"message":"Tune: setGCPercent to 100"' in lines[2]
     for line in (
         "Reading config...",
         "Read database URL: mongodb-geo:27017",
         "New session successfull...",
         "Read target port: 8083",
+        "Jaeger client: adjusted sample ratio 1.000000",
         "Starting server...",
     ):
         assert line in text
+    # zerolog's ConsoleWriter: grey time, green INF, bold caller, cyan ">", bold message
     assert re.search(
-        r"^2026-11-26T\d\d:\d\d:\d\dZ INF cmd/geo/main.go:\d+ > Reading config\.\.\.$", text, re.M
+        r"^\x1b\[90m2026-11-26T\d\d:\d\d:\d\dZ\x1b\[0m \x1b\[32mINF\x1b\[0m "
+        r"\x1b\[1mcmd/geo/main\.go:23\x1b\[0m\x1b\[36m >\x1b\[0m \x1b\[1mReading config\.\.\.\x1b\[0m$",
+        text,
+        re.M,
     )
-    assert "In geo Nearby" in text or "getNearbyPoints" in text
+    assert plain(lines[-1]).endswith(
+        "INF services/geo/server.go:110 > Successfully registered in consul"
+    )
+    # requests are logged at trace level only: five minutes of traffic leave no line
+    assert "In geo Nearby" not in text and len(lines) == 20
+
+
+def test_the_containers_env_sets_level_colours_and_tunables() -> None:
+    twin = Twin("hotel-reservation", seed=7)
+    twin.run(
+        "kubectl set env deployment/geo -n test-hotel-reservation "
+        "LOG_LEVEL=trace NO_COLOR=1 JAEGER_SAMPLE_RATIO=0.5"
+    )
+    twin.tick(120)
+    pods = [p for p in twin.store.list("Pod", HOTEL, {"io.kompose.service": "geo"})]
+    text = log(twin, max(pods, key=lambda p: p["metadata"]["creationTimestamp"]))
+    assert "\x1b[" not in text
+    assert "Set global log level: trace" in text
+    assert "Jaeger client: adjusted sample ratio 0.500000" in text
+    assert re.search(r"TRC services/geo/server\.go:122 > In geo Nearby$", text, re.M)
+    quiet = Twin("hotel-reservation", seed=7)
+    quiet.run("kubectl set env deployment/geo -n test-hotel-reservation LOG_LEVEL=error")
+    quiet.tick(60)
+    pods = [p for p in quiet.store.list("Pod", HOTEL, {"io.kompose.service": "geo"})]
+    text = log(quiet, max(pods, key=lambda p: p["metadata"]["creationTimestamp"]))
+    # only tls's init() runs before the level is set; every info line after it is dropped
+    assert text.splitlines() == [text.splitlines()[0]] and "TLS disabled." in text
 
 
 def test_a_healthy_cluster_logs_no_errors_only_noise(hotel: Twin) -> None:
@@ -68,10 +111,10 @@ def test_mongod_prints_its_structured_banner(hotel: Twin) -> None:
 
 
 def test_tail_since_and_timestamps(hotel: Twin) -> None:
-    full = hotel_log(hotel, "frontend").splitlines()
-    assert hotel_log(hotel, "frontend", tail=5).splitlines() == full[-5:]
-    assert hotel_log(hotel, "frontend", tail=0) == ""
-    recent = hotel_log(hotel, "frontend", since_seconds=60).splitlines()
+    full = hotel_log(hotel, "mongodb-geo").splitlines()
+    assert hotel_log(hotel, "mongodb-geo", tail=5).splitlines() == full[-5:]
+    assert hotel_log(hotel, "mongodb-geo", tail=0) == ""
+    recent = hotel_log(hotel, "mongodb-geo", since_seconds=60).splitlines()
     assert 0 < len(recent) < len(full)
     stamped = hotel_log(hotel, "frontend", tail=3, timestamps=True).splitlines()
     assert all(re.match(r"^2026-11-26T\d\d:\d\d:\d\d(\.\d+)?Z \S", s) for s in stamped)
@@ -125,10 +168,14 @@ def test_an_unregistered_user_crash_loops_geo_with_an_auth_panic() -> None:
     text = log(twin, geo, previous=True)
     assert "Initializing DB connection..." in text
     assert (
-        "PNC cmd/geo/db.go:24 > server returned error on SASL authentication step: Authentication failed."
+        "PNC cmd/geo/db.go:26 > server returned error on SASL authentication step: Authentication failed."
+        in plain(text)
+    )
+    assert (
+        "/go/src/github.com/harlow/go-micro-services/vendor/github.com/rs/zerolog/log.go:405"
         in text
     )
-    assert text.rstrip().endswith("cmd/geo/main.go:39 +0x2d6")
+    assert re.search(r"cmd/geo/main\.go:38 \+0x[0-9a-f]+$", text.rstrip())
     assert "Starting server..." not in text
     mongod = hotel_log(twin, "mongodb-geo", since_seconds=300)
     assert '"msg":"Authentication failed"' in mongod and "UserNotFound" in mongod
@@ -171,6 +218,32 @@ def test_crash_lines_word_the_failure_in_the_programs_style() -> None:
     lines = twin.logs.crash_lines(
         geo, dep, EdgeResult(False, "refused", "connection refused"), twin.clock.now()
     )
-    assert lines[0].endswith("INF cmd/geo/main.go:23 > Reading config...")
-    assert any(line.endswith("PNC cmd/geo/db.go:24 > no reachable servers") for line in lines)
+    text = [plain(line) for line in lines]
+    assert text[0].endswith('"message":"TLS disabled."}')
+    assert text[3].endswith("INF cmd/geo/main.go:23 > Reading config...")
+    assert any(line.endswith("PNC cmd/geo/db.go:26 > no reachable servers") for line in text)
     assert "panic: no reachable servers" in lines
+    assert twin.logs.crash_exit_code(geo, dep, EdgeResult(False, "refused", "")) == 2
+
+
+def test_a_buggy_build_prints_what_its_program_does_and_a_route_to_its_address_fixes_it() -> None:
+    twin = Twin("hotel-reservation", seed=13)
+    twin.run(
+        "kubectl set image deployment/geo hotel-reserv-geo=yinfangchen/geo:app3 -n test-hotel-reservation"
+    )
+    twin.tick(90)
+    geo = pod_of(twin, HOTEL, "io.kompose.service", "geo")
+    text = plain(log(twin, geo, previous=True))
+    assert "Read database URL: mongodb-geo:27777" in text
+    assert re.search(r"^\S+ PNC cmd/geo/db.go:26 > no reachable servers$", text, re.M)
+    rt = twin.controller.runtimes[geo["metadata"]["uid"]]["hotel-reserv-geo"]
+    assert rt.last is not None and rt.last.exit_code == 2
+    # not in the catalog: serve the address the build dials, forwarding to mongod
+    twin.run(
+        "kubectl patch service mongodb-geo -n test-hotel-reservation --type=json "
+        '-p=\'[{"op": "add", "path": "/spec/ports/-", "value": {"name": "wrong", "port": 27777, "targetPort": 27017}}]\''
+    )
+    twin.tick(400)
+    geo = pod_of(twin, HOTEL, "io.kompose.service", "geo")
+    assert geo["status"]["containerStatuses"][0]["state"].get("running"), geo["status"]
+    assert "Successfully registered in consul" in log(twin, geo)

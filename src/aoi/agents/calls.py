@@ -85,7 +85,7 @@ class RecordedModel:
         started = time.perf_counter()
         try:
             completions = self.model.complete(messages, **kwargs)
-        except Exception as exc:
+        except BaseException as exc:
             # kept, then passed on: the loop decides what the error means
             record["error"] = f"{type(exc).__name__}: {exc}"[:1000]
             record["latency_s"] = round(time.perf_counter() - started, 6)

@@ -8,7 +8,8 @@ and for each:
 2. the round's budget is the iteration budget divided by the number of records;
    under budget the text is kept as is;
 3. over budget it is compressed: by a model when one is configured (in windows
-   when it exceeds the model's context), otherwise extractively. Either way error
+   when it exceeds the model's context, smaller windows when the model says a
+   window is too long; extractively when the model fails), otherwise extractively. Either way error
    and warning lines are copied verbatim, command -> result pairs and time order kept.
 """
 
@@ -22,9 +23,14 @@ from typing import Any
 
 from aoi.agents.memory import CompressedContext, MemoryView, RawRecord
 from aoi.agents.prompts import render
+from aoi.errors import ContextTooLongError, ModelError
 from aoi.llm import Message
 
 DEDUP_MIN_CHARS = 1_000
+#: the smallest window of output, in characters, sent to the model
+MIN_WINDOW_CHARS = 2_000
+#: the smallest context window tried when the model says a window is too long
+MIN_CONTEXT_TOKENS = 2_048
 SIMILARITY = 0.93
 _MASK = re.compile(
     r"\b[0-9a-f]{8,}\b|\b\d+(?:\.\d+)*(?:ms|s|m|h|Mi|Ki|%)?\b|[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9:.]+Z?"
@@ -110,14 +116,23 @@ class Compressor:
         if self.count_tokens(text) <= budget:
             return f"{header}\n{text.rstrip()}"
         if self.model is not None:
-            try:
-                return f"{header}\n{self._model_compress(record.command, text, budget)}"
-            except Exception:  # noqa: BLE001 - a failed model call falls back to extraction
-                pass
+            context = self.model_context_tokens
+            while True:
+                try:
+                    return (
+                        f"{header}\n{self._model_compress(record.command, text, budget, context)}"
+                    )
+                except ContextTooLongError:
+                    # the window did not fit the model: cut it smaller and ask again
+                    context //= 2
+                    if context < MIN_CONTEXT_TOKENS:
+                        break
+                except ModelError:  # a failed model call falls back to extraction
+                    break
         return f"{header}\n{extractive(text, budget, self.count_tokens)}"
 
-    def _model_compress(self, command: str, text: str, budget: int) -> str:
-        window_chars = max(2_000, (self.model_context_tokens - 1_024) * 3)
+    def _model_compress(self, command: str, text: str, budget: int, context: int) -> str:
+        window_chars = max(MIN_WINDOW_CHARS, (context - 1_024) * 3)
         windows = [text[i : i + window_chars] for i in range(0, len(text), window_chars)] or [text]
         per_window = max(32, budget // len(windows))
         pieces = []

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from aoi.agents.subtasks import SubtaskQueue
+from aoi.errors import AOIError
 
 
 class AgentRole(StrEnum):
@@ -54,7 +55,7 @@ PERMISSIONS: dict[Store, dict[AgentRole, str]] = {
 }
 
 
-class MemoryPermissionError(PermissionError):
+class MemoryPermissionError(AOIError, PermissionError):
     """An agent touched a store its role may not use."""
 
 

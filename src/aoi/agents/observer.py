@@ -16,6 +16,7 @@ from aoi.agents.calls import CallLog, RecordedModel
 from aoi.agents.prompts import render
 from aoi.agents.schema import Decision, PlannedSubtask, choose_object
 from aoi.agents.subtasks import SubtaskQueue
+from aoi.errors import InvalidDecisionError
 from aoi.llm import Message
 
 SUBMIT_FORMATS = {
@@ -33,7 +34,7 @@ SUBMIT_FORMATS = {
 }
 
 
-class DecisionError(ValueError):
+class DecisionError(InvalidDecisionError):
     """The Observer's answer could not be turned into a decision."""
 
 
@@ -79,6 +80,12 @@ class LongTermMemory:
         if not text.strip():
             return
         self.items.append(Summary(iteration, text.strip()))
+        while len(self.items) > self.limit:
+            self.items.popleft()
+
+    def shrink(self, limit: int) -> None:
+        """Keep at most `limit` summaries from now on (the prompt did not fit the model)."""
+        self.limit = max(0, limit)
         while len(self.items) > self.limit:
             self.items.popleft()
 

@@ -10,11 +10,12 @@ from typing import Any
 from aoi.agents.observer import LLMObserver, Observer
 from aoi.agents.runtime import RunRecord, Runtime, RuntimeConfig, StepCallback
 from aoi.envs.base import Environment, Outcome
+from aoi.errors import ConfigError
 
 AGENTS = ("expert", "aoi")
 
 
-class AgentConfigError(ValueError):
+class AgentConfigError(ConfigError):
     """An agent asked for without what it needs (a model, an endpoint)."""
 
 

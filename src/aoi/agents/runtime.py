@@ -16,22 +16,26 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from aoi.agents.acting import CommandRun, DispatchResult, Executor, Probe
 from aoi.agents.calls import CallLog, RecordedModel, call_tokens
-from aoi.agents.compressor import Compressor
-from aoi.agents.memory import AgentRole, Memory
-from aoi.agents.observer import DecisionError, LongTermMemory, Observer, ObserverState
+from aoi.agents.compressor import Compressor, extractive
+from aoi.agents.memory import AgentRole, Memory, MemoryView
+from aoi.agents.observer import LongTermMemory, Observer, ObserverState
 from aoi.agents.schema import Decision, NextAgent
 from aoi.catalog import Problem, parse_action
 from aoi.envs.base import Action, Environment
+from aoi.errors import ContextTooLongError, InvalidDecisionError, ModelError
 from aoi.gate import Gate, Policy, Role, SecretValues
 
 StepCallback = Callable[[dict[str, Any]], None]
+
+#: below this many tokens for the previous iteration, compressing harder no longer helps
+MIN_CONTEXT_TOKENS = 128
 
 
 @dataclass
@@ -155,7 +159,7 @@ class Runtime:
 
         try:
             queue = self.observer.plan(problem_text, task_type, cfg.max_iterations)
-        except Exception as exc:  # noqa: BLE001 - the endpoint failed while planning: the attempt ends
+        except ModelError as exc:  # the endpoint failed while planning: the attempt ends
             planning: dict[str, Any] = {
                 "iteration": 0,
                 "agent": "observer",
@@ -200,13 +204,15 @@ class Runtime:
                 "error": None,
                 "started_at": datetime.now(UTC).isoformat(),
             }
+            decision: Decision | None = None
             try:
-                decision = self.observer.decide(state)
-            except DecisionError as exc:  # a malformed decision is a failed step; the loop goes on
-                decision = None
+                decision = self._decide(state, step, compressor, compressor_view, long_term)
+            except (
+                InvalidDecisionError
+            ) as exc:  # a malformed decision fails the step; the loop goes on
                 step["error"] = str(exc)[:500]
                 record.invalid_decisions += 1
-            except Exception as exc:  # noqa: BLE001 - a dead model endpoint and the like end the run
+            except ModelError as exc:  # a dead model endpoint and the like end the attempt
                 self._abort(record, step, exc, emit)
                 break
             current = observer_view.subtasks().current()
@@ -269,7 +275,7 @@ class Runtime:
                         probe,
                         decision.suggested_commands,
                     )
-                except Exception as exc:  # noqa: BLE001
+                except ModelError as exc:
                     self._abort(record, step, exc, emit)
                     break
                 self._fill(step, "executor", result)
@@ -285,7 +291,7 @@ class Runtime:
                         decision.next_action.probe_context,
                         decision.suggested_commands,
                     )
-                except Exception as exc:  # noqa: BLE001
+                except ModelError as exc:
                     self._abort(record, step, exc, emit)
                     break
                 self._fill(step, "probe", result)
@@ -307,6 +313,40 @@ class Runtime:
         if not record.submitted and record.error is None:
             record.ended_by = record.ended_by or "iteration cap without a submission"
         return record
+
+    def _decide(
+        self,
+        state: ObserverState,
+        step: dict[str, Any],
+        compressor: Compressor,
+        view: MemoryView,
+        long_term: LongTermMemory,
+    ) -> Decision:
+        """The Observer's decision; a prompt too long for the model is compressed harder and asked again.
+
+        Each retry halves the budget the previous iteration is compressed to and
+        keeps only the newer half of the summaries; when nothing is left to cut,
+        the `ContextTooLongError` ends the attempt like any model error.
+        """
+        while True:
+            try:
+                return self.observer.decide(state)
+            except ContextTooLongError:
+                budget = compressor.budget_tokens // 2
+                if budget < MIN_CONTEXT_TOKENS or (not state.previous and not state.summaries):
+                    raise
+                # the model's window stays what it is: later iterations keep the harder setting
+                compressor.budget_tokens = budget
+                step["harder_compressions"] = step.get("harder_compressions", 0) + 1
+                previous = state.previous
+                if state.iteration > 1 and view.read_raw(state.iteration - 1):
+                    previous = compressor.compress_iteration(view, state.iteration - 1).text
+                elif previous:
+                    previous = extractive(previous, budget, compressor.count_tokens)
+                keep = len(state.summaries) // 2
+                long_term.shrink(keep)
+                summaries = state.summaries[len(state.summaries) - keep :]
+                state = replace(state, previous=previous, summaries=summaries)
 
     @staticmethod
     def _abort(

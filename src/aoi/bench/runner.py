@@ -23,6 +23,7 @@ from aoi.agents.runtime import RuntimeConfig
 from aoi.bench.closed_loop import Chain, LoopSettings, guidance_text, run_chain
 from aoi.bench.metrics import AttemptResult, Figures, compute
 from aoi.catalog import SPLITS, UnknownTaskError, get_task, list_parametric, list_tasks
+from aoi.errors import AOIError, ConfigError
 from aoi.gate import redact_command
 from aoi.loop.guidance import guidance_label
 from aoi.trajectories import Step, TrajectoryStore
@@ -32,11 +33,11 @@ DEFAULT_STORE = DEFAULT_URL
 _STEP_FIELDS = frozenset(Step.model_fields)
 
 
-class TaskSelectionError(ValueError):
+class TaskSelectionError(ConfigError):
     pass
 
 
-class BenchInterrupted(Exception):
+class BenchInterrupted(AOIError):
     """Ctrl-C stopped the run: `done` of `total` attempts are in the store; resume the rest."""
 
     def __init__(self, run_id: str, store_url: str, done: int, total: int) -> None:
@@ -157,10 +158,14 @@ def run_attempt(job: Job) -> AttemptResult:
 
     started = time.perf_counter()
     try:
+        # anything that is not an AOIError is a bug: the attempt stays `running` (a resume
+        # redoes it) and the error ends the run with its traceback
         result = run_task(
             job.task_id, agent=job.agent, seed=job.seed, config=config, on_step=on_step
         )
-    except Exception as exc:  # noqa: BLE001 - a failed attempt is recorded, the run goes on
+    except (
+        AOIError
+    ) as exc:  # an expected failure (no cluster, a bad model spec): recorded, the run goes on
         store.finish_attempt(
             attempt_id,
             None,

@@ -84,7 +84,8 @@ def _parse_args(block: str, *, is_shell: bool) -> tuple[list[Any], dict[Any, Any
         return [_shell_command(inner)], {}
     try:
         return _literal_call(inner)
-    except Exception as exc:  # noqa: BLE001 - any failure to read the call is the agent's error to see
+    # what ast.parse and reading the literals raise on any text an agent may write
+    except (SyntaxError, ValueError, TypeError, RecursionError, MemoryError) as exc:
         raise _ParseError(f"Error parsing response: {exc}") from None
 
 

@@ -12,6 +12,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
 from aoi.catalog.models import AnalysisTruth, App, MitigationCheck, Task, TaskType, Truth
+from aoi.errors import UnknownNameError
 
 # The C loader when libyaml is present: a tenth of the load time.
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -22,7 +23,7 @@ TYPE_SPLITS = tuple(t.value for t in TaskType)
 SPLITS = ("all", "observer-train", "observer-test", *TYPE_SPLITS)
 
 
-class UnknownTaskError(LookupError):
+class UnknownTaskError(UnknownNameError):
     """A task id that names no task; carries the reason and close matches."""
 
     def __init__(self, task_id: str, reason: str, matches: list[str] | None = None) -> None:
@@ -33,7 +34,7 @@ class UnknownTaskError(LookupError):
         super().__init__(f"unknown task {task_id!r}: {reason}{hint}")
 
 
-class UnknownSplitError(LookupError):
+class UnknownSplitError(UnknownNameError):
     """A split name that is not one of SPLITS."""
 
     def __init__(self, split: str) -> None:

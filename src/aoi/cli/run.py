@@ -21,6 +21,7 @@ from aoi.cli.live import (
     run_live,
 )
 from aoi.cli.tasks import unknown_task
+from aoi.errors import AOIError
 
 
 def run(
@@ -155,7 +156,9 @@ def run(
     except AgentConfigError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from None
-    except Exception as exc:  # noqa: BLE001 - a dead endpoint and the like: one clear line
+    except (
+        AOIError
+    ) as exc:  # a dead endpoint, an unreachable cluster: one clear line (a bug shows its traceback)
         typer.echo(f"error: the run failed: {type(exc).__name__}: {exc}", err=True)
         raise typer.Exit(1) from None
     outcome = result.outcome

@@ -15,6 +15,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from aoi.catalog import ParsedAction, Problem, parse_action
+from aoi.errors import AOIError
 from aoi.gate import REFUSED_EXIT, Judged
 
 APIS = (
@@ -98,7 +99,7 @@ class Outcome(BaseModel):
     problems: list[str] = Field(default_factory=list)
 
 
-class EnvironmentStateError(RuntimeError):
+class EnvironmentStateError(AOIError, RuntimeError):
     """An environment used out of order (act before reset, ...)."""
 
 

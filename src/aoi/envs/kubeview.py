@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from aoi.envs.runner import ProcessResult
+from aoi.errors import AOIError
 
 _RESOURCES = {
     "Pod": "pods",
@@ -16,7 +17,7 @@ _RESOURCES = {
 }
 
 
-class ClusterReadError(RuntimeError):
+class ClusterReadError(AOIError, RuntimeError):
     """kubectl could not read objects the scoring needs."""
 
 

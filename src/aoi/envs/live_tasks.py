@@ -15,12 +15,13 @@ from typing import Any
 import yaml
 
 from aoi.catalog import Problem, TaskType, api_docs, list_tasks, render_problem
+from aoi.errors import AOIError
 
 LIVE_PREFIX = "live/"
 _NAMESPACE = re.compile(r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$")
 
 
-class LiveClusterError(RuntimeError):
+class LiveClusterError(AOIError, RuntimeError):
     """The live cluster cannot be used as configured (no kube context, bad task id, ...)."""
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from aoi.agent_api import missing_file
+from aoi.errors import AOIError
 
 try:
     import httpx
@@ -23,7 +24,7 @@ except ImportError:  # pragma: no cover - exercised only where httpx is missing
     httpx = None  # type: ignore[assignment]
 
 
-class TelemetryError(RuntimeError):
+class TelemetryError(AOIError, RuntimeError):
     """A telemetry backend could not be reached or answered something unusable."""
 
 

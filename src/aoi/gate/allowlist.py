@@ -10,6 +10,7 @@ from typing import Any
 
 import yaml
 
+from aoi.errors import ConfigError
 from aoi.gate.facts import Facts
 
 _DNS_NAME = re.compile(r"[a-z0-9]([-a-z0-9.]*[a-z0-9])?")
@@ -35,7 +36,7 @@ _RULE_KEYS = frozenset(
 )
 
 
-class PolicyError(ValueError):
+class PolicyError(ConfigError):
     """A policy file or allow-list entry is malformed; the message names the entry."""
 
 

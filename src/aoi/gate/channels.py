@@ -158,7 +158,7 @@ class Gate:
         judged = Judged(command, verdict.tree, verdict, role, self.policy)
         try:
             output, code = self._runner(judged)
-        except Exception as err:
+        except BaseException as err:  # recorded, then passed on (an interrupted run is audited too)
             self._record(role, command, verdict, decision, None, False, error=type(err).__name__)
             raise
         return self._finish(role, command, verdict, output, code, approved, decision)

@@ -6,9 +6,11 @@ message of each says what went wrong and what to check next.
 
 from __future__ import annotations
 
+from aoi.errors import ConfigError, ContextTooLongError, ModelError
 
-class LLMError(Exception):
-    """Base class of every error a chat model backend raises."""
+
+class LLMError(ModelError):
+    """Base class of every error a chat model backend raises (an `aoi.errors.ModelError`)."""
 
 
 class EndpointUnavailable(LLMError):
@@ -41,7 +43,7 @@ class AuthenticationFailed(LLMError):
         self.status = status
 
 
-class ContextTooLong(LLMError):
+class ContextTooLong(LLMError, ContextTooLongError):
     """The prompt (plus ``max_tokens``) does not fit the model's context window; never retried."""
 
 
@@ -70,5 +72,5 @@ class MissingDependency(LLMError, ImportError):
     """An optional extra that a backend needs is not installed."""
 
 
-class ModelSpecError(LLMError, ValueError):
+class ModelSpecError(LLMError, ConfigError):
     """A model spec given to ``make_model`` cannot be understood."""

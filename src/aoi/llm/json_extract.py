@@ -14,6 +14,8 @@ import json
 import re
 from typing import Any
 
+from aoi.errors import AOIError
+
 # Bounds that keep extraction linear-ish on hostile input.
 _MAX_TEXT = 200_000
 _MAX_PASSES = 4
@@ -22,7 +24,7 @@ _FENCE = re.compile(r"```[ \t]*([A-Za-z0-9_+-]*)[^\n]*\n(.*?)(?:```|\Z)", re.DOT
 _PY_LITERALS = {"True": "true", "False": "false", "None": "null"}
 
 
-class JSONExtractionError(ValueError):
+class JSONExtractionError(AOIError, ValueError):
     """No JSON object could be read from the text; ``reason`` says why in a few words."""
 
     def __init__(self, reason: str) -> None:

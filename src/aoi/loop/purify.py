@@ -28,6 +28,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from aoi.catalog import TaskType, get_task
+from aoi.errors import AOIError
 from aoi.loop.evidence import Output, Reading, read_task
 from aoi.loop.path import PathCommand, command_path, prefilter, same_submission, submission_call
 from aoi.loop.replay import ReplayResult, replay
@@ -36,7 +37,7 @@ from aoi.trajectories import Trajectory
 Oracle = Literal["mitigation", "evidence"]
 
 
-class NotPurifiableError(ValueError):
+class NotPurifiableError(AOIError, ValueError):
     """A trajectory the Purifier cannot start from (no success, no seed, no submission)."""
 
 

@@ -19,11 +19,13 @@ from typing import Any, TypeVar
 
 import yaml
 
+from aoi.errors import ConfigError as AOIConfigError
+
 #: every attention and MLP projection of a Qwen / Llama block
 PROJECTIONS = ("q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj")
 
 
-class ConfigError(ValueError):
+class ConfigError(AOIConfigError):
     """A config file or override that does not fit the trainer's config."""
 
 

@@ -15,6 +15,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from aoi.errors import ConfigError
 from aoi.train.corpus import corpus
 
 PAD = "<|endoftext|>"
@@ -52,7 +53,7 @@ SIZES: dict[str, ModelSize] = {
 }
 
 
-class UnknownSizeError(ValueError):
+class UnknownSizeError(ConfigError):
     """A model size that is not one of SIZES."""
 
 

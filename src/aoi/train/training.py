@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+from aoi.errors import AOIError
 from aoi.train.config import GRPOTrainConfig, TrainConfig, as_dict
 
 METRICS = "metrics.jsonl"
@@ -16,7 +17,7 @@ FINAL = "final"
 MERGED = "merged"
 
 
-class TrainError(RuntimeError):
+class TrainError(AOIError, RuntimeError):
     """A training run that cannot start: what to fix is in the message."""
 
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from aoi.errors import AOIError
 
-class StoreError(Exception):
+
+class StoreError(AOIError):
     """Base of the store's errors."""
 
 

@@ -17,6 +17,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Literal, cast
 
+from aoi.errors import AOIError
 from aoi.trajectories.models import Step, Trajectory
 
 if TYPE_CHECKING:
@@ -24,7 +25,7 @@ if TYPE_CHECKING:
     import pyarrow as pa
 
 
-class MissingExtraError(ImportError):
+class MissingExtraError(AOIError, ImportError):
     """An optional package this export needs is not installed."""
 
     def __init__(self, package: str, what: str) -> None:

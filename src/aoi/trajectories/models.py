@@ -115,6 +115,8 @@ class Step(_Model):
     fallback_decision: bool = False
     #: the submission was derived by a heuristic, not written by the model
     heuristic_submission: bool = False
+    #: times the Observer's prompt did not fit the model and was compressed harder
+    harder_compressions: int = 0
     commands: list[CommandRecord] = Field(default_factory=list)
     calls: list[ModelCall] = Field(default_factory=list)
     api_call: str | None = None

@@ -234,9 +234,40 @@ class World:
         model = self.bad_images.get(like)
         if model is None or image in self.bad_images:
             return
-        log = [line.replace("geo", service) for line in model.log]
-        self.bad_images[image] = BadImage(exit_code=model.exit_code, reason=model.reason, log=log)
+        if model.program:
+            # the same defect built into `service`: the dependency it dials first at start
+            # (the model's dialed one) is dialed at the model's wrong port
+            self.bad_images[image] = BadImage(
+                program=self._defect_program(model, service),
+                dials=self._defect_dials(model, service),
+                exit_code=model.exit_code,
+                reason=model.reason,
+            )
+        else:
+            log = [line.replace("geo", service) for line in model.log]
+            self.bad_images[image] = BadImage(
+                exit_code=model.exit_code, reason=model.reason, log=log
+            )
         self._repos.setdefault(image_repository(image), set()).add(_tag(image))
+
+    def _component_named(self, name: str) -> Component | None:
+        for app in self.apps.values():
+            found = next((c for c in app.components if c.name == name), None)
+            if found is not None:
+                return found
+        return None
+
+    def _defect_program(self, model: BadImage, service: str) -> str:
+        target = self._component_named(service)
+        return target.program if target is not None else model.program
+
+    def _defect_dials(self, model: BadImage, service: str) -> dict[str, int]:
+        target = self._component_named(service)
+        if target is None or not model.dials:
+            return {}
+        port = next(iter(model.dials.values()))
+        first = next((d for d in target.calls if d.required_at_start), None)
+        return {first.service: port} if first is not None else {}
 
     def delete_namespace(self, namespace: str) -> None:
         """Delete a namespace and everything in it (cluster-scoped objects such as PVs stay)."""

@@ -16,6 +16,7 @@ from collections.abc import Iterable
 
 from aoi.catalog import TaskType, get_task
 from aoi.envs.twin import APP_KEYS
+from aoi.errors import AOIError
 from aoi.loop.credentials import known_passwords, unmask
 from aoi.loop.evolve.schema import (
     MAX_COMMANDS,
@@ -36,7 +37,7 @@ _SURFACE = re.compile(r"^kubectl get (pods|deployments|services|events)\b")
 _NAMED = re.compile(r"(?:deploy(?:ment)?[/ ]|service[/ ]|pod[/ ])([a-z0-9][a-z0-9-]*)")
 
 
-class TeacherError(RuntimeError):
+class TeacherError(AOIError, RuntimeError):
     """The expert did not solve the task, so the teacher has nothing to teach."""
 
 

@@ -11,11 +11,12 @@ from __future__ import annotations
 from functools import cache
 
 from aoi.catalog import get_task, list_parametric, list_tasks
+from aoi.errors import UnknownNameError
 
 SPLITS = ("observer-train", "observer-test", "seen-target", "unseen-target")
 
 
-class UnknownTrainSplitError(ValueError):
+class UnknownTrainSplitError(UnknownNameError, ValueError):
     """A split name that is not one of SPLITS."""
 
 

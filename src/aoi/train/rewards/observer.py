@@ -30,6 +30,7 @@ from typing import Any
 
 from aoi.agents.schema import Decision, NextAgent
 from aoi.catalog import get_task, parse_action, score
+from aoi.errors import ModelError
 from aoi.llm import Message
 from aoi.llm.json_extract import extract_json, extract_json_objects
 from aoi.train.prompts import render
@@ -219,7 +220,8 @@ class ObserverReward:
             reply = self.judge.complete([Message.user(prompt)], n=1, temperature=0.0)[0].text
             data = extract_json(reply)
             return {k: max(0.0, min(10.0, float(data[k]))) for k in JUDGED}
-        except Exception:  # noqa: BLE001 - a failed judge call scores 5 everywhere, as the paper does
+        # a failed judge call or an unreadable verdict scores 5 everywhere, as the paper does
+        except (ModelError, ValueError, KeyError, TypeError):
             return dict.fromkeys(JUDGED, JUDGE_FAILED)
 
 

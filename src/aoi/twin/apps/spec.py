@@ -318,11 +318,30 @@ class VolumeSpec(Model):
 
 
 class BadImage(Model):
-    """A known broken build: what its container does when started."""
+    """A known broken build: what its container does when started.
 
-    exit_code: int
+    A build of one of the app's programs names it (`program`) and says what it gets
+    wrong (`dials`: a dependency it dials at another port); everything it prints and
+    how it exits then follows from that program's own behaviour. A build the app
+    knows nothing of gives its whole output (`log`) and exit status instead.
+    """
+
+    program: str = ""
+    dials: dict[str, int] = Field(default_factory=dict)
+    exit_code: int = 2
     reason: str = "Error"
     log: list[str] = Field(default_factory=list)
+
+    def component(self, app: App) -> Component | None:
+        """The app's component this build is of, its dependencies as the build dials them."""
+        comp = next((c for c in app.components if c.program == self.program), None)
+        if comp is None or not self.program:
+            return None
+        calls = [
+            d.model_copy(update={"port": self.dials[d.service]}) if d.service in self.dials else d
+            for d in comp.calls
+        ]
+        return comp.model_copy(update={"calls": calls})
 
 
 def image_repository(image: str) -> str:

@@ -122,30 +122,46 @@ class LogWriter:
 
     # --- the oracle's question ------------------------------------------------------
     def crash_lines(
-        self, program: Component, dep: Dependency, edge: EdgeResult, at: datetime
+        self,
+        program: Component,
+        dep: Dependency,
+        edge: EdgeResult,
+        at: datetime,
+        pod: Obj | None = None,
     ) -> list[str]:
         """The output of a program that gives up at start because `dep` failed."""
         style = ls.style_for(program, program.container)
         ctx = self._static_ctx(program)
+        if pod is not None:
+            ctx.update(self._pod_ctx(pod, program.container, program, style))
         r = ls.Rand(ls.stable_seed(self.twin.seed, "crash", program.name, at.timestamp()))
         gate = _gate(dep, edge)
+        out = style.exit_for(ctx["svc"], gate)
         ctx["crash_where"] = _CRASH_WHERE.get(gate, "main.go:80").format(svc=ctx["svc"])
         t0 = at.timestamp()
         timed: list[tuple[float, str]] = []
         offset = 0.0
-        for entry in _startup(style, program):
+        for entry in _startup(style, program, ctx["svc"]):
             if entry.gate == gate:
                 break
+            if not style.prints(entry, ctx):
+                continue
             offset += style.gap * (0.5 + r.random())
             t = t0 + offset
             msg = ls.fill(entry.msg, ctx, r, _dt(t))
             where = ls.fill(entry.where, ctx, r, _dt(t))
-            timed.extend((t, line) for line in style.render(_dt(t), entry.level, where, msg, ctx))
-        end = t0 + (30.0 if edge.kind == "timeout" else max(offset + 0.05, 0.6))
+            timed.extend(
+                (t, line)
+                for line in style.render(_dt(t), entry.level, where, msg, ctx, entry.writer)
+            )
+        end = t0 + offset + ls.give_up_seconds(style.family(dep.protocol), edge.kind)
         peer = _peer_values(self.twin, dep, edge, self._ops(program), ctx.get("db_name"))
         text = ls.cause(style.family(dep.protocol), edge.kind, {**ctx, **peer})
-        crash = style.crash or (ls.Entry("fatal", "", "{cause}"),)
         with_cause = {**ctx, "cause": text}
+        if out is not None:
+            crash: tuple[ls.Entry, ...] = (out.line,)
+        else:
+            crash = style.crash or (ls.Entry("fatal", "", "{cause}"),)
         for entry in crash:
             msg = ls.fill(entry.msg, with_cause, r, _dt(end))
             timed.extend(
@@ -154,12 +170,30 @@ class LogWriter:
                     _dt(end), entry.level, ls.fill(entry.where, ctx, r, _dt(end)), msg, ctx
                 )
             )
+        if out is not None and out.line.level == "panic":
+            url = str(ctx.get("db_url", ""))
+            values = {**with_cause, "url_arg": ls.go_string_arg(r, url)}
+            timed.extend((end, line) for line in ls.go_panic(style, out, text, values, r))
         for raw in style.trailer:
             timed.append((end, raw.format_map(ls.LineValues(with_cause))))
         if len(self._crashes) >= MAX_CRASHES:
             self._crashes.pop(next(iter(self._crashes)))
         self._crashes[(program.name, t0)] = timed
         return [line for _, line in timed]
+
+    def crash_seconds(self, program: Component, dep: Dependency, edge: EdgeResult) -> float:
+        """How long a program that gives up because `dep` failed runs: its client's wait, then exit."""
+        style = ls.style_for(program, program.container)
+        return ls.give_up_seconds(style.family(dep.protocol), edge.kind) + 0.5
+
+    def crash_exit_code(self, program: Component, dep: Dependency, edge: EdgeResult) -> int:
+        """The exit status of a program that gives up because `dep` failed (Go: 2 after a panic)."""
+        style = ls.style_for(program, program.container)
+        short = program.program.rsplit("/", 1)[-1]
+        out = style.exit_for(short, _gate(dep, edge))
+        if out is not None:
+            return out.code
+        return 2 if program.language == "go" else 1
 
     # --- kubectl logs ----------------------------------------------------------------
     def log_error(self, pod: Obj, container: str, previous: bool = False) -> str | None:
@@ -351,10 +385,16 @@ class LogWriter:
         """The whole output of a run that failed at start, or None for a run that served."""
         if program is not None and (program.name, start) in self._crashes:
             return self._crashes[(program.name, start)]
-        app = self.twin.app_for(pod["metadata"]["namespace"])
         images = {c["image"] for c in pod["spec"].get("containers", [])}
+        # a build the app knows nothing of prints its recorded output; a broken build of one
+        # of the app's programs prints what that program prints (its crash, or its banner)
         bad = next(
-            (app.bad_images[i] for i in images if app is not None and i in app.bad_images), None
+            (
+                self.twin.bad_images[i]
+                for i in sorted(images)
+                if i in self.twin.bad_images and not self.twin.bad_images[i].program
+            ),
+            None,
         )
         raw: tuple[str, ...] | list[str] | None = None
         if bad is not None:
@@ -401,12 +441,16 @@ class LogWriter:
         style = ls.style_for(program, container)
         for raw in style.header:
             out.append((t, raw.format_map(ls.LineValues(ctx))))
-        for entry in _startup(style, program):
+        for entry in _startup(style, program, str(ctx.get("svc", container))):
+            if not style.prints(entry, ctx):
+                continue
             t += style.gap * (0.5 + r.random())
             when = _dt(t)
             msg = ls.fill(entry.msg, ctx, r, when)
             where = ls.fill(entry.where, ctx, r, when)
-            out.extend((t, line) for line in style.render(when, entry.level, where, msg, ctx))
+            out.extend(
+                (t, line) for line in style.render(when, entry.level, where, msg, ctx, entry.writer)
+            )
         return out
 
     # --- the body: one slot of request lines, errors and noise -------------------------
@@ -443,7 +487,7 @@ class LogWriter:
     ) -> None:
         style = ls.style_for(program, container)
         service = program.name if program else container
-        entries = style.request_entries(service)
+        entries = tuple(e for e in style.request_entries(service) if style.prints(e, ctx))
         rate = min(style.cap, style.idle + style.rate * world.rps) if entries else 0.0
         for _ in range(r.count(rate * SLOT_SECONDS)):
             t = base + r.random() * SLOT_SECONDS
@@ -514,10 +558,11 @@ class LogWriter:
                         ),
                     )
                 )
-        if style.noise:
+        noise = tuple(e for e in style.noise if style.prints(e, ctx))
+        if noise:
             for _ in range(r.count(NOISE_PER_SECOND * SLOT_SECONDS)):
                 t = base + r.random() * SLOT_SECONDS
-                entry = r.choice(style.noise)
+                entry = r.choice(noise)
                 when = _dt(t)
                 events.append(
                     (
@@ -855,12 +900,7 @@ class LogWriter:
             if program is not None
             else {"service": container, "svc": container, "Svc": container, "port": 8080}
         )
-        ctx.update(
-            pod=pod["metadata"]["name"],
-            pod_ip=pod.get("status", {}).get("podIP", ""),
-            namespace=ns,
-            pod_uid=str(pod["metadata"]["uid"]),
-        )
+        ctx.update(self._pod_ctx(pod, container, program, ls.style_for(program, container)))
         svc = (
             self.twin.store.get("Service", ns, program.service_name or program.name)
             if program
@@ -887,6 +927,23 @@ class LogWriter:
         if app is not None:
             ctx["frontend_addr"] = f"{app.frontend}:{app.frontend_port or 8080}"
         return ctx
+
+    @staticmethod
+    def _pod_ctx(
+        pod: Obj, container: str, program: Component | None, style: ls.Style
+    ) -> dict[str, Any]:
+        """The fields the pod gives a container: its names and address, and its environment."""
+        cspec: dict[str, Any] = next(
+            (c for c in pod["spec"].get("containers", []) if c["name"] == container), {}
+        )
+        env = {e["name"]: str(e.get("value", "")) for e in cspec.get("env", []) if "name" in e}
+        return {
+            "pod": pod["metadata"]["name"],
+            "pod_ip": pod.get("status", {}).get("podIP", ""),
+            "namespace": pod["metadata"]["namespace"],
+            "pod_uid": str(pod["metadata"]["uid"]),
+            **style.env_values(env),
+        }
 
     def _ops(self, program: Component | None) -> dict[str, str]:
         if program is None:
@@ -933,10 +990,10 @@ def _fingerprint(twin: WorldView, ns: str) -> tuple[Any, ...]:
     return (tuple(versions), mongo, chaos)
 
 
-def _startup(style: ls.Style, program: Component | None) -> list[ls.Entry]:
+def _startup(style: ls.Style, program: Component | None, service: str) -> list[ls.Entry]:
     protocols = {d.protocol for d in program.calls} if program is not None else set()
     out = []
-    for entry in style.startup:
+    for entry in style.startup_entries(service):
         cond = entry.when
         if cond and (cond[1:] in protocols if cond.startswith("!") else cond not in protocols):
             continue

@@ -25,7 +25,7 @@ from aoi.twin.apps.spec import Component
 
 _MASK = (1 << 64) - 1
 _GOLDEN = 0x9E3779B97F4A7C15
-LEVELS = ("debug", "info", "warn", "error", "fatal", "panic")
+LEVELS = ("trace", "debug", "info", "warn", "error", "fatal", "panic")
 
 
 def stable_seed(*parts: object) -> int:
@@ -85,6 +85,31 @@ class Entry:
     msg: str
     when: str = ""
     gate: str = ""
+    writer: str = ""  # another layout than the style's (a logger used before the main one is set)
+    always: bool = False  # printed whatever level is configured (it runs before the level is set)
+
+
+@dataclass(frozen=True, slots=True)
+class Exit:
+    """How a program gives up at start when one kind of dependency fails."""
+
+    line: Entry
+    stack: tuple[tuple[str, str], ...] = ()  # (function, file:line), innermost first
+    code: int = 1
+
+
+@dataclass(frozen=True, slots=True)
+class LevelSetting:
+    """Where a program reads its log level from: an environment variable and its values."""
+
+    env: str
+    default: str
+    values: Mapping[str, str]
+
+    def level(self, env: Mapping[str, str]) -> tuple[str, str]:
+        """(canonical level, the value as the program prints it) for a container's env."""
+        raw = env.get(self.env, self.default)
+        return self.values.get(raw, self.values.get("*", "info")), raw
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,7 +121,7 @@ class Style:
     escape: str = ""
     gap: float = 0.002
     header: tuple[str, ...] = ()
-    startup: tuple[Entry, ...] = ()
+    startup: Mapping[str, tuple[Entry, ...]] = field(default_factory=dict)
     requests: Mapping[str, tuple[Entry, ...]] = field(default_factory=dict)
     noise: tuple[Entry, ...] = ()
     rate: float = 0.0
@@ -109,19 +134,64 @@ class Style:
     crash: tuple[Entry, ...] = ()
     trailer: tuple[str, ...] = ()
     families: Mapping[str, str] = field(default_factory=dict)
+    layout: str = ""  # a library's own writer (LAYOUTS) instead of the `line` template
+    colors: Mapping[str, int] = field(default_factory=dict)
+    bold: tuple[str, ...] = ()  # levels whose message the writer prints bold
+    level_setting: LevelSetting | None = None
+    exits: Mapping[str, Mapping[str, Exit]] = field(default_factory=dict)
+    frames: tuple[tuple[str, str], ...] = ()  # the logging library's own frames of a panic
+    module: str = ""  # where the program's sources sit in a panic's stack
+    preamble: tuple[Entry, ...] = ()  # printed by every program of the style before its own
+    env_fields: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
 
     def request_entries(self, service: str) -> tuple[Entry, ...]:
         return self.requests.get(service) or self.requests.get("*", ())
+
+    def startup_entries(self, service: str) -> tuple[Entry, ...]:
+        return self.preamble + (self.startup.get(service) or self.startup.get("*", ()))
+
+    def env_values(self, env: Mapping[str, str]) -> dict[str, Any]:
+        """The fields a container's environment sets: log level, colours, tunables."""
+        out: dict[str, Any] = {"no_color": bool(env.get("NO_COLOR"))}
+        if self.level_setting is not None:
+            out["log_level"], out["log_level_name"] = self.level_setting.level(env)
+        for name, spec in self.env_fields.items():
+            out[name] = _env_field(spec, env)
+        return out
+
+    def exit_for(self, service: str, gate: str) -> Exit | None:
+        table = self.exits.get(service) or self.exits.get("*") or {}
+        return table.get(gate) or table.get("*")
+
+    def min_level(self, ctx: Mapping[str, Any]) -> int:
+        """The index in LEVELS below which the program prints nothing."""
+        level = ctx.get("log_level")
+        return LEVELS.index(level) if level in LEVELS else 0
+
+    def prints(self, entry: Entry, ctx: Mapping[str, Any]) -> bool:
+        """Whether the configured log level lets this entry through."""
+        if entry.always or entry.level == "access" or entry.level not in LEVELS:
+            return True
+        return LEVELS.index(entry.level) >= self.min_level(ctx)
 
     def family(self, protocol: str) -> str:
         return self.families.get(protocol) or self.families.get("*", "tcp")
 
     def render(
-        self, at: datetime, level: str, where: str, msg: str, ctx: Mapping[str, Any]
+        self,
+        at: datetime,
+        level: str,
+        where: str,
+        msg: str,
+        ctx: Mapping[str, Any],
+        writer: str = "",
     ) -> list[str]:
-        """The physical lines of one event."""
+        """The physical lines of one event (`writer`: another layout than the style's)."""
         if level == "access":
             return [msg]
+        layout = LAYOUTS.get(writer or self.layout)
+        if layout is not None:
+            return layout(self, at, level, where, msg, ctx)
         word = self.levels.get(level, level)
         if self.escape == "json":
             msg = json.dumps(msg)[1:-1]
@@ -129,6 +199,59 @@ class Style:
         values = LineValues(ctx, ts=stamp(self.stamp, at), lvl=word, where=where, msg=msg, _at=at)
         values["lvl0"] = word.strip()[:1]
         return self.line.format_map(values).split("\n")
+
+
+# --- library writers: layouts a template cannot say --------------------------------
+
+
+def _paint(text: str, code: int, plain: bool) -> str:
+    """An ANSI SGR colour around text, as Go's console writers print it (none for code 0)."""
+    if plain or code == 0:
+        return text
+    return f"\x1b[{code}m{text}\x1b[0m"
+
+
+def _zerolog_console(
+    style: Style, at: datetime, level: str, where: str, msg: str, ctx: Mapping[str, Any]
+) -> list[str]:
+    """zerolog's ConsoleWriter: timestamp, level, caller and message, each coloured.
+
+    The parts are joined by one space and an empty part is left out (an empty
+    message leaves the line ending at the caller's " >"). NO_COLOR in the
+    environment turns the colours off.
+    """
+    plain = bool(ctx.get("no_color"))
+    parts = [_paint(stamp(style.stamp, at), style.colors.get("time", 0), plain)]
+    parts.append(_paint(style.levels.get(level, level), style.colors.get(level, 0), plain))
+    if where:
+        parts.append(
+            _paint(where, style.colors.get("caller", 0), plain)
+            + _paint(" >", style.colors.get("arrow", 0), plain)
+        )
+    if msg:
+        parts.append(
+            _paint(msg, style.colors.get("bold", 0), plain) if level in style.bold else msg
+        )
+    return [" ".join(parts)]
+
+
+def _zerolog_json(
+    style: Style, at: datetime, level: str, where: str, msg: str, ctx: Mapping[str, Any]
+) -> list[str]:
+    """zerolog's default logger (JSON, level first, RFC 3339 time, no caller)."""
+    fields: dict[str, str] = {"level": level, "time": stamp("%Y-%m-%dT%H:%M:%SZ", at)}
+    if where:
+        fields["caller"] = where
+    if msg:
+        fields["message"] = msg
+    return [json.dumps(fields, separators=(",", ":"), ensure_ascii=False)]
+
+
+Layout = Callable[[Style, datetime, str, str, str, Mapping[str, Any]], list[str]]
+LAYOUTS: dict[str, Layout] = {
+    "zerolog-console": _zerolog_console,
+    "zerolog-json": _zerolog_json,
+}
 
 
 class LineValues(dict[str, Any]):
@@ -150,9 +273,46 @@ class LineValues(dict[str, Any]):
 def _entry(raw: Any) -> Entry:
     if isinstance(raw, dict):
         level, where, msg = raw["line"]
-        return Entry(str(level), str(where), str(msg), raw.get("when", ""), raw.get("gate", ""))
+        return Entry(
+            str(level),
+            str(where),
+            str(msg),
+            raw.get("when", ""),
+            raw.get("gate", ""),
+            raw.get("writer", ""),
+            bool(raw.get("always", False)),
+        )
     level, where, msg = raw
     return Entry(str(level), str(where), str(msg))
+
+
+def _startup(raw: Any) -> dict[str, tuple[Entry, ...]]:
+    """A style's startup entries: one list for every program, or one list per program."""
+    if isinstance(raw, dict):
+        return {svc: tuple(_entry(e) for e in entries) for svc, entries in raw.items()}
+    return {"*": tuple(_entry(e) for e in raw or ())}
+
+
+def _exits(raw: Any) -> dict[str, dict[str, Exit]]:
+    out: dict[str, dict[str, Exit]] = {}
+    for svc, gates in (raw or {}).items():
+        out[svc] = {
+            gate: Exit(
+                _entry(spec["line"]),
+                tuple((str(f), str(w)) for f, w in spec.get("stack", ())),
+                int(spec.get("code", 1)),
+            )
+            for gate, spec in gates.items()
+        }
+    return out
+
+
+def _level_setting(raw: Any) -> LevelSetting | None:
+    if not raw:
+        return None
+    return LevelSetting(
+        str(raw["env"]), str(raw["default"]), {str(k): str(v) for k, v in raw["values"].items()}
+    )
 
 
 @cache
@@ -179,7 +339,7 @@ def styles() -> dict[str, Style]:
             escape=raw.get("escape", ""),
             gap=float(raw.get("gap", 0.002)),
             header=tuple(raw.get("header", ())),
-            startup=tuple(_entry(e) for e in raw.get("startup") or ()),
+            startup=_startup(raw.get("startup")),
             requests=requests,
             noise=tuple(_entry(e) for e in raw.get("noise") or ()),
             rate=float(raw.get("rate", 0.0)),
@@ -192,8 +352,37 @@ def styles() -> dict[str, Style]:
             crash=tuple(_entry(e) for e in raw.get("crash") or ()),
             trailer=tuple(raw.get("trailer", ())),
             families=raw.get("families") or {},
+            layout=raw.get("layout", ""),
+            colors={k: int(v) for k, v in (raw.get("colors") or {}).items()},
+            bold=tuple(raw.get("bold", ())),
+            level_setting=_level_setting(raw.get("log_level")),
+            exits=_exits(raw.get("exits")),
+            frames=tuple((str(f), str(w)) for f, w in raw.get("frames", ())),
+            module=raw.get("module", ""),
+            preamble=tuple(_entry(e) for e in raw.get("preamble") or ()),
+            env_fields=raw.get("env_fields") or {},
         )
     return out
+
+
+def _env_field(spec: Mapping[str, Any], env: Mapping[str, str]) -> str:
+    """An environment value as a Go program parses and prints it (Atoi / ParseFloat + %f)."""
+    raw = env.get(str(spec["env"]), str(spec["default"]))
+    kind = spec.get("type", "str")
+    if kind == "int":
+        try:
+            return str(int(raw))
+        except ValueError:
+            return "0"  # strconv.Atoi's error is ignored: the zero value
+    if kind == "float":
+        try:
+            value = float(raw)
+        except ValueError:
+            value = 0.0
+        if "max" in spec and value > float(spec["max"]):
+            value = float(spec["max"])
+        return f"{value:f}"
+    return raw
 
 
 def causes() -> dict[str, dict[str, str]]:
@@ -280,6 +469,8 @@ FieldFn = Callable[[Rand, Mapping[str, Any], datetime], object]
 FIELDS: dict[str, FieldFn] = {
     "lat": lambda r, c, t: f"{37.7835 + r.uniform(-0.08, 0.08):.4f}",
     "lon": lambda r, c, t: f"{-122.41 + r.uniform(-0.08, 0.08):.4f}",
+    "lat_f": lambda r, c, t: f"{37.7835 + r.uniform(-0.08, 0.08):f}",
+    "lon_f": lambda r, c, t: f"{-122.41 + r.uniform(-0.08, 0.08):f}",
     "in_date": lambda r, c, t: f"2015-04-{9 + r.below(10):02d}",
     "out_date": lambda r, c, t: f"2015-04-{19 + r.below(5):02d}",
     "require": lambda r, c, t: r.choice(("dis", "rate", "price")),
@@ -367,11 +558,54 @@ def fill(template: str, ctx: Mapping[str, Any], r: Rand, at: datetime) -> str:
     return template.format_map(values)
 
 
+def give_up_seconds(family: str, kind: str) -> float:
+    """How long a client library tries before it returns the error of a failed call."""
+    table: dict[str, float] = (_data().get("waits") or {}).get(family) or {}
+    if kind in table:
+        return float(table[kind])
+    if "default" in table:
+        return float(table["default"])
+    return 29.5 if kind == "timeout" else 0.5
+
+
 def cause(family: str, kind: str, values: Mapping[str, Any]) -> str:
     """How a client library words a failed call of the given kind."""
     table = causes().get(family) or causes()["tcp"]
     text = table.get(kind) or table.get("default") or causes()["tcp"]["default"]
     return text.format_map(LineValues(values))
+
+
+# --- a Go panic's stack -------------------------------------------------------------
+
+
+def go_string_arg(r: Rand, text: str) -> str:
+    """How a Go stack prints a string argument: its data pointer and its length."""
+    return "{" + f"0xc000{r.below(1 << 21) * 8:06x}, {len(text):#x}" + "}"
+
+
+def go_panic(style: Style, out: Exit, message: str, ctx: Mapping[str, Any], r: Rand) -> list[str]:
+    """What the Go runtime prints after a panic: the value, then goroutine 1's frames.
+
+    The logging library's frames come first (`style.frames`), then the program's
+    (`out.stack`, innermost first) under the module's source path. A frame the
+    compiler inlined prints "(...)" and no pc offset.
+    """
+    values = {
+        **ctx,
+        "msg_arg": go_string_arg(r, message),
+        "ptr": f"0xc000{r.below(1 << 21) * 8:06x}",
+    }
+    lines = [f"panic: {message}", "", "goroutine 1 [running]:"]
+    for function, where in (*style.frames, *out.stack):
+        call = function.format_map(LineValues(values))
+        path, _, offset = where.partition(" ")
+        if not path.startswith("/"):
+            path = style.module.rstrip("/") + "/" + path.format_map(LineValues(values))
+        if not offset and not call.endswith("(...)"):
+            offset = f"+{stable_seed(style.key, path) % 0x3C0 + 0x40:#x}"
+        lines.append(call)
+        lines.append(f"\t{path} {offset}".rstrip())
+    return lines
 
 
 # --- mongod ----------------------------------------------------------------------

@@ -112,7 +112,7 @@ class Oracle:
         if repo in PAUSE_IMAGES:
             return StartResult(ok=True)
         bad = self.twin.bad_images.get(image)
-        if bad is not None:
+        if bad is not None and not bad.program:
             return StartResult(
                 ok=False,
                 run_seconds=3.0,
@@ -164,10 +164,10 @@ class Oracle:
             if not edge.ok:
                 return StartResult(
                     ok=False,
-                    run_seconds=_start_failure_seconds(edge),
-                    exit_code=2 if program.language == "go" else 1,
+                    run_seconds=self.twin.logs.crash_seconds(program, dep, edge),
+                    exit_code=self.twin.logs.crash_exit_code(program, dep, edge),
                     terminated_reason="Error",
-                    log=tuple(self.twin.logs.crash_lines(program, dep, edge, at)),
+                    log=tuple(self.twin.logs.crash_lines(program, dep, edge, at, pod)),
                 )
         return StartResult(ok=True, ready=self._ready(spec, program))
 
@@ -230,6 +230,9 @@ class Oracle:
         ns = pod["metadata"]["namespace"]
         owner = _owner_component(pod)
         app = self.twin.app_for(ns)
+        bad = self.twin.bad_images.get(container["image"])
+        if app is not None and bad is not None and bad.program:
+            return bad.component(app)  # a broken build of one of the app's programs
         if app is not None:
             found = app.program_for(
                 container["image"],
@@ -501,11 +504,6 @@ def _owner_component(pod: Obj) -> str | None:
     if ref["kind"] == "ReplicaSet":
         return str(ref["name"]).rsplit("-", 1)[0]
     return str(ref["name"])
-
-
-def _start_failure_seconds(edge: EdgeResult) -> float:
-    # A timeout keeps the program waiting before it gives up; an auth error is immediate.
-    return 30.0 if edge.kind == "timeout" else 1.0
 
 
 def _full_ref(image: str) -> str:

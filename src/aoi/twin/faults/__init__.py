@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from aoi.catalog import Task
+from aoi.errors import UnknownNameError
 
 if TYPE_CHECKING:
     from aoi.twin.core import Twin
@@ -34,7 +35,7 @@ def injector(*families: str) -> Callable[[Injector], Injector]:
     return register
 
 
-class UnknownFaultError(LookupError):
+class UnknownFaultError(UnknownNameError):
     pass
 
 

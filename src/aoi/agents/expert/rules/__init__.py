@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from aoi.agents.expert.notes import Notes
+from aoi.errors import UnknownNameError
 
 DECISIVE = 85
 DETECT = 60
@@ -62,7 +63,7 @@ RULES: dict[str, Rule] = {}
 FAMILIES: dict[str, list[str]] = {}
 
 
-class UnknownRuleError(ValueError):
+class UnknownRuleError(UnknownNameError, ValueError):
     """A rule or family name that the expert does not have."""
 
 

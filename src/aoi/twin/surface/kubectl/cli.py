@@ -82,7 +82,7 @@ def _dispatch(twin: World, argv: list[str], stdin: str) -> CommandResult:
             return run_write(twin, verb, parsed, stdin)
         except (KubectlError, FlagError):
             raise
-        except Exception:
+        except BaseException:  # restored, then passed on
             twin.__setstate__(pickle.loads(saved))
             raise
     table = VERB_FLAGS.get(verb, {})
