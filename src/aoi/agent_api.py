@@ -56,10 +56,15 @@ def read_traces(file_path: str) -> str:
     return _read_table(file_path, "Traces", "traces")
 
 
+def missing_file(title: str, file_path: str) -> str:
+    """AIOpsLab's answer for a telemetry file that is not there (`title`: Metrics or Traces)."""
+    return f"error: {title} file '{file_path}' not found."
+
+
 def _read_table(file_path: str, title: str, noun: str) -> str:
     path = Path(file_path)
     if not path.exists():
-        return f"error: {title} file '{file_path}' not found."
+        return missing_file(title, file_path)
     try:
         with path.open(encoding="utf-8", newline="") as fh:
             rows = list(csv.reader(fh))

@@ -20,7 +20,15 @@ from aoi.twin.surface.kubectl.cli import run_kubectl
 
 pytestmark = pytest.mark.skipif(kubectl_path() is None, reason="the kubectl binary is not on PATH")
 NS = "test-hotel-reservation"
-POD = "geo-jzggsfsrjh-tdcwq"  # hotel-reservation, seed 0
+
+
+def _geo_pod() -> str:
+    """The geo pod of hotel-reservation, seed 0 (its name follows the seed's random draws)."""
+    pods = Twin.fresh("hotel-reservation", 0).store.list("Pod", NS, {"io.kompose.service": "geo"})
+    return str(pods[0]["metadata"]["name"])
+
+
+POD = _geo_pod()
 
 READS = [
     "get pods -n NS",

@@ -438,9 +438,11 @@ def test_read_metrics_stays_inside_the_run_folder(
 ) -> None:
     env, _, _ = hotel
     outside = tmp_path.parent / "kubeconfig.csv"
+    outside.write_text("user,token\nadmin,s3cret\n")
     for path in (str(outside), "../kubeconfig.csv", "/etc/passwd"):
         obs = env.act(Action(api="read_metrics", args=(path,)))
-        assert "not a file this run exported" in obs.text
+        # never opened: answered as AIOpsLab answers for a file it does not have
+        assert obs.text == f"error: Metrics file '{path}' not found."
 
 
 # --- scoring ----------------------------------------------------------------------------------

@@ -191,7 +191,8 @@ def test_outcome_carries_aiopslab_fields(env: TwinEnvironment) -> None:
 def test_read_apis_only_read_files_this_run_exported(env: TwinEnvironment) -> None:
     env.reset("noop_detection_hotel_reservation-1", seed=1)
     refused = env.act(Action(api="read_traces", args=("/etc/passwd",)))
-    assert refused.exit_code == 1 and "not a file this run exported" in refused.text
+    assert refused.exit_code == 1
+    assert refused.text == "error: Traces file '/etc/passwd' not found."
     message = env.act(Action(api="get_traces", args=(HR, 5))).text
     path = (
         message.split()[-1]

@@ -438,14 +438,14 @@ class LiveClusterEnvironment(Environment):
         return Observation(text=f"Traces data exported to: {path}{note}")
 
     def _read_metrics(self, file_path: Any) -> Observation:
-        return self._read_csv(file_path, agent_api.read_metrics)
+        return self._read_csv(file_path, agent_api.read_metrics, "Metrics")
 
     def _read_traces(self, file_path: Any) -> Observation:
-        return self._read_csv(file_path, agent_api.read_traces)
+        return self._read_csv(file_path, agent_api.read_traces, "Traces")
 
-    def _read_csv(self, file_path: Any, read: Callable[[str], str]) -> Observation:
+    def _read_csv(self, file_path: Any, read: Callable[[str], str], title: str) -> Observation:
         # Only files this run exported: a path elsewhere could be the user's kubeconfig.
-        text, code = read_exported_csv(self.run_dir, file_path, read)
+        text, code = read_exported_csv(self.run_dir, file_path, read, title)
         if code:
             return Observation(text=text, exit_code=code, verdict="error")
         return Observation(text=redact(text)[0])

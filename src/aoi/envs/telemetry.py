@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
+from aoi.agent_api import missing_file
 from aoi.errors import AOIError
 
 try:
@@ -79,15 +80,17 @@ def tree(root: Path) -> str:
     return "\n".join(lines) + "\n"
 
 
-def read_exported_csv(run_dir: Path, file_path: Any, read: Callable[[str], str]) -> tuple[str, int]:
-    """Read a CSV this run exported: a path anywhere else (a kubeconfig, /etc) is refused."""
+def read_exported_csv(
+    run_dir: Path, file_path: Any, read: Callable[[str], str], title: str
+) -> tuple[str, int]:
+    """Read a CSV this run exported; any other path (a kubeconfig, /etc) is never opened.
+
+    Such a path gets AIOpsLab's answer for a missing file (`title`: Metrics or
+    Traces): the files an agent may read are the ones its run exported.
+    """
     path = resolve_inside(run_dir, str(file_path))
     if path is None or path.suffix != ".csv":
-        return (
-            f"Error: {file_path} is not a file this run exported; pass a path that get_metrics "
-            "or get_traces printed.",
-            1,
-        )
+        return missing_file(title, str(file_path)), 1
     return read(str(path)), 0
 
 

@@ -221,21 +221,23 @@ class TwinEnvironment(Environment):
         if action.api == "get_metrics":
             return api.get_metrics(twin, *args, run_dir=self.run_dir), 0
         if action.api == "read_metrics":
-            return self._read_csv(args, api.read_metrics)
+            return self._read_csv(args, api.read_metrics, "Metrics")
         if action.api == "get_traces":
             return api.get_traces(twin, *args, run_dir=self.run_dir), 0
         if action.api == "read_traces":
-            return self._read_csv(args, api.read_traces)
+            return self._read_csv(args, api.read_traces, "Traces")
         return (
             f"Error: Unknown API {action.api!r}. Available: exec_shell, get_logs, get_metrics, read_metrics, get_traces, read_traces, submit.",
             1,
         )
 
-    def _read_csv(self, args: tuple[Any, ...], read: Callable[[str], str]) -> tuple[str, int]:
+    def _read_csv(
+        self, args: tuple[Any, ...], read: Callable[[str], str], title: str
+    ) -> tuple[str, int]:
         """Only files this run exported: a path elsewhere could be any file on this machine."""
         if len(args) != 1:
             raise TypeError(f"takes 1 positional argument (file_path) but {len(args)} were given")
-        return read_exported_csv(self.run_dir, args[0], read)
+        return read_exported_csv(self.run_dir, args[0], read, title)
 
     def _require(self) -> tuple[Twin, Task]:
         if self.twin is None or self.task is None:

@@ -143,6 +143,13 @@ def default_pod_spec(spec: dict[str, Any]) -> None:
     for key in ("initContainers", "containers"):
         for container in spec.get(key, []):
             default_container(container)
+    if spec.get("hostNetwork"):
+        # a host-network pod's ports are the node's: the API server defaults hostPort to them
+        for key in ("initContainers", "containers"):
+            for container in spec.get(key, []):
+                for port in container.get("ports", []):
+                    if not port.get("hostPort"):
+                        port["hostPort"] = port["containerPort"]
     spec.setdefault("dnsPolicy", "ClusterFirst")
     spec.setdefault("restartPolicy", "Always")
     spec.setdefault("schedulerName", "default-scheduler")

@@ -52,7 +52,9 @@ class EventRecorder:
         source: dict[str, str] = {"component": component}
         if host:
             source["host"] = host
-        suffix = f"{int(at.timestamp() * 1e9) + self.store.rng.randrange(10**9):x}"
+        # the recorder names an event by its moment in nanoseconds, so names sort in time order
+        micros = int(at.timestamp()) * 10**6 + at.microsecond
+        suffix = f"{micros * 1000 + self.store.rng.randrange(1000):x}"
         event: Obj = {
             "apiVersion": "v1",
             "kind": "Event",

@@ -48,7 +48,7 @@ def write_pod_status(
         else:
             waiting: dict[str, str] = {"reason": rt.waiting_reason or "ContainerCreating"}
             if rt.waiting_message and rt.waiting_reason != "ContainerCreating":
-                waiting["message"] = _pod_message(rt.waiting_message, pod)
+                waiting["message"] = rt.waiting_message
             cs["state"] = {"waiting": waiting}
             if rt.last is not None:
                 cs["containerID"] = rt.container_id
@@ -109,7 +109,7 @@ def flush_runtime_events(events: EventRecorder, pod: Obj, rt: ContainerRuntime) 
         events.record(
             pod,
             reason,
-            _pod_message(message, pod),
+            message,
             component="kubelet",
             host=host,
             at=when,
@@ -157,10 +157,3 @@ def _terminated(term: Any, container_id: str) -> dict[str, Any]:
     if term.message:
         out["message"] = term.message
     return out
-
-
-def _pod_message(message: str, pod: Obj) -> str:
-    if message.startswith("back-off ") and " pod=" not in message:
-        meta = pod["metadata"]
-        return f"{message} pod={meta['name']}_{meta['namespace']}({meta['uid']})"
-    return message

@@ -84,6 +84,8 @@ class ContainerRuntime:
     events: list[tuple[str, str, str, datetime]] = field(default_factory=list)
     container_id: str = ""
     restart_policy: str = "Always"
+    # the pod as the kubelet's messages name it (format.Pod: name_namespace(uid))
+    pod_ref: str = ""
 
     def next_transition(self) -> datetime | None:
         if self.state == "running":
@@ -139,7 +141,7 @@ class ContainerRuntime:
         self.current_exit = None
         self.waiting_reason = ""
         self.next_start = None
-        self.events.append(("Created", f"Created container {self.name}", "Normal", at))
+        self.events.append(("Created", f"Created container: {self.name}", "Normal", at))
         self.events.append(("Started", f"Started container {self.name}", "Normal", at))
         self.ready = result.ready
         self.crash_at = None if result.ok else at + timedelta(seconds=result.run_seconds)
@@ -174,11 +176,17 @@ class ContainerRuntime:
             return
         self.waiting_reason = "CrashLoopBackOff"
         self.waiting_message = (
-            f"back-off {_go_duration(self.backoff)} restarting failed container={self.name}"
+            f"back-off {_go_duration(self.backoff)} restarting failed container={self.name} "
+            f"pod={self.pod_ref}"
         )
         self.next_start = at + timedelta(seconds=self.backoff)
         self.events.append(
-            ("BackOff", f"Back-off restarting failed container {self.name}", "Warning", at)
+            (
+                "BackOff",
+                f"Back-off restarting failed container {self.name} in pod {self.pod_ref}",
+                "Warning",
+                at,
+            )
         )
         self.backoff = min(self.backoff * 2, BACKOFF_CAP)
 

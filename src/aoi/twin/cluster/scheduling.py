@@ -173,6 +173,7 @@ class Scheduler:
                 restart_policy=restart_policy,
                 next_start=at + timedelta(seconds=PULL_SECONDS + self.store.rng.random() * 8),
                 container_id=self._container_id(),
+                pod_ref=pod_ref(pod),
             )
             runtimes[c["name"]] = rt
             self.events.record(
@@ -265,6 +266,12 @@ class Scheduler:
 
 
 # --- helpers ----------------------------------------------------------------------------
+def pod_ref(pod: Obj) -> str:
+    """A pod as the kubelet names it in its messages (format.Pod): name_namespace(uid)."""
+    meta = pod["metadata"]
+    return f"{meta['name']}_{meta['namespace']}({meta['uid']})"
+
+
 def _node_ip(node: Obj | None) -> str:
     if node is None:
         return ""

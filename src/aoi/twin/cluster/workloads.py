@@ -76,10 +76,11 @@ class Workloads:
             dep["metadata"].setdefault("annotations", {})["deployment.kubernetes.io/revision"] = (
                 str(revision)
             )
+            # a new ReplicaSet is announced at its size; "from A to B" is for resizing one
             self.events.record(
                 dep,
                 "ScalingReplicaSet",
-                f"Scaled up replica set {current['metadata']['name']} from 0 to {replicas}",
+                f"Scaled up replica set {current['metadata']['name']} to {replicas}",
                 component="deployment-controller",
                 at=at,
             )
