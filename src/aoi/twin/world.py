@@ -70,6 +70,9 @@ class World:
         }
         self._repos = self._known_repos()
         self._uid_index: dict[str, Obj] = {}
+        # When the world first changed after coming up (the fault's injection, in a task):
+        # until then every program saw the healthy system AIOpsLab waits for.
+        self.first_change: float | None = None
         self._attach()
         # Exceptions caught at the command boundary: always empty unless the twin has a bug.
         self.internal_errors: list[str] = []
@@ -283,6 +286,8 @@ class World:
 
     def changed(self) -> None:
         """Call after writing declared objects: controllers react at once."""
+        if self.first_change is None:
+            self.first_change = self.clock.now().timestamp()
         self.oracle.invalidate()
         self.controller.reconcile()
 

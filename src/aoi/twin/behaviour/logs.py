@@ -36,37 +36,62 @@ STARTUP_SECONDS = 2.0
 MAX_RUNS = 2048
 MAX_CRASHES = 4096
 
-# nginx-thrift's Lua handlers, by the thrift service they call.
+# nginx-thrift's Lua handlers (DeathStarBench nginx-web-server/lua-scripts/wrk2-api), by
+# the thrift service they call: file, function, the ngx.log(ngx.ERR, ...) line and its
+# prefix, the request.
 _LUA = {
     "compose-post-service": (
         "compose.lua",
         "ComposePost",
-        "compose_post",
+        62,
+        "compost_post failure: ",
         "POST",
         "/wrk2-api/post/compose",
     ),
     "home-timeline-service": (
-        "read_home_timeline.lua",
+        "read.lua",
         "ReadHomeTimeline",
-        "read_home_timeline",
+        87,
+        "Get home-timeline failure: ",
         "GET",
         "/wrk2-api/home-timeline/read",
     ),
     "user-timeline-service": (
-        "read_user_timeline.lua",
+        "read.lua",
         "ReadUserTimeline",
-        "read_user_timeline",
+        87,
+        "Get user-timeline failure: ",
         "GET",
         "/wrk2-api/user-timeline/read",
     ),
     "user-service": (
         "register.lua",
         "RegisterUser",
-        "register_user",
+        48,
+        "User registration failure: ",
         "POST",
         "/wrk2-api/user/register",
     ),
-    "social-graph-service": ("follow.lua", "Follow", "follow", "POST", "/wrk2-api/user/follow"),
+    "social-graph-service": (
+        "follow.lua",
+        "Follow",
+        52,
+        "Follow Failed: ",
+        "POST",
+        "/wrk2-api/user/follow",
+    ),
+}
+
+# nginx's error_log levels, as the twin's canonical ones.
+_NGINX_LEVELS = {
+    "debug": "debug",
+    "info": "info",
+    "notice": "info",
+    "warn": "warn",
+    "error": "error",
+    "crit": "fatal",
+    "alert": "fatal",
+    "emerg": "fatal",
 }
 
 
@@ -463,9 +488,31 @@ class LogWriter:
         container: str,
         world: _World,
     ) -> list[tuple[float, str]]:
-        r = ls.Rand(ls.stable_seed(run.seed, slot))
         base = float(slot * SLOT_SECONDS)
         ctx = self._ctx(pod, container, program)
+        # Before the world first changed (the injection) the program saw a healthy system:
+        # a slot before it is written from that world, one across it from both.
+        cut = self.twin.first_change
+        if cut is not None and base < cut:
+            healthy = _healthy(world)
+            before = self._slot_events(run, slot, base, ctx, program, container, healthy)
+            if base + SLOT_SECONDS <= cut:
+                return before
+            after = self._slot_events(run, slot, base, ctx, program, container, world)
+            return [e for e in before if e[0] < cut] + [e for e in after if e[0] >= cut]
+        return self._slot_events(run, slot, base, ctx, program, container, world)
+
+    def _slot_events(
+        self,
+        run: _Run,
+        slot: int,
+        base: float,
+        ctx: dict[str, Any],
+        program: Component | None,
+        container: str,
+        world: _World,
+    ) -> list[tuple[float, str]]:
+        r = ls.Rand(ls.stable_seed(run.seed, slot))
         ctx = {**ctx, "latency_ms": world.health.latency_ms if world.health else 2.0}
         events: list[tuple[float, list[str]]] = []
         if ls.is_mongod(program):
@@ -498,20 +545,24 @@ class LogWriter:
             hard = [d for d in program.calls if d.protocol not in SOFT_PROTOCOLS]
             share = 1.0 / max(1, len(hard))
         for dep, edge in world.failures:
-            entry = style.upstream if edge.kind == "upstream" else style.error
-            if entry is None and not style.access:
+            entries = style.failure_entries(service, dep.service, edge.kind)
+            if not entries and not style.access:
                 continue
             per_second = min(1.0, max(0.1, world.rps * share))
             peer = _peer_values(self.twin, dep, edge, ops, ctx.get("db_name"))
             text = ls.cause(style.family(dep.protocol), edge.kind, {**ctx, **peer})
-            values = {**ctx, **_line_fields(peer)}
+            values = {
+                **ctx,
+                **_line_fields(peer),
+                "pool_client": style.pool_client(service, dep.service),
+            }
             for _ in range(r.count(per_second * SLOT_SECONDS)):
                 t = base + r.random() * SLOT_SECONDS
-                events.append((t, self._error(style, entry, ctx, values, text, r, t)))
+                events.append((t, self._error(style, entries, ctx, values, text, r, t)))
         for dep, latency in world.slow:
-            entry = style.error
-            if entry is None:
-                continue
+            entry = style.error[-1] if style.error else None
+            if entry is None or "{cause}" not in entry.msg:
+                continue  # the program words no slow call
             values = {
                 **ctx,
                 **_line_fields(_peer_values(self.twin, dep, EdgeResult(True), ops, None)),
@@ -600,7 +651,7 @@ class LogWriter:
     def _error(
         self,
         style: ls.Style,
-        entry: ls.Entry | None,
+        entries: tuple[ls.Entry, ...],
         ctx: dict[str, Any],
         values: dict[str, Any],
         text: str,
@@ -608,7 +659,7 @@ class LogWriter:
         t: float,
     ) -> list[str]:
         when = _dt(t)
-        if entry is None:  # an access-log-only program (envoy): the failed request's line
+        if not entries:  # an access-log-only program (envoy): the failed request's line
             status, flags = (504, "UT") if values.get("kind") == "timeout" else (503, "UF")
             access = {
                 **values,
@@ -618,8 +669,13 @@ class LogWriter:
                 "flags": flags,
             }
             return [ls.fill(style.access, access, r, when)]
-        msg = ls.fill(entry.msg, {**values, "cause": text}, r, when)
-        return style.render(when, entry.level, ls.fill(entry.where, values, r, when), msg, ctx)
+        out: list[str] = []
+        with_cause = {**values, "cause": text}
+        for entry in entries:
+            msg = ls.fill(entry.msg, with_cause, r, when)
+            where = ls.fill(entry.where, values, r, when)
+            out.extend(style.render(when, entry.level, where, msg, ctx, entry.writer))
+        return out
 
     def _mongod_slot(
         self,
@@ -926,7 +982,32 @@ class LogWriter:
         app = self.twin.app_for(ns)
         if app is not None:
             ctx["frontend_addr"] = f"{app.frontend}:{app.frontend_port or 8080}"
+        if ls.style_for(program, container).key == "nginx":
+            ctx.update(self._nginx_conf(pod, container))
         return ctx
+
+    def _nginx_conf(self, pod: Obj, container: str) -> dict[str, Any]:
+        """What the mounted nginx.conf says of logging: `access_log off`, error_log's level.
+
+        Without an error_log directive nginx logs at `error`, so its start-up notices and
+        per-connection info lines are not printed; an image without a mounted conf keeps
+        its own defaults.
+        """
+        text = _mounted_file(self.twin, pod, container, "nginx.conf")
+        if text is None:
+            return {}
+        access, level = True, "error"
+        for raw in text.splitlines():
+            line = raw.split("#", 1)[0].strip().rstrip(";").split()
+            if not line:
+                continue
+            if line[0] == "access_log" and len(line) > 1 and line[1] == "off":
+                access = False
+            elif line[0] == "error_log" and len(line) > 1:
+                level = line[2] if len(line) > 2 else "error"
+                if line[1] == "off":
+                    level = "emerg"
+        return {"access_log": access, "log_level": _NGINX_LEVELS.get(level, "error")}
 
     @staticmethod
     def _pod_ctx(
@@ -990,6 +1071,12 @@ def _fingerprint(twin: WorldView, ns: str) -> tuple[Any, ...]:
     return (tuple(versions), mongo, chaos)
 
 
+def _healthy(world: _World) -> _World:
+    """The same program's view with nothing broken: its traffic, no failures or effects."""
+    clients = [(svc, ip, "") for svc, ip, _ in world.clients]
+    return _World(None, world.rps, [], {}, [], clients)
+
+
 def _startup(style: ls.Style, program: Component | None, service: str) -> list[ls.Entry]:
     protocols = {d.protocol for d in program.calls} if program is not None else set()
     out = []
@@ -1041,10 +1128,41 @@ def _peer_values(
     values["db"] = db or dep.service.replace("mongodb-", "") + "-db"
     lua = _LUA.get(dep.service)
     if lua is not None:
-        values.update(lua_file=lua[0], lua_func=lua[1], lua_op=lua[2], method=lua[3], path=lua[4])
+        values.update(
+            lua_file=lua[0],
+            lua_func=lua[1],
+            lua_line=lua[2],
+            lua_msg=lua[3],
+            method=lua[4],
+            path=lua[5],
+        )
     else:
-        values.update(lua_file="api.lua", lua_func="Handle", lua_op=dep.service, path="/")
+        values.update(
+            lua_file="api.lua",
+            lua_func="Handle",
+            lua_line=values["err_line"],
+            lua_msg=f"{dep.service} failure: ",
+            path="/",
+        )
     return values
+
+
+def _mounted_file(twin: WorldView, pod: Obj, container: str, name: str) -> str | None:
+    """The text of a ConfigMap key mounted into the container at a path ending in `name`."""
+    cspec = next((c for c in pod["spec"].get("containers", []) if c["name"] == container), {})
+    volumes = {v["name"]: v for v in pod["spec"].get("volumes", []) if "configMap" in v}
+    for mount in cspec.get("volumeMounts", []):
+        if not mount.get("mountPath", "").endswith("/" + name) or mount["name"] not in volumes:
+            continue
+        cm = twin.store.get(
+            "ConfigMap", pod["metadata"]["namespace"], volumes[mount["name"]]["configMap"]["name"]
+        )
+        if cm is not None:
+            key = mount.get("subPath") or name
+            text = (cm.get("data") or {}).get(key)
+            if isinstance(text, str):
+                return text
+    return None
 
 
 def _dt(t: float) -> datetime:

@@ -90,6 +90,16 @@ class Entry:
 
 
 @dataclass(frozen=True, slots=True)
+class CallLines:
+    """What a caller's own code prints around one callee's failure (its pool, its handler)."""
+
+    client: str = ""  # the client type its ClientPool was built with
+    connect: tuple[Entry, ...] = ()  # after the library's lines for a failed connect
+    upstream: tuple[Entry, ...] = ()  # when the callee answered with an error
+    error: tuple[Entry, ...] | None = None  # instead of the library's lines
+
+
+@dataclass(frozen=True, slots=True)
 class Exit:
     """How a program gives up at start when one kind of dependency fails."""
 
@@ -128,8 +138,8 @@ class Style:
     idle: float = 0.0
     cap: float = 0.0
     access: str = ""
-    error: Entry | None = None
-    upstream: Entry | None = None
+    error: tuple[Entry, ...] = ()
+    upstream: tuple[Entry, ...] | None = None
     flag: Entry | None = None
     crash: tuple[Entry, ...] = ()
     trailer: tuple[str, ...] = ()
@@ -143,6 +153,24 @@ class Style:
     module: str = ""  # where the program's sources sit in a panic's stack
     preamble: tuple[Entry, ...] = ()  # printed by every program of the style before its own
     env_fields: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    calls: Mapping[str, Mapping[str, CallLines]] = field(default_factory=dict)
+
+    def failure_entries(self, caller: str, callee: str, kind: str) -> tuple[Entry, ...]:
+        """The entries a caller prints for one failed call of `callee` (empty: it prints none)."""
+        lines = self.calls.get(caller, {}).get(callee)
+        if lines is None:
+            if kind == "upstream":
+                return self.error if self.upstream is None else self.upstream
+            return self.error
+        if kind == "upstream":
+            return lines.upstream
+        if lines.error is not None:
+            return lines.error
+        return self.error + lines.connect
+
+    def pool_client(self, caller: str, callee: str) -> str:
+        lines = self.calls.get(caller, {}).get(callee)
+        return lines.client if lines is not None and lines.client else f"{callee}-client"
 
     def request_entries(self, service: str) -> tuple[Entry, ...]:
         return self.requests.get(service) or self.requests.get("*", ())
@@ -170,7 +198,9 @@ class Style:
 
     def prints(self, entry: Entry, ctx: Mapping[str, Any]) -> bool:
         """Whether the configured log level lets this entry through."""
-        if entry.always or entry.level == "access" or entry.level not in LEVELS:
+        if entry.level == "access":
+            return bool(ctx.get("access_log", True))
+        if entry.always or entry.level not in LEVELS:
             return True
         return LEVELS.index(entry.level) >= self.min_level(ctx)
 
@@ -248,9 +278,18 @@ def _zerolog_json(
 
 
 Layout = Callable[[Style, datetime, str, str, str, Mapping[str, Any]], list[str]]
+def _thrift_output(
+    style: Style, at: datetime, level: str, where: str, msg: str, ctx: Mapping[str, Any]
+) -> list[str]:
+    """Thrift's TOutput::errorTimeWrapper: "Thrift: " and ctime(3) without its newline."""
+    utc = at.astimezone(UTC)
+    return [f"Thrift: {utc:%a %b} {utc.day:2d} {utc:%H:%M:%S %Y} {msg}"]
+
+
 LAYOUTS: dict[str, Layout] = {
     "zerolog-console": _zerolog_console,
     "zerolog-json": _zerolog_json,
+    "thrift-output": _thrift_output,
 }
 
 
@@ -284,6 +323,30 @@ def _entry(raw: Any) -> Entry:
         )
     level, where, msg = raw
     return Entry(str(level), str(where), str(msg))
+
+
+def _entries(raw: Any) -> tuple[Entry, ...]:
+    """One entry, or a list of them (an event that prints several lines)."""
+    if not raw:
+        return ()
+    if isinstance(raw, dict) or (isinstance(raw[0], str) and len(raw) == 3):
+        return (_entry(raw),)
+    return tuple(_entry(e) for e in raw)
+
+
+def _calls(raw: Any) -> dict[str, dict[str, CallLines]]:
+    out: dict[str, dict[str, CallLines]] = {}
+    for caller, callees in (raw or {}).items():
+        out[caller] = {
+            callee: CallLines(
+                client=str(spec.get("client", "")),
+                connect=_entries(spec.get("connect")),
+                upstream=_entries(spec.get("upstream")),
+                error=_entries(spec["error"]) if "error" in spec else None,
+            )
+            for callee, spec in callees.items()
+        }
+    return out
 
 
 def _startup(raw: Any) -> dict[str, tuple[Entry, ...]]:
@@ -346,8 +409,8 @@ def styles() -> dict[str, Style]:
             idle=float(raw.get("idle", 0.0)),
             cap=float(raw.get("cap", 0.0)),
             access=raw.get("access", ""),
-            error=_entry(raw["error"]) if "error" in raw else None,
-            upstream=_entry(raw["upstream"]) if "upstream" in raw else None,
+            error=_entries(raw.get("error")),
+            upstream=_entries(raw["upstream"]) if "upstream" in raw else None,
             flag=_entry(raw["flag"]) if "flag" in raw else None,
             crash=tuple(_entry(e) for e in raw.get("crash") or ()),
             trailer=tuple(raw.get("trailer", ())),
@@ -361,6 +424,7 @@ def styles() -> dict[str, Style]:
             module=raw.get("module", ""),
             preamble=tuple(_entry(e) for e in raw.get("preamble") or ()),
             env_fields=raw.get("env_fields") or {},
+            calls=_calls(raw.get("calls")),
         )
     return out
 
@@ -516,12 +580,22 @@ FIELDS: dict[str, FieldFn] = {
     "line": lambda r, c, t: 60 + r.below(300),
     "err_line": lambda r, c, t: c.get("err_line", 120),
     "pool_client": lambda r, c, t: r.choice(tuple(c.get("peers") or ("service",))) + "-client",
+    # eth0's address (kindnet's veths are random, locally administered) and the
+    # 3-hex-digit hash DeathStarBench's GetMachineId makes of it and the pid
+    "mac": lambda r, c, t: _mac(Rand(stable_seed("mac", c.get("pod_uid", "")))),
+    "machine_id": lambda r, c, t: Rand(stable_seed("machine", c.get("pod_uid", ""))).hex(3),
+    "user_id": lambda r, c, t: r.below(962),
     "peer": lambda r, c, t: r.choice(tuple(c.get("peers") or ("frontend",))),
     "method": lambda r, c, t: c.get("method", "GET"),
     "path": lambda r, c, t: c.get("path", "/"),
     "agent": lambda r, c, t: c.get("agent", "-"),
     "upstream_addr": lambda r, c, t: c.get("upstream_addr") or f"10.244.1.{2 + r.below(40)}:8080",
 }
+
+
+def _mac(r: Rand) -> str:
+    octets = [(r.below(256) & 0xFC) | 0x02] + [r.below(256) for _ in range(5)]
+    return ":".join(f"{o:02x}" for o in octets)
 
 
 def _uuid(r: Rand) -> str:

@@ -306,11 +306,12 @@ class Oracle:
                 return EdgeResult(False, "refused", "connection refused")
             pod = target
             if port not in self.listening(pod):
-                # The Service forwards to a port nothing listens on: clients hang until timeout.
+                # kube-proxy forwards to a port nothing listens on: the pod's kernel answers
+                # the SYN with a reset, so the client is refused at once.
                 return EdgeResult(
                     False,
-                    "timeout",
-                    "i/o timeout",
+                    "refused",
+                    "connection refused",
                     target_ip=pod["status"].get("podIP", ""),
                     target_port=port,
                 )

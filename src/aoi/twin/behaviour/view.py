@@ -47,6 +47,10 @@ class WorldView(Protocol):
     def logs(self) -> LogWriter: ...
     @property
     def effects(self) -> Effects: ...
+    @property
+    def first_change(self) -> float | None:
+        """When the world first changed after coming up (unix time), if it has."""
+        ...
 
     def app_for(self, namespace: str) -> App | None:
         """The application deployed in a namespace, if any."""
