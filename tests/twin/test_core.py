@@ -177,7 +177,7 @@ def test_service_target_port_shows_in_endpoints_and_breaks_callers() -> None:
     assert "Running" in pods
     health = twin.oracle.health(SOCIAL, "compose-post-service")
     assert any(
-        dep.service == "user-service" and edge.kind == "timeout" for dep, edge in health.failures
+        dep.service == "user-service" and edge.kind == "refused" for dep, edge in health.failures
     )
 
 

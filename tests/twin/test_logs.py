@@ -199,9 +199,7 @@ def test_callers_of_a_broken_service_name_it_while_it_stays_quiet() -> None:
     twin.changed()
     twin.tick(90)
     caller = log(twin, pod_of(twin, SOCIAL, "app", "compose-post-service"), since_seconds=60)
-    assert (
-        "TSocket::open() connect() <Host: user-service Port: 9090>: Connection refused" in caller
-    )
+    assert "TSocket::open() connect() <Host: user-service Port: 9090>: Connection refused" in caller
     assert re.search(r"^\[2026-Nov-26 \d\d:\d\d:\d\d\.\d{6}\] <error>: \(", caller, re.M)
     front = log(twin, pod_of(twin, SOCIAL, "app", "nginx-thrift"), since_seconds=60)
     assert "Could not connect to user-service:9090 (connection refused)" in front

@@ -105,6 +105,8 @@ class Effects:
                     if key in effect:
                         out[key] = out.get(key, 1.0) * float(effect[key])
                 out.setdefault("logs", []).extend(effect.get("logs", []))
+                if effect.get("log_per_request"):
+                    out["log_per_request"] = True
             if effect.get("flood") == service:
                 out.setdefault("flags", []).append(name)
                 out["cpu"] = out.get("cpu", 1.0) * 6.0

@@ -577,26 +577,42 @@ class LogWriter:
                 events.append((t, line))
         flag_entry = style.flag or ls.Entry("error", "", "{line}")
         err = float(world.effects.get("error_rate", 0.0))
-        for text in world.effects.get("logs", ()):
-            per_second = min(0.5, max(0.05, world.rps * err))
-            for _ in range(r.count(per_second * SLOT_SECONDS)):
-                t = base + r.random() * SLOT_SECONDS
-                if text.startswith("{"):  # already a whole structured line
-                    events.append((t, [text]))
-                    continue
-                msg = flag_entry.msg.replace("{line}", text)
-                events.append(
-                    (
-                        t,
+        # a flag's lines are one request's: printed together, in order, each by its logger
+        lines = list(world.effects.get("logs", ()))
+        if lines:
+            per_second = (
+                world.rps
+                if world.effects.get("log_per_request")
+                else min(0.5, max(0.05, world.rps * err))
+            )
+            last: dict[int, int] = {}  # a line printed at most once per `every` seconds
+            times = sorted(
+                base + r.random() * SLOT_SECONDS for _ in range(r.count(per_second * SLOT_SECONDS))
+            )
+            for t in times:
+                printed: list[str] = []
+                for n, item in enumerate(lines):
+                    text = item["line"] if isinstance(item, dict) else str(item)
+                    every = float(item.get("every", 0)) if isinstance(item, dict) else 0.0
+                    if every:
+                        window = int(t // every)
+                        if last.get(n) == window:
+                            continue
+                        last[n] = window
+                    if text.startswith("{"):  # already a whole structured line
+                        printed.append(text)
+                        continue
+                    where = item.get("where", flag_entry.where) if isinstance(item, dict) else ""
+                    printed.extend(
                         style.render(
                             _dt(t),
                             flag_entry.level,
-                            ls.fill(flag_entry.where, ctx, r, _dt(t)),
-                            msg,
+                            ls.fill(where or flag_entry.where, ctx, r, _dt(t)),
+                            flag_entry.msg.replace("{line}", text),
                             ctx,
-                        ),
+                        )
                     )
-                )
+                events.append((t, printed))
         for _target, text in world.effects.get("caller_errors", ()):
             for _ in range(r.count(min(0.5, max(0.1, world.rps * 0.3)) * SLOT_SECONDS)):
                 t = base + r.random() * SLOT_SECONDS
@@ -1149,7 +1165,9 @@ def _peer_values(
 
 def _mounted_file(twin: WorldView, pod: Obj, container: str, name: str) -> str | None:
     """The text of a ConfigMap key mounted into the container at a path ending in `name`."""
-    cspec = next((c for c in pod["spec"].get("containers", []) if c["name"] == container), {})
+    cspec: dict[str, Any] = next(
+        (c for c in pod["spec"].get("containers", []) if c["name"] == container), {}
+    )
     volumes = {v["name"]: v for v in pod["spec"].get("volumes", []) if "configMap" in v}
     for mount in cspec.get("volumeMounts", []):
         if not mount.get("mountPath", "").endswith("/" + name) or mount["name"] not in volumes:

@@ -277,7 +277,26 @@ def _zerolog_json(
     return [json.dumps(fields, separators=(",", ":"), ensure_ascii=False)]
 
 
+def _log4j_no_span(
+    style: Style, at: datetime, level: str, where: str, msg: str, ctx: Mapping[str, Any]
+) -> list[str]:
+    """The style's pattern outside any span: the MDC's trace fields print empty."""
+    values = LineValues(
+        ctx,
+        ts=stamp(style.stamp, at),
+        lvl=style.levels.get(level, level),
+        where=where,
+        msg=msg,
+        trace_id="",
+        span_id="",
+        trace_flags="",
+    )
+    return style.line.format_map(values).split("\n")
+
+
 Layout = Callable[[Style, datetime, str, str, str, Mapping[str, Any]], list[str]]
+
+
 def _thrift_output(
     style: Style, at: datetime, level: str, where: str, msg: str, ctx: Mapping[str, Any]
 ) -> list[str]:
@@ -290,6 +309,7 @@ LAYOUTS: dict[str, Layout] = {
     "zerolog-console": _zerolog_console,
     "zerolog-json": _zerolog_json,
     "thrift-output": _thrift_output,
+    "log4j-no-span": _log4j_no_span,
 }
 
 
@@ -550,6 +570,7 @@ FIELDS: dict[str, FieldFn] = {
     "uuid": lambda r, c, t: _uuid(r),
     "trace_id": lambda r, c, t: r.hex(32),
     "span_id": lambda r, c, t: r.hex(16),
+    "trace_flags": lambda r, c, t: "01",
     "req_id": lambda r, c, t: 10**17 + r.below(9 * 10**17),
     "client_ip": lambda r, c, t: c.get("client_ip") or f"10.244.{r.below(2)}.{2 + r.below(40)}",
     "eport": lambda r, c, t: 32768 + r.below(28000),

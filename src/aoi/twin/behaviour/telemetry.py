@@ -370,14 +370,21 @@ def write_metrics(
 class _Tracer:
     """Walks one request through the call graph, writing its spans."""
 
-    def __init__(self, twin: WorldView, app: App, at: datetime, r: Rand) -> None:
+    def __init__(
+        self, twin: WorldView, app: App, at: datetime, r: Rand, *, healthy: bool = False
+    ) -> None:
         self.twin = twin
         self.app = app
         self.ns = app.namespace
         self.at = at
         self.r = r
+        # a request served before the world first changed saw the healthy system
+        self.healthy = healthy
         self.by_service = app.components_by_service()
-        self.ops: dict[str, str] = traffic_data()["apps"].get(app.key, {}).get("operations", {})
+        data = traffic_data()["apps"].get(app.key, {})
+        self.ops: dict[str, str] = data.get("operations", {})
+        self.tracing: dict[str, Any] = data.get("tracing", {})
+        self.untraced = {tuple(pair.split(">")) for pair in self.tracing.get("untraced", ())}
         self.rows: list[TraceRow] = []
         self.trace_id = ""
         self._edges: dict[tuple[str, str, int], EdgeResult] = {}
@@ -395,7 +402,20 @@ class _Tracer:
             self._pods[comp.name] = found
         return self._pods[comp.name]
 
+    def tags(self, protocol: str, failed: bool, kind: str, *, client: bool) -> tuple[bool, str]:
+        """(has_error, response) as AIOpsLab reads them from the span's Jaeger tags."""
+        return _tags(str(self.tracing.get("tags", "")), protocol, failed, kind, client)
+
+    def client_op(self, op: str) -> str:
+        """The caller's span name for a call whose server span is `op`."""
+        for old, new in (self.tracing.get("client_op") or {}).items():
+            if op.endswith(old):
+                return op[: -len(old)] + new
+        return op
+
     def edge(self, comp: Component, dep: Any) -> EdgeResult:
+        if self.healthy:
+            return EdgeResult(True, latency_ms=0.4 + self.r.random())
         key = (comp.name, dep.service, dep.port)
         if key not in self._edges:
             self._edges[key] = self.twin.oracle.edge(self.ns, self.pod_of(comp), comp, dep, self.at)
@@ -427,8 +447,9 @@ class _Tracer:
             ("", "", "", "", "", 0, 0, False, "")
         )  # filled in once the children are known
         span_id = self.r.hex(16)
-        health = self.twin.oracle.health(self.ns, comp.name, self.at)
-        effects = health.effects
+        effects = (
+            {} if self.healthy else self.twin.oracle.health(self.ns, comp.name, self.at).effects
+        )
         cursor = start + int(
             (0.2 + self.r.random() * 0.6)
             * 1000
@@ -437,13 +458,21 @@ class _Tracer:
         cursor += int(float(effects.get("latency_ms", 0.0)) * 1000 * (0.8 + 0.4 * self.r.random()))
         failed = self.r.random() < float(effects.get("error_rate", 0.0))
         # chaos on this program's own network: every packet in and out is delayed or lost
-        delay_ms, loss_pct = self.twin.oracle.network_chaos_on(self.ns, comp.name, self.at)
+        delay_ms, loss_pct = (
+            (0.0, 0.0)
+            if self.healthy
+            else self.twin.oracle.network_chaos_on(self.ns, comp.name, self.at)
+        )
         if delay_ms:
             cursor += int(delay_ms * 1000 * (0.95 + 0.1 * self.r.random()))
         if loss_pct and self.r.random() * 100 < loss_pct:
             failed = True
             cursor += 10_000_000  # the client's request times out
-        deps = [d for d in comp.calls if d.protocol in TRACED]
+        deps = [
+            d
+            for d in comp.calls
+            if d.protocol in TRACED and (comp.name, d.service) not in self.untraced
+        ]
         if calls is not None:
             deps = [d for d in deps if d.service in calls]
         for dep in deps if depth < 8 else []:
@@ -454,14 +483,15 @@ class _Tracer:
                 wait = (
                     10_000_000 if edge.kind in ("timeout", "loss") else 1_000 + self.r.below(4_000)
                 )
+                error, response = self.tags(dep.protocol, True, edge.kind, client=True)
                 self.span(
                     span_id,
                     comp.name,
-                    op_name,
+                    self.client_op(op_name),
                     cursor,
                     wait,
-                    True,
-                    _failure(dep.protocol, edge.kind),
+                    error,
+                    response,
                 )
                 cursor += wait
                 failed = True
@@ -479,29 +509,33 @@ class _Tracer:
                     target, client_id, op_name, cursor + client // 2, None, depth + 1
                 )
                 took += client
+                error, response = self.tags(dep.protocol, child_failed, "upstream", client=True)
                 self.rows[client_index] = (
                     self.trace_id,
                     client_id,
                     span_id,
-                    comp.name,
-                    op_name,
+                    TRACER_NAMES.get(comp.name, comp.name),
+                    self.client_op(op_name),
                     cursor,
                     took,
-                    child_failed,
-                    _response(dep.protocol, child_failed),
+                    error,
+                    response,
                 )
                 failed = failed or child_failed
                 cursor += took
             else:
                 took = int(edge.latency_ms * 1000 * (0.7 + 0.6 * self.r.random())) + client
                 bad = not edge.ok
+                error, response = self.tags(dep.protocol, bad, edge.kind, client=True)
                 self.span(
-                    span_id, comp.name, op_name, cursor, took, bad, _response(dep.protocol, bad)
+                    span_id, comp.name, self.client_op(op_name), cursor, took, error, response
                 )
                 failed = failed or bad
                 cursor += took
         duration = cursor - start + 50 + self.r.below(200)
         name = TRACER_NAMES.get(comp.name, comp.name)
+        protocol = "http" if comp.role in ("frontend", "proxy") else "grpc"
+        error, response = self.tags(protocol, failed, "upstream", client=False)
         self.rows[index] = (
             self.trace_id,
             span_id,
@@ -510,10 +544,33 @@ class _Tracer:
             op,
             start,
             duration,
-            failed,
-            _response("http" if comp.role in ("frontend", "proxy") else "grpc", failed),
+            error,
+            response,
         )
         return duration, failed
+
+
+def _tags(family: str, protocol: str, failed: bool, kind: str, client: bool) -> tuple[bool, str]:
+    """What an instrumentation library tags a span with, as AIOpsLab's trace_api reads it.
+
+    trace_api takes `response` from an http.status_code or response_class tag ("Unknown"
+    without one) and `has_error` from an `error` tag. hotelReservation: nethttp tags the
+    frontend's span with the status (error from 500); otgrpc tags a gRPC span only when the
+    call failed (response_class 5xx for Unavailable or DeadlineExceeded, 0xx for Unknown;
+    error on the client side, and on the server side for 5xx); its hand-made mongo and
+    memcached spans carry neither. socialNetwork: nginx-opentracing tags nginx's spans with
+    the status; the C++ services' hand-made spans carry no tags at all.
+    """
+    if family in ("otgrpc", "jaeger-cpp"):
+        if protocol == "http":
+            return failed, "500" if failed else "200"
+        if family == "jaeger-cpp" or protocol != "grpc" or not failed:
+            return False, "Unknown"
+        klass = "0xx" if kind == "upstream" else "5xx"
+        return client or klass == "5xx", klass
+    if not failed:
+        return False, _response(protocol, False)
+    return True, _response(protocol, True) if kind == "upstream" else _failure(protocol, kind)
 
 
 def _response(protocol: str, failed: bool) -> str:
@@ -557,16 +614,22 @@ def traces(twin: WorldView, namespace: str, duration_minutes: float = 5) -> list
     starts = sorted(now.timestamp() - window * r.random() for _ in range(count))
     tracers: dict[tuple[str, ...], _Tracer] = {}
     rows: list[TraceRow] = []
+    id_digits = int(data.get("tracing", {}).get("trace_id_hex", 32))
+    cut = twin.first_change
     for t in starts:
         at = datetime.fromtimestamp(t, UTC)
-        regime = tuple(c.name for c in twin.chaos if c.namespace == namespace and c.active(at))
+        if cut is not None and t < cut:
+            regime: tuple[str, ...] = ("<healthy>",)
+        else:
+            regime = tuple(c.name for c in twin.chaos if c.namespace == namespace and c.active(at))
         tracer = tracers.get(regime)
         if tracer is None:
-            tracer = _Tracer(twin, app, at if regime else now, r)
+            healthy = regime == ("<healthy>",)
+            tracer = _Tracer(twin, app, at if regime else now, r, healthy=healthy)
             tracers[regime] = tracer
         entry = _weighted(entries, weights, r)
         tracer.rows = []
-        tracer.trace_id = r.hex(32)
+        tracer.trace_id = r.hex(id_digits)
         tracer.serve(frontend, "ROOT", str(entry["op"]), int(t * 1_000_000), entry.get("calls"), 0)
         rows.extend(tracer.rows)
     return rows
