@@ -26,7 +26,7 @@ from aoi.twin.cluster.controller import Controller
 from aoi.twin.cluster.store import KINDS, Obj, Store
 
 _DERIVED = frozenset(
-    {"apps", "cluster", "_infra", "_repos", "oracle", "controller", "logs", "effects"}
+    {"apps", "cluster", "_infra", "_repos", "oracle", "controller", "logs", "effects", "_pristine"}
 )
 _PROTOTYPES: dict[tuple[type, tuple[str, ...], int], bytes] = {}
 _PROTOTYPE_CACHE = 64
@@ -283,6 +283,20 @@ class World:
         self.store.delete("Namespace", None, namespace)
         self.chaos = [c for c in self.chaos if c.namespace != namespace]
         self.changed()
+
+    def pristine(self) -> World:
+        """This world as it came up, before anything changed it (cloned once, then kept).
+
+        The same seed brings up the same objects (names, uids, addresses), so what a
+        program saw before the first change is what it sees in this copy.
+        """
+        if self.first_change is None:
+            return self
+        cached: World | None = self.__dict__.get("_pristine")
+        if cached is None:
+            cached = type(self).fresh([app.key for app in self.apps.values()], self.seed)
+            self.__dict__["_pristine"] = cached
+        return cached
 
     def changed(self) -> None:
         """Call after writing declared objects: controllers react at once."""

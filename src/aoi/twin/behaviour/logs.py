@@ -494,7 +494,7 @@ class LogWriter:
         # a slot before it is written from that world, one across it from both.
         cut = self.twin.first_change
         if cut is not None and base < cut:
-            healthy = _healthy(world)
+            healthy = self._pristine_world(pod, program)
             before = self._slot_events(run, slot, base, ctx, program, container, healthy)
             if base + SLOT_SECONDS <= cut:
                 return before
@@ -879,6 +879,14 @@ class LogWriter:
         self._worlds[(ns, program.name)] = (stamp, world)
         return world
 
+    def _pristine_world(self, pod: Obj, program: Component | None) -> _World:
+        """The program's view of the world as it came up (the same pod, before any change)."""
+        pristine = self.twin.pristine()
+        twin_pod = pristine.pod_by_uid(pod["metadata"]["uid"])
+        if twin_pod is None or program is None:
+            return _World(None, 0.0, [], {}, [], [])
+        return pristine.logs._world(twin_pod, program)
+
     def _compute_world(self, pod: Obj, program: Component) -> _World:
         from aoi.twin.behaviour.telemetry import request_rates
 
@@ -1085,12 +1093,6 @@ def _fingerprint(twin: WorldView, ns: str) -> tuple[Any, ...]:
     now = twin.clock.now()
     chaos = tuple(c.name for c in twin.chaos if c.namespace == ns and c.active(now))
     return (tuple(versions), mongo, chaos)
-
-
-def _healthy(world: _World) -> _World:
-    """The same program's view with nothing broken: its traffic, no failures or effects."""
-    clients = [(svc, ip, "") for svc, ip, _ in world.clients]
-    return _World(None, world.rps, [], {}, [], clients)
 
 
 def _startup(style: ls.Style, program: Component | None, service: str) -> list[ls.Entry]:

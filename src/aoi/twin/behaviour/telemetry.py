@@ -370,16 +370,12 @@ def write_metrics(
 class _Tracer:
     """Walks one request through the call graph, writing its spans."""
 
-    def __init__(
-        self, twin: WorldView, app: App, at: datetime, r: Rand, *, healthy: bool = False
-    ) -> None:
+    def __init__(self, twin: WorldView, app: App, at: datetime, r: Rand) -> None:
         self.twin = twin
         self.app = app
         self.ns = app.namespace
         self.at = at
         self.r = r
-        # a request served before the world first changed saw the healthy system
-        self.healthy = healthy
         self.by_service = app.components_by_service()
         data = traffic_data()["apps"].get(app.key, {})
         self.ops: dict[str, str] = data.get("operations", {})
@@ -414,8 +410,6 @@ class _Tracer:
         return op
 
     def edge(self, comp: Component, dep: Any) -> EdgeResult:
-        if self.healthy:
-            return EdgeResult(True, latency_ms=0.4 + self.r.random())
         key = (comp.name, dep.service, dep.port)
         if key not in self._edges:
             self._edges[key] = self.twin.oracle.edge(self.ns, self.pod_of(comp), comp, dep, self.at)
@@ -447,9 +441,7 @@ class _Tracer:
             ("", "", "", "", "", 0, 0, False, "")
         )  # filled in once the children are known
         span_id = self.r.hex(16)
-        effects = (
-            {} if self.healthy else self.twin.oracle.health(self.ns, comp.name, self.at).effects
-        )
+        effects = self.twin.oracle.health(self.ns, comp.name, self.at).effects
         cursor = start + int(
             (0.2 + self.r.random() * 0.6)
             * 1000
@@ -458,11 +450,7 @@ class _Tracer:
         cursor += int(float(effects.get("latency_ms", 0.0)) * 1000 * (0.8 + 0.4 * self.r.random()))
         failed = self.r.random() < float(effects.get("error_rate", 0.0))
         # chaos on this program's own network: every packet in and out is delayed or lost
-        delay_ms, loss_pct = (
-            (0.0, 0.0)
-            if self.healthy
-            else self.twin.oracle.network_chaos_on(self.ns, comp.name, self.at)
-        )
+        delay_ms, loss_pct = self.twin.oracle.network_chaos_on(self.ns, comp.name, self.at)
         if delay_ms:
             cursor += int(delay_ms * 1000 * (0.95 + 0.1 * self.r.random()))
         if loss_pct and self.r.random() * 100 < loss_pct:
@@ -624,8 +612,9 @@ def traces(twin: WorldView, namespace: str, duration_minutes: float = 5) -> list
             regime = tuple(c.name for c in twin.chaos if c.namespace == namespace and c.active(at))
         tracer = tracers.get(regime)
         if tracer is None:
-            healthy = regime == ("<healthy>",)
-            tracer = _Tracer(twin, app, at if regime else now, r, healthy=healthy)
+            # a request served before the world first changed met the system as it came up
+            world = twin.pristine() if regime == ("<healthy>",) else twin
+            tracer = _Tracer(world, app, at if regime else now, r)
             tracers[regime] = tracer
         entry = _weighted(entries, weights, r)
         tracer.rows = []

@@ -56,6 +56,10 @@ class WorldView(Protocol):
         """The application deployed in a namespace, if any."""
         ...
 
+    def pristine(self) -> WorldView:
+        """This world as it came up, before anything changed it."""
+        ...
+
     def infra_component(
         self, namespace: str, owner: str | None, container: str
     ) -> Component | None:
