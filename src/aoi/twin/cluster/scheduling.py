@@ -1,7 +1,7 @@
 """Pods and the scheduler: pod creation (static pods too), deletion, node choice, pod IPs.
 
 The scheduler honours nodeSelector, taints and tolerations, cordons, the kubelet's
-pod limit and unbound claims, and says why in the scheduler's own words.
+pod limit, host ports and unbound claims, and says why in the scheduler's own words.
 """
 
 from __future__ import annotations
@@ -18,6 +18,11 @@ from aoi.twin.cluster.runtime import ContainerRuntime, StartOracle
 from aoi.twin.cluster.store import Obj, Store, match_labels, owner_ref
 
 PULL_SECONDS = 2.0
+PORTS_TAKEN = "node(s) didn't have free ports for the requested pod ports"
+NO_VICTIMS = "No preemption victims found for incoming pod"
+# filter failures that evicting lower-priority pods could resolve (Unschedulable, not
+# UnschedulableAndUnresolvable)
+RESOLVABLE = frozenset({PORTS_TAKEN, "Too many pods"})
 
 
 class Scheduler:
@@ -198,32 +203,40 @@ class Scheduler:
         for claim in claims:
             pvc = self.store.get("PersistentVolumeClaim", ns, claim)
             if pvc is None:
-                return f'persistentvolumeclaim "{claim}" not found', None
+                return fit_error(len(nodes), {}, f'persistentvolumeclaim "{claim}" not found'), None
             if pvc.get("status", {}).get("phase") != "Bound":
-                return "pod has unbound immediate PersistentVolumeClaims", None
+                unbound = "pod has unbound immediate PersistentVolumeClaims"
+                return fit_error(len(nodes), {}, unbound), None
         reasons: dict[str, int] = {}
         fits: list[str] = []
         load = self._node_load()
+        taken = self._host_ports()
         for node in nodes:
+            name = node["metadata"]["name"]
             reason = _misfit(spec, node)
+            if not reason and _wanted_ports(spec) & taken.get(name, set()):
+                reason = PORTS_TAKEN
             capacity = int(str(node.get("status", {}).get("allocatable", {}).get("pods", "110")))
-            if not reason and load.get(node["metadata"]["name"], 0) >= capacity:
+            if not reason and load.get(name, 0) >= capacity:
                 reason = "Too many pods"
             if reason:
                 reasons[reason] = reasons.get(reason, 0) + 1
             else:
-                fits.append(node["metadata"]["name"])
+                fits.append(name)
         if not fits:
-            detail = ", ".join(f"{n} {r}" for r, n in sorted(reasons.items()))
-            total = len(nodes)
-            return (
-                f"0/{total} nodes are available: {detail}. preemption: 0/{total} nodes are "
-                f"available: {total} Preemption is not helpful for scheduling.",
-                None,
-            )
+            return fit_error(len(nodes), reasons), None
         # spread: prefer the worker, as kind's control plane is tainted anyway
         fits.sort(key=lambda n: (n.endswith("control-plane"), n))
         return "", fits[0]
+
+    def _host_ports(self) -> dict[str, set[tuple[str, str, int]]]:
+        """(hostIP, protocol, hostPort) held on each node by the pods bound to it."""
+        taken: dict[str, set[tuple[str, str, int]]] = {}
+        for pod in self.store.list("Pod"):
+            node = pod["spec"].get("nodeName")
+            if node and pod["status"].get("phase") not in ("Succeeded", "Failed"):
+                taken.setdefault(node, set()).update(_wanted_ports(pod["spec"]))
+        return taken
 
     def _node_load(self) -> dict[str, int]:
         """Pods bound to each node (the scheduler's view of the kubelet's pod limit)."""
@@ -286,16 +299,49 @@ def _misfit(spec: dict[str, Any], node: Obj) -> str:
     labels = node["metadata"].get("labels", {})
     if node["spec"].get("unschedulable"):
         return "node(s) were unschedulable"
-    selector = spec.get("nodeSelector") or {}
-    if not match_labels(labels, selector):
-        return "node(s) didn't match Pod's node affinity/selector"
     for taint in node["spec"].get("taints", []):
         if taint.get("effect") not in ("NoSchedule", "NoExecute"):
             continue
         if not tolerated(spec.get("tolerations", []), taint):
-            value = f"{taint['key']}: {taint['value']}" if taint.get("value") else taint["key"]
-            return f"node(s) had untolerated taint {{{value}}}"
+            # the TaintToleration plugin prints key and value, an empty value too
+            return f"node(s) had untolerated taint {{{taint['key']}: {taint.get('value', '')}}}"
+    selector = spec.get("nodeSelector") or {}
+    if not match_labels(labels, selector):
+        return "node(s) didn't match Pod's node affinity/selector"
     return ""
+
+
+def _wanted_ports(spec: dict[str, Any]) -> set[tuple[str, str, int]]:
+    """The host ports a pod asks for (NodePorts: hostIP, protocol, port; 0.0.0.0 by default)."""
+    wanted = set()
+    for c in spec.get("containers", []):
+        for port in c.get("ports", []):
+            if port.get("hostPort"):
+                ip = port.get("hostIP") or "0.0.0.0"
+                wanted.add((ip, port.get("protocol", "TCP"), int(port["hostPort"])))
+    return wanted
+
+
+def fit_error(total: int, reasons: dict[str, int], pre_filter: str = "") -> str:
+    """The scheduler's FitError: why each node failed, then what preemption found.
+
+    Both histograms are "count reason" strings sorted as strings, as the scheduler
+    sorts them. A node failing a filter that evicting pods could fix (ports, pod limit)
+    has no victims, since the twin's pods share one priority; the others are
+    UnschedulableAndUnresolvable, where preemption is not helpful.
+    """
+    head = f"0/{total} nodes are available:"
+    if pre_filter:
+        head += f" {pre_filter}."
+        tail = {"Preemption is not helpful for scheduling": total}
+    else:
+        head += " " + ", ".join(sorted(f"{n} {r}" for r, n in reasons.items())) + "."
+        tail = {}
+        for reason, n in reasons.items():
+            key = NO_VICTIMS if reason in RESOLVABLE else "Preemption is not helpful for scheduling"
+            tail[key] = tail.get(key, 0) + n
+    victims = ", ".join(sorted(f"{n} {r}" for r, n in tail.items()))
+    return f"{head} preemption: 0/{total} nodes are available: {victims}."
 
 
 def tolerates(spec: dict[str, Any], node: Obj) -> bool:
