@@ -54,7 +54,8 @@ _MASKS: list[tuple[re.Pattern[str], Any]] = [
         re.compile(r"\b(?=[0-9a-f]*[a-f])(?=[0-9a-f]*\d)[0-9a-f]{8,}\b"),
         lambda m: "<hex" + "#" * len(m.group(0)) + ">",
     ),
-    (re.compile(r"\b\d+(?:\.\d+)?(?:ms|s|m|h|d)(?:\d+(?:ms|s|m|h))*\b"), "<dur>"),
+    # Go's Duration strings too: 59.837s, 1m5.117s, 2h0m0s
+    (re.compile(r"\b\d+(?:\.\d+)?(?:ms|s|m|h|d)(?:\d+(?:\.\d+)?(?:ms|s|m|h))*\b"), "<dur>"),
     (re.compile(r"\d+"), "<n>"),
     (re.compile(r"[ \t]+"), " "),
 ]
@@ -225,6 +226,9 @@ def test_masking_keeps_form_and_drops_values() -> None:
     b = "2026-11-26T08:51:09Z INF registry/registry.go:17 > address: 10.244.1.12:8083"
     assert shape(a) == shape(b)
     assert shape("trace 1f3a9c0e5b7d2468") != shape("trace 1f3a9c0e5b7d24681f3a9c0e5b7d2468")
+    assert shape("pulled in 59.837s (1m5.117s including waiting)") == shape(
+        "pulled in 369ms (2h0m0s including waiting)"
+    )
     assert shape("Created container: x") != shape("Created container x")
     assert shape("geo-84fbc958c7-lxb9r 1/1 Running 3 (5m17s ago) 5m34s") == shape(
         "geo-jzggsfsrjh-7xzvj 0/1 Running 12 (2s ago) 46s"

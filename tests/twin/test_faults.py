@@ -107,6 +107,11 @@ def test_buggy_image(tmp_path: Path) -> None:
     sre = SRE("misconfig_app_hotel_res-detection-1", tmp_path)
     geo = pod_of(sre.pods(HR), "geo")
     assert geo["spec"]["containers"][0]["image"] == "yinfangchen/geo:app3"
+    # the build is not on the kind node: the kubelet pulls its 448 MB first
+    assert "Pulling image" in sre.sh(f"kubectl get events -n {HR}")
+    assert sre.env.twin is not None
+    sre.env.twin.tick(90)
+    geo = pod_of(sre.pods(HR), "geo")
     assert state(geo)["restartCount"] >= 1 and not state(geo)["ready"]
 
 

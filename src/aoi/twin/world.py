@@ -8,6 +8,7 @@ nothing of the command surface. `aoi.twin.core.Twin` adds running command lines.
 from __future__ import annotations
 
 import gc
+import hashlib
 import pickle
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -135,6 +136,11 @@ class World:
 
     # --- construction --------------------------------------------------------------
     def _bring_up(self, now: datetime) -> None:
+        # the kind node image's preloaded images, and those the cluster and the applications
+        # ran when they came up (pulled then): only later images are pulled in the twin's time
+        held = {*self.cluster.preloaded_images, *self._bring_up_images()}
+        for node in self.cluster.nodes:
+            self.controller.pods.images.hold(node.name, held)
         rng = self.store.rng
         cluster_created = now - CLUSTER_AGE - timedelta(seconds=rng.randrange(600))
         self.clock._now = cluster_created
@@ -155,6 +161,20 @@ class World:
         self.controller.reconcile(app_created)
         self.clock._now = now
         self.controller.refresh(now)
+
+    def _bring_up_images(self) -> set[str]:
+        comps = [c for _, c in self.cluster.components()]
+        for app in self.apps.values():
+            comps.extend(app.components)
+        return {
+            image
+            for comp in comps
+            for image in (
+                comp.image,
+                *(s.image for s in comp.sidecars),
+                *(s.image for s in comp.init_containers),
+            )
+        }
 
     def _known_repos(self) -> dict[str, set[str]]:
         repos: dict[str, set[str]] = {}
@@ -195,6 +215,16 @@ class World:
             return True
         tag = _tag(image)
         return tag in self._repos[repo] or tag == "latest"
+
+    def image_size(self, image: str) -> int | None:
+        """The image's size in its registry: the cluster's table, else a size fixed by its name."""
+        if not self.image_exists(image):
+            return None
+        known = self.cluster.image_sizes.get(image)
+        if known is not None:
+            return known
+        digest = hashlib.blake2b(image.encode(), digest_size=4).hexdigest()
+        return 40_000_000 + int(digest, 16) % 360_000_000
 
     def pod_by_uid(self, uid: str) -> Obj | None:
         for pod in self.store.list("Pod"):

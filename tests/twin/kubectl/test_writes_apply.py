@@ -47,6 +47,7 @@ spec:
             - name: JAEGER_SAMPLE_RATIO
               value: "1"
           image: yinfangchen/hotelreservation:latest
+          imagePullPolicy: IfNotPresent
           name: hotel-reserv-geo
           ports:
             - containerPort: 8083

@@ -494,6 +494,10 @@ class Cluster(Model):
     api_server_port: int = 6443
     nodes: list[NodeSpec]
     namespaces: list[InfraNamespace]
+    # images the kind node image was built with (AIOpsLab's kind/images.txt)
+    preloaded_images: list[str] = Field(default_factory=list)
+    # image -> size in bytes in its registry, as the kubelet's Pulled events report them
+    image_sizes: dict[str, int] = Field(default_factory=dict)
 
     def node(self, name: str) -> NodeSpec:
         for node in self.nodes:

@@ -97,6 +97,10 @@ class Oracle:
     def invalidate(self) -> None:
         self._health.clear()
 
+    def image_size(self, image: str) -> int | None:
+        """The image's size in its registry (None: no such image there)."""
+        return self.twin.image_size(image)
+
     # --- the kubelet's question -----------------------------------------------------
     def start(self, pod_uid: str, container: str, at: datetime) -> StartResult:
         pod = self.twin.pod_by_uid(pod_uid)

@@ -74,6 +74,10 @@ class WorldView(Protocol):
         """Whether the registry has this image."""
         ...
 
+    def image_size(self, image: str) -> int | None:
+        """The image's size in bytes in its registry; None where the registry lacks it."""
+        ...
+
     def pod_by_uid(self, uid: str) -> Obj | None:
         """The pod with this uid, if it still exists."""
         ...

@@ -52,6 +52,7 @@ class Controller:
         return {
             "runtimes": self.runtimes,
             "ip_next": self.pods.ip_next,
+            "images": self.pods.images,
             "jobs_started": self.workloads.jobs_started,
             "hashes": self.workloads.hashes,
             "event_index": self.events._index,
@@ -62,6 +63,7 @@ class Controller:
         self.runtimes.clear()
         self.runtimes.update(state["runtimes"])
         self.pods.ip_next = state["ip_next"]
+        self.pods.images = state["images"]
         self.workloads.jobs_started = state["jobs_started"]
         self.workloads.hashes = state["hashes"]
         self.events._index = state["event_index"]

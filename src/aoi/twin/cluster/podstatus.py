@@ -8,6 +8,7 @@ from typing import Any
 
 from aoi.twin.cluster.clock import parse_rfc3339, rfc3339
 from aoi.twin.cluster.events import EventRecorder
+from aoi.twin.cluster.images import ImageManager, normal_ref
 from aoi.twin.cluster.runtime import ContainerRuntime
 from aoi.twin.cluster.store import Obj, Store
 
@@ -117,18 +118,23 @@ def flush_runtime_events(events: EventRecorder, pod: Obj, rt: ContainerRuntime) 
             field_path=f"spec.containers{{{rt.name}}}",
         )
         if reason == "Started" and rt.restart_count > 0:
-            image = next(
+            # every start ensures the image again: present, or pulled anew under Always
+            image = rt.image or next(
                 (c["image"] for c in pod["spec"]["containers"] if c["name"] == rt.name), ""
             )
-            events.record(
-                pod,
-                "Pulled",
-                f'Container image "{image}" already present on machine',
-                component="kubelet",
-                host=host,
-                at=when,
-                field_path=f"spec.containers{{{rt.name}}}",
+            pull = ImageManager(present={"node": {normal_ref(image)}}).ensure(
+                "node", image, rt.pull_policy, when, rt.image_size
             )
+            for pull_reason, pull_message, _type, pull_when in pull.events:
+                events.record(
+                    pod,
+                    pull_reason,
+                    pull_message,
+                    component="kubelet",
+                    host=host,
+                    at=min(pull_when, when),
+                    field_path=f"spec.containers{{{rt.name}}}",
+                )
     rt.events.clear()
 
 

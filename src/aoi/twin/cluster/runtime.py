@@ -50,6 +50,10 @@ class StartOracle(Protocol):
         """Forget what was derived from pods and endpoints: they changed."""
         ...
 
+    def image_size(self, image: str) -> int | None:
+        """The image's size in its registry, in bytes (None: the registry has no such image)."""
+        ...
+
 
 @dataclass(slots=True)
 class Termination:
@@ -86,6 +90,11 @@ class ContainerRuntime:
     restart_policy: str = "Always"
     # the pod as the kubelet's messages name it (format.Pod: name_namespace(uid))
     pod_ref: str = ""
+    image: str = ""
+    pull_policy: str = "IfNotPresent"
+    image_size: int | None = None
+    # the image manager's events for the first start, reported when the container starts
+    pull_events: list[tuple[str, str, str, datetime]] = field(default_factory=list)
 
     def next_transition(self) -> datetime | None:
         if self.state == "running":
@@ -118,21 +127,31 @@ class ContainerRuntime:
         self._exit(at, immediate_restart=True)
 
     def _start(self, at: datetime, oracle: StartOracle, pod_uid: str) -> None:
+        if self.pull_events:
+            self.events.extend((r, m, t, min(w, at)) for r, m, t, w in self.pull_events)
+            self.pull_events = []
         result = oracle.start(pod_uid, self.name, at)
         self.result = result
         if not result.creatable:
-            first_pull_failure = self.waiting_reason != result.waiting_reason
+            retry = self.waiting_reason == "ImagePullBackOff"  # the first pull was announced
             self.state = "waiting"
             self.waiting_reason = result.waiting_reason
             self.waiting_message = result.waiting_message
             self.next_start = at + timedelta(seconds=self.backoff)
             self.backoff = min(self.backoff * 2, BACKOFF_CAP)
-            if first_pull_failure or result.waiting_reason != "ImagePullBackOff":
-                self.events.append(("Failed", result.waiting_message, "Warning", at))
-            else:
-                self.events.append(("BackOff", result.waiting_message, "Normal", at))
             if result.waiting_reason == "ErrImagePull":
+                # the kubelet's words for a pull that fails, then for the back-off after it
+                if retry:
+                    self.events.append(("Pulling", f'Pulling image "{self.image}"', "Normal", at))
+                self.events.append(("Failed", result.waiting_message, "Warning", at))
+                self.events.append(("Failed", "Error: ErrImagePull", "Warning", at))
+                later = at + timedelta(seconds=1)
+                backoff = f'Back-off pulling image "{self.image}"'
+                self.events.append(("BackOff", backoff, "Normal", later))
+                self.events.append(("Failed", "Error: ImagePullBackOff", "Warning", later))
                 self.waiting_reason = "ImagePullBackOff"
+            else:
+                self.events.append(("Failed", result.waiting_message, "Warning", at))
             return
         if self.started is not None or self.last is not None:
             self.restart_count += 1

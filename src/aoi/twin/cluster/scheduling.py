@@ -14,6 +14,7 @@ from typing import Any
 
 from aoi.twin.cluster.clock import rfc3339
 from aoi.twin.cluster.events import EventRecorder
+from aoi.twin.cluster.images import ImageManager
 from aoi.twin.cluster.runtime import ContainerRuntime, StartOracle
 from aoi.twin.cluster.store import Obj, Store, match_labels, owner_ref
 
@@ -44,6 +45,7 @@ class Scheduler:
         self.oracle = oracle
         self.runtimes = runtimes
         self.ip_next: dict[str, int] = {}
+        self.images = ImageManager()
 
     def create_pod(
         self, owner: Obj, name: str, template: dict[str, Any], at: datetime, node: str | None = None
@@ -172,24 +174,42 @@ class Scheduler:
         restart_policy = spec.get("restartPolicy", "Always")
         runtimes = self.runtimes.setdefault(pod["metadata"]["uid"], {})
         for c in spec.get("containers", []):
+            start = at + timedelta(seconds=PULL_SECONDS + self.store.rng.random() * 8)
+            policy = c.get("imagePullPolicy", "IfNotPresent")
+            size = self.oracle.image_size(c["image"])
+            pull = self.images.ensure(
+                node_name, c["image"], policy, at + timedelta(seconds=1), size
+            )
             rt = ContainerRuntime(
                 name=c["name"],
                 created=at,
                 restart_policy=restart_policy,
-                next_start=at + timedelta(seconds=PULL_SECONDS + self.store.rng.random() * 8),
+                next_start=max(start, pull.ready + timedelta(seconds=0.5)),
                 container_id=self._container_id(),
                 pod_ref=pod_ref(pod),
+                image=c["image"],
+                pull_policy=policy,
+                image_size=size,
             )
             runtimes[c["name"]] = rt
-            self.events.record(
-                pod,
-                "Pulled",
-                f'Container image "{c["image"]}" already present on machine',
-                component="kubelet",
-                host=node_name,
-                at=at + timedelta(seconds=1),
-                field_path=f"spec.containers{{{c['name']}}}",
-            )
+            # the kubelet reports a pull as it starts; what it pulled, when the container starts
+            first = pull.events[0]
+            if first[0] == "Pulling":
+                self.events.record(
+                    pod,
+                    first[0],
+                    first[1],
+                    component="kubelet",
+                    host=node_name,
+                    at=first[3],
+                    field_path=f"spec.containers{{{c['name']}}}",
+                )
+            assert rt.next_start is not None
+            rt.pull_events = [
+                (reason, message, etype, when if first[0] == "Pulling" else rt.next_start)
+                for reason, message, etype, when in pull.events
+                if reason != "Pulling"
+            ]
 
     def _pick_node(self, pod: Obj) -> tuple[str, str | None]:
         spec = pod["spec"]
