@@ -184,9 +184,18 @@ CASES: dict[str, tuple[dict[str, list[ReplayCommand]], dict[str, list[ReplayComm
     ),
     "redeploy_without_PV-mitigation-1": (
         {
+            # the PVs freed by a merge patch, then the clients that crashed while their mongod
+            # was pending deleted (not rolled out): else they wait out the kubelet's back-off,
+            # minutes by then, as on a real cluster
             "merge-patch-null-claimRef": [
-                patch("pv", f"{name}-pv", None, {"spec": {"claimRef": None}}, "merge")
-                for name in HOTEL_PVS
+                *(
+                    patch("pv", f"{name}-pv", None, {"spec": {"claimRef": None}}, "merge")
+                    for name in HOTEL_PVS
+                ),
+                w(
+                    f"kubectl delete pods -n {HR} -l "
+                    f"'io.kompose.service in ({','.join(HOTEL_PVS)})'"
+                ),
             ],
         },
         {"restart-the-pending-workloads": [w(f"kubectl rollout restart deployment/geo -n {HR}")]},

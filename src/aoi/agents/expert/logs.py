@@ -3,7 +3,7 @@
 A caller that logs a timeout naming a peer is a symptom; the peer is the suspect.
 The phrases are those of the applications' clients: Go gRPC (`dial tcp`, `slow
 response from`), Thrift (`<Host: X Port: N>`), Consul (`no healthy instances`),
-the MongoDB drivers (`calling ismaster on`, `Authentication failed`,
+lua-thrift in nginx (`Could not connect to`), the MongoDB drivers (`calling ismaster on`, `Authentication failed`,
 `not authorized on`), and nginx/Lua (`failed to connect to mongodb`).
 """
 
@@ -14,6 +14,8 @@ import re
 from aoi.agents.expert.notes import Complaint, Notes
 
 _THRIFT = re.compile(r"<Host: (?P<peer>[\w.-]+) Port: \d+>: (?P<what>.*)")
+# lua-thrift's TSocket in nginx-thrift's handlers: "Could not connect to host:port (reason)"
+_LUA_THRIFT = re.compile(r"Could not connect to (?P<peer>[\w.-]+):\d+ \((?P<what>[^)]*)\)")
 _SLOW = re.compile(r"slow response from (?P<peer>[\w.-]+):\d+: took (?P<secs>[\d.]+)s?")
 _DIAL = re.compile(r"dial tcp (?P<ip>\d+\.\d+\.\d+\.\d+):(?P<port>\d+): (?P<what>[^\"]*)")
 _CONSUL = re.compile(r"no healthy instances of srv-(?P<peer>[\w-]+)")
@@ -70,6 +72,12 @@ def read_log_lines(notes: Notes, caller: str, lines: list[str]) -> None:
                 notes.add_complaint(Complaint(caller, db, "authz", line.strip()))
             continue
         match = _THRIFT.search(line)
+        if match:
+            notes.add_complaint(
+                Complaint(caller, _short(match["peer"]), _kind(match["what"]), line.strip())
+            )
+            continue
+        match = _LUA_THRIFT.search(line)
         if match:
             notes.add_complaint(
                 Complaint(caller, _short(match["peer"]), _kind(match["what"]), line.strip())

@@ -17,6 +17,7 @@ PEER_PATTERN = "|".join(
     [
         "dial tcp [0-9.]+:[0-9]+: [a-z/ ]+",
         "<Host: [A-Za-z0-9.-]+ Port: [0-9]+>: [A-Za-z ]+",
+        "Could not connect to [A-Za-z0-9.-]+:[0-9]+ [(][a-z ]+[)]",
         "slow response from [A-Za-z0-9.-]+:[0-9]+: took [0-9]+",
         "no healthy instances of srv-[A-Za-z0-9-]+",
         "calling ismaster on '[A-Za-z0-9.-]+:[0-9]+'",

@@ -332,7 +332,7 @@ class LogWriter:
         if previous:
             # While the container waits to restart, the "current" logs are the last run's, so
             # --previous is the run before it (kubelet keeps one dead container per restart).
-            waiting = rt.state == "waiting" and rt.current_exit is None
+            waiting = rt.state in ("waiting", "exited") and rt.current_exit is None
             term = rt.before_last if waiting and rt.before_last is not None else rt.last
             if term is None:
                 raise LogUnavailable(

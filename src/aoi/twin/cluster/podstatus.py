@@ -46,6 +46,10 @@ def write_pod_status(
         elif rt.state == "terminated" and rt.current_exit is not None:
             cs["containerID"] = rt.container_id
             cs["state"] = {"terminated": _terminated(rt.current_exit, rt.container_id)}
+        elif rt.state == "exited" and rt.last is not None:
+            # dead and not yet synced again: the exit itself is the state (STATUS Error)
+            cs["containerID"] = rt.container_id
+            cs["state"] = {"terminated": _terminated(rt.last, rt.container_id)}
         else:
             waiting: dict[str, str] = {"reason": rt.waiting_reason or "ContainerCreating"}
             if rt.waiting_message and rt.waiting_reason != "ContainerCreating":
@@ -53,8 +57,9 @@ def write_pod_status(
             cs["state"] = {"waiting": waiting}
             if rt.last is not None:
                 cs["containerID"] = rt.container_id
-        if rt.last is not None:
-            cs["lastState"] = {"terminated": _terminated(rt.last, rt.container_id)}
+        shown_last = rt.before_last if rt.state == "exited" else rt.last
+        if shown_last is not None:
+            cs["lastState"] = {"terminated": _terminated(shown_last, rt.container_id)}
         if not rt.ready:
             all_ready = False
         if rt.state != "terminated":
@@ -69,10 +74,17 @@ def write_pod_status(
         status["phase"] = (
             "Running"
             if any(s["state"].get("running") for s in statuses)
-            else ("Running" if any(s["lastState"] for s in statuses) else "Pending")
+            else (
+                "Running"
+                if any(s["lastState"] or s["state"].get("terminated") for s in statuses)
+                else "Pending"
+            )
         )
     ready = "True" if all_ready and status["phase"] == "Running" else "False"
-    created = any(s["state"].get("running") or s["lastState"] for s in statuses)
+    created = any(
+        s["state"].get("running") or s["state"].get("terminated") or s["lastState"]
+        for s in statuses
+    )
     prior = {c["type"]: c for c in status.get("conditions", [])}
     conditions = []
     for ctype, value in (

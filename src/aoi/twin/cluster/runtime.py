@@ -9,6 +9,7 @@ as on a real cluster.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Protocol
@@ -17,6 +18,10 @@ from typing import Protocol
 BACKOFF_START = 10.0
 BACKOFF_CAP = 300.0
 BACKOFF_RESET = 600.0
+# PLEG notices a dead container within its 1 s relist and syncs the pod at once; a sync that
+# meets the back-off requeues the pod after the pod workers' 10 s, jittered by up to half.
+PLEG_SECONDS = 1.0
+RESYNC_SECONDS = 10.0
 
 
 @dataclass(slots=True)
@@ -70,7 +75,8 @@ class ContainerRuntime:
 
     name: str
     created: datetime
-    state: str = "waiting"  # waiting | running | terminated
+    # waiting | running | terminated | exited (dead, the kubelet has not yet synced it again)
+    state: str = "waiting"
     waiting_reason: str = "ContainerCreating"
     waiting_message: str = ""
     started: datetime | None = None
@@ -83,6 +89,10 @@ class ContainerRuntime:
     crash_at: datetime | None = None
     next_start: datetime | None = None
     backoff: float = BACKOFF_START
+    # the kubelet's back-off entry for restarting this container (0: none yet)
+    restart_backoff: float = 0.0
+    # the last sync met the back-off: the reason cache holds CrashLoopBackOff
+    backoff_cached: bool = False
     ready: bool = False
     # (reason, message, type, at) the controller turns into Events
     events: list[tuple[str, str, str, datetime]] = field(default_factory=list)
@@ -99,9 +109,16 @@ class ContainerRuntime:
     def next_transition(self) -> datetime | None:
         if self.state == "running":
             return self.crash_at
-        if self.state in ("waiting", "terminated"):
+        if self.state in ("waiting", "terminated", "exited"):
             return self.next_start
         return None
+
+    @property
+    def crash_looping(self) -> bool:
+        """Dead and waiting for the kubelet to restart it (shown as Error, then CrashLoopBackOff)."""
+        return self.state == "exited" or (
+            self.state == "waiting" and self.waiting_reason == "CrashLoopBackOff"
+        )
 
     def advance(self, now: datetime, oracle: StartOracle, pod_uid: str) -> bool:
         """Play transitions up to `now`; True when anything changed."""
@@ -113,6 +130,8 @@ class ContainerRuntime:
             changed = True
             if self.state == "running":
                 self._exit(moment)
+            elif self.crash_looping:
+                self._sync(moment, oracle, pod_uid)
             else:
                 self._start(moment, oracle, pod_uid)
         return changed
@@ -186,19 +205,41 @@ class ContainerRuntime:
             self.next_start = None
             return
         if ran >= BACKOFF_RESET:
-            self.backoff = BACKOFF_START
-        self.state = "waiting"
+            self.restart_backoff = 0.0  # the entry expired: the kubelet starts afresh
         if immediate_restart:
+            self.state = "waiting"
             self.waiting_reason = ""
             self.next_start = at + timedelta(seconds=1)
             self.events.append(("Killing", f"Stopping container {self.name}", "Normal", at))
             return
-        self.waiting_reason = "CrashLoopBackOff"
+        # dead: the status shows the exit until a sync puts CrashLoopBackOff in its place
+        self.state = "exited"
+        self.backoff_cached = False
+        self.next_start = at + timedelta(seconds=PLEG_SECONDS)
+
+    def _sync(self, at: datetime, oracle: StartOracle, pod_uid: str) -> None:
+        """One kubelet sync of a dead container: restart it, or meet the back-off and requeue."""
+        assert self.last is not None
+        since = (at - self.last.finished).total_seconds()
+        if self.restart_backoff == 0.0 or since >= self.restart_backoff:
+            # not in back-off (the first restart is immediate): Next() sets or doubles the entry
+            self.restart_backoff = (
+                BACKOFF_START
+                if self.restart_backoff == 0.0
+                else min(self.restart_backoff * 2, BACKOFF_CAP)
+            )
+            self.backoff_cached = False
+            self._start(at, oracle, pod_uid)
+            return
+        if self.backoff_cached:
+            # this sync's status reads the reason the last one cached
+            self.state = "waiting"
+            self.waiting_reason = "CrashLoopBackOff"
         self.waiting_message = (
-            f"back-off {_go_duration(self.backoff)} restarting failed container={self.name} "
-            f"pod={self.pod_ref}"
+            f"back-off {_go_duration(self.restart_backoff)} restarting failed "
+            f"container={self.name} pod={self.pod_ref}"
         )
-        self.next_start = at + timedelta(seconds=self.backoff)
+        self.backoff_cached = True
         self.events.append(
             (
                 "BackOff",
@@ -207,7 +248,13 @@ class ContainerRuntime:
                 at,
             )
         )
-        self.backoff = min(self.backoff * 2, BACKOFF_CAP)
+        jitter = 1.0 + 0.5 * _unit(f"{self.container_id}/{self.restart_count}/{since:.0f}")
+        self.next_start = at + timedelta(seconds=RESYNC_SECONDS * jitter)
+
+
+def _unit(text: str) -> float:
+    """A number in [0, 1) fixed by `text`: the kubelet's jitter without the twin's rng."""
+    return int(hashlib.blake2b(text.encode(), digest_size=4).hexdigest(), 16) / 2**32
 
 
 def _go_duration(seconds: float) -> str:

@@ -156,7 +156,10 @@ def bad_image(notes: Notes) -> list[Finding]:
             continue
         pods = notes.pods_of(dep.name)
         crashing = [p for p in pods if p.crash_looping or (p.restarts and not p.healthy)]
-        confidence = 92 if crashing else 70
+        # a pod still pulling or starting the odd image is not serving either: the image is
+        # the likelier cause than the callers' complaints about it
+        starting = [p for p in pods if not p.healthy]
+        confidence = 92 if crashing else 85 if starting else 70
         out.append(
             Finding(
                 "bad_image",
