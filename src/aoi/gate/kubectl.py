@@ -47,14 +47,8 @@ _LONG_VALUE = _GLOBAL_VALUE | words(
 )
 _OPTIONAL = frozenset({"dry-run", "validate", "cascade"})
 # flags whose values name files on the machine kubectl runs on
-_FILE_INPUTS = (
-    "filename",
-    "kustomize",
-    "from-file",
-    "from-env-file",
-    "patch-file",
-    "cert",
-    "key",
+_FILE_INPUTS = frozenset(
+    ("filename", "kustomize", "from-file", "from-env-file", "patch-file", "cert", "key")
 )
 # flags that make kubectl write files on the machine it runs on
 _FILE_OUTPUTS = {
@@ -143,6 +137,13 @@ def _table_name(verb: str, positionals: list[str]) -> str:
             return sub
     return verb
 
+
+# verbs whose subcommands (if any) share the verb's own flag table
+_ONE_TABLE = frozenset(
+    verb
+    for verb in VERB_FLAGS
+    if " " not in verb and verb != "top" and not any(k.startswith(verb + " ") for k in VERB_FLAGS)
+)
 
 _LOGS_SPEC = FlagSpec(
     {**_SHORT, "f": ("follow", False), "p": ("previous", False)},
@@ -355,15 +356,18 @@ def classify_kubectl(tokens: list[str]) -> Outcome:
         )
     words = tokens[1:vi] + tokens[vi + 1 :]
     try:
-        args = parse(words, _SPECS.get(verb, _SPEC))
-        table = _table_name(verb, args.positionals)
-        if table in VERB_FLAGS:
+        if verb in _ONE_TABLE:
+            # no subcommand has a table of its own: parse once, with the verb's
+            args = parse(words, exact_spec(verb))
+        else:
+            args = parse(words, _SPECS.get(verb, _SPEC))
+            table = _table_name(verb, args.positionals)
+            if table not in VERB_FLAGS:
+                return forbid(f"kubectl {table} is not available")
             first = args.positionals[:1]
             args = parse(words, exact_spec(table))
             if table != verb and args.positionals[:1] != first:
                 return forbid(f"kubectl {verb}: put the subcommand right after {verb!r}")
-        else:
-            return forbid(f"kubectl {table} is not available")
     except FlagError as err:
         return forbid(f"kubectl {_table_or_verb(verb, words)}: {err.reason}{_HELP}")
     problem = _flag_problem(verb, args)
@@ -436,8 +440,8 @@ def classify_kubectl(tokens: list[str]) -> Outcome:
     if full_verb == "apply" and positionals[:1] == ["edit-last-applied"]:
         return forbid("kubectl apply edit-last-applied opens an editor; use kubectl apply -f FILE")
 
-    reads_files = any(args.has(flag) for flag in _FILE_INPUTS)
-    if kind is WRITE and any(args.has(flag) for flag in ("from-file", "from-env-file")):
+    reads_files = not _FILE_INPUTS.isdisjoint(args.flags)
+    if kind is WRITE and ("from-file" in args.flags or "from-env-file" in args.flags):
         return forbid(
             f"kubectl {full_verb} --from-file would copy files of the machine AOI runs on into the "
             "cluster; give the data with --from-literal KEY=VALUE"

@@ -592,34 +592,31 @@ _FAST_TOKEN = re.compile(
 
 
 def _fast_line(text: str) -> Sequence | None:
-    """Lists of pipelines of literal words, parsed in one regular-expression pass; else None."""
+    """Lists of pipelines of literal words, parsed in one regular-expression pass; else None.
+
+    `_FAST_TOKEN` matches at every position (its last branch takes any one
+    character), so its matches tile the text and findall sees all of it.
+    """
     items: list[AndOr] = []
     pipes: list[tuple[str, Pipeline]] = []
     commands: list[Simple] = []
     words: list[Word] = []
     op = ""
-    end = 0
-    for m in _FAST_TOKEN.finditer(text):
-        if m.start() != end:
-            return None
-        end = m.end()
-        raw, operator, other = m.groups()
-        if raw is not None:
+    for raw, operator, other in _FAST_TOKEN.findall(text):
+        if raw:
             if not words and (raw in _RESERVED or raw in _REFUSED_WORDS or "=" in raw):
                 return None
-            for c in "'\"\\":
-                if c in raw:
-                    value = _REMOVE_QUOTES.sub(_unquote, raw)
-                    words.append(Word((Lit(value, True),), value))
-                    break
+            if "'" in raw or '"' in raw or "\\" in raw:
+                value = _REMOVE_QUOTES.sub(_unquote, raw)
+                words.append(Word((Lit(value, True),), value))
             else:
                 words.append(Word((Lit(raw),), raw))
             continue
-        if other is not None:
+        if other:
             if other in " \t":
                 continue
             return None
-        if operator is None:
+        if not operator:
             continue
         if not words:
             return None
@@ -635,8 +632,6 @@ def _fast_line(text: str) -> Sequence | None:
             op = ""
         else:
             op = operator
-    if end != len(text):
-        return None
     if words:
         commands.append(Simple((), tuple(words)))
         pipes.append((op, Pipeline(tuple(commands))))
