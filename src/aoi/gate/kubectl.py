@@ -318,6 +318,8 @@ def _objects(
     names: list[str] = []
     rest: list[str] = []
     first = positionals[0]
+    if len(positionals) == 1 and "/" not in first and "," not in first:
+        return ((canonical(first),) if first else ()), (), ()
     if "/" in first:
         for p in positionals:
             if "/" in p and "=" not in p:
@@ -483,6 +485,13 @@ def wait_problem(command: str, args: Args) -> str | None:
     `rollout status` watches until the rollout ends unless --watch=false or a
     --timeout bounds it; --pod-running-timeout waits for a pod to start.
     """
+    flags = args.flags
+    if (
+        command != "rollout status"
+        and "timeout" not in flags
+        and "pod-running-timeout" not in flags
+    ):
+        return None
     bound = f"at most {MAX_WAIT_S}s"
     for flag in ("timeout", "pod-running-timeout"):
         text = args.last(flag)
@@ -535,13 +544,22 @@ def _resources_for(
 def _is_namespaced(verb: str, full_verb: str, resources: tuple[str, ...]) -> bool:
     if verb in _NO_NAMESPACE_VERBS or full_verb == "auth whoami":
         return False
-    return not (resources and all(r in CLUSTER_SCOPED for r in resources))
+    return not (resources and CLUSTER_SCOPED.issuperset(resources))
+
+
+# the flags _flag_problem looks at: a command with none of them has no flag problem
+_REFUSED_FLAGS = frozenset(_FILE_OUTPUTS) | IDENTITY_FLAGS
+_CHECKED_FLAGS = _REFUSED_FLAGS | words(
+    "follow watch watch-only tty stdin filename output kustomize"
+)
 
 
 def _flag_problem(verb: str, args: Args) -> str | None:
     """A reason to refuse based on flags alone, or None."""
     flags = args.flags
-    for name in flags:
+    if _CHECKED_FLAGS.isdisjoint(flags):
+        return None
+    for name in flags if not _REFUSED_FLAGS.isdisjoint(flags) else ():
         effect = _FILE_OUTPUTS.get(name)
         if effect is not None and not (name == "profile" and args.last(name) == "none"):
             return f"--{name} {effect} on the machine running AOI; drop it"
@@ -549,13 +567,15 @@ def _flag_problem(verb: str, args: Args) -> str | None:
             return (
                 f"--{name} changes kubectl's identity or target cluster; the run's context is fixed"
             )
-    if verb == "logs" and args.on("follow"):
+    on = args.on
+    if verb == "logs" and "follow" in flags and on("follow"):
         return "kubectl logs -f never ends; drop -f and use --tail=N or --since=DURATION"
-    if (args.on("watch") or args.on("watch-only")) and verb != "rollout":
+    watching = ("watch" in flags and on("watch")) or ("watch-only" in flags and on("watch-only"))
+    if watching and verb != "rollout":
         return f"kubectl {verb} --watch never ends; drop -w and run the command again later"
-    if args.on("tty"):
+    if "tty" in flags and on("tty"):
         return "a TTY (-t) is interactive; drop -t/-it"
-    if args.on("stdin") and verb != "exec":
+    if "stdin" in flags and on("stdin") and verb != "exec":
         return "stdin (-i) is not available; drop -i"
     for value in flags.get("filename", ()):
         if value == "-":
