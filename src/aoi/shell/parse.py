@@ -99,7 +99,7 @@ def parse(text: str) -> Sequence:
             return _Parser(text).program()
         simple = Simple((), tuple([literal_word(w) for w in words]))
         return Sequence((AndOr(Pipeline((simple,))),))
-    tree = _fast_line(text)
+    tree = _ops_line(text) if _NOT_OPS_ONLY.search(text) is None else _fast_line(text)
     if tree is not None:
         return tree
     parser = _Parser(text)
@@ -639,6 +639,55 @@ def _fast_line(text: str) -> Sequence | None:
         pipes.append((op, Pipeline(tuple(commands))))
     elif commands or op:
         return None
+    if pipes:
+        items.append(_and_or(pipes))
+    if not items:
+        return None
+    return Sequence(tuple(items))
+
+
+# a line with none of these holds only unquoted words and the operators | || && ; &
+_NOT_OPS_ONLY = re.compile(r"['\"\\$`<>(){}~#\n]")
+_OPERATOR = re.compile(r"(\|\||&&|[|;&])")
+
+
+def _ops_line(text: str) -> Sequence | None:
+    """`_fast_line` for lines of unquoted words and operators: split in C, not tokenised in Python.
+
+    Gives the tree `_fast_line` gives, or None where it gives None (a lone `&`,
+    a missing command, a reserved word or assignment where a command starts).
+    """
+    pieces = _OPERATOR.split(text)
+    items: list[AndOr] = []
+    pipes: list[tuple[str, Pipeline]] = []
+    commands: list[Simple] = []
+    op = ""
+    last = len(pieces) - 1
+    for k in range(0, last + 1, 2):
+        names = pieces[k].split()
+        operator = pieces[k + 1] if k < last else None
+        if not names:
+            if operator is None and not commands and not op:
+                break  # a line may end with `;`
+            return None
+        first = names[0]
+        if first in _RESERVED or first in _REFUSED_WORDS or "=" in first:
+            return None
+        commands.append(Simple((), tuple([literal_word(w) for w in names])))
+        if operator is None or operator == "|":
+            continue
+        if operator == "&":
+            return None
+        pipes.append((op, Pipeline(tuple(commands))))
+        commands = []
+        if operator == ";":
+            items.append(_and_or(pipes))
+            pipes = []
+            op = ""
+        else:
+            op = operator
+    if commands:
+        pipes.append((op, Pipeline(tuple(commands))))
     if pipes:
         items.append(_and_or(pipes))
     if not items:
