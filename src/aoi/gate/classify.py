@@ -153,7 +153,7 @@ def _judge_simple(command: Simple, role: Role, policy: Policy) -> _Step:
     outcome = _outcome(argv, policy)
     kind = outcome.kind
     facts = outcome.facts
-    if kind is not FORBIDDEN and facts is not None:
+    if kind is not FORBIDDEN and facts is not None and policy.namespaces is not None:
         problem = scope_problem(facts, policy)
         if problem is not None:
             return _Step(FORBIDDEN, problem, facts, argv)

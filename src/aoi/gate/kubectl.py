@@ -593,7 +593,8 @@ def _flag_problem(verb: str, args: Args) -> str | None:
 
 
 def _exec(tokens: list[str], vi: int) -> Outcome:
-    head = tokens[: tokens.index("--")] if "--" in tokens else tokens
+    dashes = tokens.index("--") if "--" in tokens else -1
+    head = tokens[:dashes] if dashes >= 0 else tokens
     try:
         args = parse(head[1:vi] + head[vi + 1 :], exact_spec("exec"))
     except FlagError as err:
@@ -608,8 +609,8 @@ def _exec(tokens: list[str], vi: int) -> Outcome:
     if not positionals:
         return forbid("kubectl exec needs a pod: kubectl exec POD -n NAMESPACE -- COMMAND")
     target = positionals[0]
-    if "--" in tokens:
-        inner = tokens[tokens.index("--") + 1 :]
+    if dashes >= 0:
+        inner = tokens[dashes + 1 :]
         if len(positionals) > 1:
             return forbid("put only the pod before `--`: kubectl exec POD -- COMMAND")
     else:
