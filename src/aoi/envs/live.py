@@ -86,6 +86,8 @@ class LiveClusterEnvironment(EpisodeEnvironment):
     """
 
     run_dir_prefix = "aoi-live-"
+    # a real cluster moves on its own: the same seed gives the same problem, not the same reads
+    replayable = False
 
     def __init__(
         self,

@@ -48,6 +48,7 @@ class TwinEnvironment(EpisodeEnvironment):
     """
 
     run_dir_prefix = "aoi-run-"
+    replayable = True
 
     def __init__(
         self,
