@@ -122,7 +122,7 @@ class TwinEnvironment(Environment):
             return self._submit(action)
         try:
             if judged is not None:
-                text, exit_code = api.exec_tree_status(twin, judged.tree, judged.check)
+                text, exit_code = api.exec_tree_status(twin, judged.tree, judged.check, judged.text)
             else:
                 text, exit_code = self._dispatch(twin, task, action)
         except TypeError as exc:
