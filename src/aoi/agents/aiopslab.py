@@ -17,6 +17,8 @@ from typing import Any
 from aoi.agents.runtime import Runtime
 from aoi.catalog import Problem, TaskType, get_task, render_problem
 from aoi.envs.base import Action, Environment, Observation, Outcome, to_action
+from aoi.gate import Judged
+from aoi.shell.quote import DOUBLE_QUOTE_SPECIAL, escape_for_double_quotes
 
 
 class AIOpsLabSetupError(ValueError):
@@ -26,9 +28,16 @@ class AIOpsLabSetupError(ValueError):
 class _ProxyEnvironment(Environment):
     """Forwards every call to AIOpsLab through two queues."""
 
-    def __init__(self) -> None:
+    def __init__(self, k8s_host: str | None = None) -> None:
         self.calls: queue.Queue[str | None] = queue.Queue()
         self.states: queue.Queue[str] = queue.Queue()
+        self.k8s_host = k8s_host
+
+    def shell_line(self, command: Judged) -> tuple[str | None, str]:
+        text, refusal = super().shell_line(command)
+        if text is None:
+            return None, refusal
+        return aiopslab_command(text, self.k8s_host)
 
     def reset(self, task_id: str, seed: int = 0) -> Problem:  # pragma: no cover - AIOpsLab resets
         raise NotImplementedError("AIOpsLab sets up the task")
@@ -60,6 +69,11 @@ class AIOpsLabAgent:
     returns), or `task_id` (AIOpsLab's problem id, resolved through the catalog),
     or `task_type` and `namespace` (a problem outside the catalog, as read from
     AIOpsLab's own problem object).
+
+    `k8s_host` is AIOpsLab's own setting of that name (config.yml): "kind",
+    "localhost" or the control node's host name. It decides how commands are
+    quoted for AIOpsLab's shell; left out, commands holding `$`, backticks or
+    backslashes are refused, since the two shells read them differently.
     """
 
     def __init__(
@@ -70,10 +84,11 @@ class AIOpsLabAgent:
         task_id: str | None = None,
         task_type: str | TaskType | None = None,
         namespace: str | None = None,
+        k8s_host: str | None = None,
     ) -> None:
         self.runtime = runtime
         self.problem = _task_problem(problem, task_id, task_type, namespace)
-        self._env = _ProxyEnvironment()
+        self._env = _ProxyEnvironment(k8s_host)
         self._thread: threading.Thread | None = None
         self.record: Any = None
         self.error: BaseException | None = None
@@ -111,6 +126,35 @@ class AIOpsLabAgent:
             # the runtime ended without submitting (or failed): AIOpsLab still needs an answer
             return "```\nsubmit()\n```"
         return call
+
+
+def aiopslab_command(text: str, k8s_host: str | None) -> tuple[str | None, str]:
+    """What to hand AIOpsLab's exec_shell so that its shell runs `text` (a quoted tree) as
+    it is, or (None, why no text can do that).
+
+    AIOpsLab runs the command with `shell=True` where the cluster is local or over
+    ssh, so the text reaches `sh -c` unchanged. On kind it runs
+    `docker exec kind-control-plane sh -c "COMMAND"` through the host's shell with
+    only `"` escaped, so inside those double quotes the host would expand `$`,
+    backticks and backslashes of the text, single-quoted or not: they get a
+    backslash each. With the host unknown, only a text the two read alike is sent.
+    """
+    if "```" in text:
+        return (
+            None,
+            "refused: three backticks end AIOpsLab's code block; write the command without them",
+        )
+    if k8s_host == "kind":
+        return escape_for_double_quotes(text, escape_quote=False), ""
+    if k8s_host is not None:
+        return text, ""
+    if any(c in DOUBLE_QUOTE_SPECIAL for c in text):
+        return None, (
+            "refused: AIOpsLab's shell differs by cluster host (kind wraps the command in "
+            '"..."), and this one is not known, so $, backticks and backslashes cannot be '
+            "sent; pass AIOpsLabAgent(k8s_host=...) as in AIOpsLab's config.yml"
+        )
+    return text, ""
 
 
 _NEXT = re.compile(r"\s*Please take the next action\.?\s*$")

@@ -9,6 +9,7 @@ the twin, on a live cluster and inside AIOpsLab.
 
 from __future__ import annotations
 
+import re
 from abc import ABC, abstractmethod
 from typing import Any, Literal
 
@@ -60,13 +61,21 @@ class Action(BaseModel):
 
 
 def _shell_quote(command: str) -> str:
-    """Quote a command so that AIOpsLab's exec_shell parsing returns it as it was."""
-    quote = '"' if not command.endswith('"') and not command.startswith('"') else "'"
-    if command.startswith(quote):
-        command = " " + command
-    if command.endswith(quote):
-        command = command + " "
-    return quote + command.replace(quote, "\\" + quote) + quote
+    """Quote a command so that AIOpsLab's exec_shell parsing returns it as it was.
+
+    AIOpsLab strips every `"` at both ends, then turns each `\\"` into `"` and each
+    `\\'` into `'`. So every `"` gets a backslash, and so does every `'` that follows
+    a backslash: each of those replacements then removes exactly the backslash
+    added here. A trailing `"` is kept from the strip by a space after it.
+    """
+    body = _QUOTE_TO_ESCAPE.sub(lambda m: "\\" + m.group(), command)
+    if body.endswith('"'):
+        body += " "
+    return f'"{body}"'
+
+
+# a double quote anywhere, a single quote right after a backslash
+_QUOTE_TO_ESCAPE = re.compile(r"\"|(?<=\\)'")
 
 
 class Observation(BaseModel):
@@ -161,15 +170,26 @@ class Environment(ABC):
         if isinstance(command, str):
             obs = self.act(Action.exec_shell(command))
             return obs.text, obs.exit_code
-        text = command.shell_text()
+        text, refusal = self.shell_line(command)
         if text is None:
-            return (
-                "refused: this environment runs commands through a shell, so $VAR, $(...) and "
-                "backticks are not available; write the values out",
-                REFUSED_EXIT,
-            )
+            return refusal, REFUSED_EXIT
         obs = self.act(Action.exec_shell(text))
         return obs.text, obs.exit_code
+
+    def shell_line(self, command: Judged) -> tuple[str | None, str]:
+        """The text exec_shell gets for a judged tree, or (None, why it cannot be sent).
+
+        The default is the tree quoted for a POSIX shell that reads the text as it
+        is (`sh -c TEXT`); an environment whose shell wraps the text again (AIOpsLab
+        on kind) overrides this.
+        """
+        text = command.shell_text()
+        if text is None:
+            return None, (
+                "refused: this environment runs commands through a shell, so $VAR, $(...) and "
+                "backticks are not available; write the values out"
+            )
+        return text, ""
 
     def record_tokens(self, in_tokens: int, out_tokens: int) -> None:  # noqa: B027 - optional hook
         """Agents report the tokens their models used; the outcome carries the totals."""

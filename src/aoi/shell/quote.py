@@ -36,6 +36,21 @@ def quote(text: str) -> str:
     return "'" + text.replace("'", "'\"'\"'") + "'"
 
 
+# what a POSIX shell still interprets between double quotes (besides the closing quote)
+DOUBLE_QUOTE_SPECIAL = frozenset("\\$`")
+
+
+def escape_for_double_quotes(text: str, *, escape_quote: bool = True) -> str:
+    """`text` written so that a POSIX shell reading it between double quotes gives it back.
+
+    Each `\\`, `$` and backtick gets a backslash (inside double quotes a backslash
+    escapes exactly these, `"` and a newline), so nothing in it expands. With
+    `escape_quote=False` a `"` is left as it is, for a wrapper that escapes it itself.
+    """
+    special = DOUBLE_QUOTE_SPECIAL | {'"'} if escape_quote else DOUBLE_QUOTE_SPECIAL
+    return "".join("\\" + c if c in special else c for c in text)
+
+
 def has_expansions(tree: Sequence) -> bool:
     """True when some word in the tree expands (a variable or a command substitution)."""
     return _render(tree, literal_only=True) is None
