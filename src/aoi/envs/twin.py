@@ -87,7 +87,7 @@ class TwinEnvironment(EpisodeEnvironment):
     def _exec_shell(self, command: str | Judged, timeout: Any = None) -> Observation:
         twin = self._twin()
         if isinstance(command, Judged):
-            return observed(*api.exec_tree_status(twin, command.tree, command.check))
+            return observed(*api.exec_tree_status(twin, command.tree, command.check, command.text))
         return observed(*api.exec_shell_status(twin, command))
 
     def _get_logs(self, namespace: Any, service: Any) -> Observation:
