@@ -20,6 +20,21 @@ REFUSE_PORT_FORWARD = (
 )
 REFUSE_KUBECTL_FOLLOW = "Error: Cannot use `kubectl logs -f`. Use `kubectl logs` instead."
 REFUSE_DOCKER_FOLLOW = "Error: Cannot use `docker logs -f`. Use `docker logs` instead."
+SHELL_TIMEOUT_S = 30
+"""`Shell.exec`'s time limit: `exec_shell` accepts a timeout but never passes it on."""
+
+
+def shell_timed_out(command: str, seconds: int = SHELL_TIMEOUT_S) -> str:
+    """What an agent reads when its command outlived the limit.
+
+    `subprocess.run` raises `TimeoutExpired` (what the command printed is lost),
+    `Shell.local_exec` wraps it in a RuntimeError and the orchestrator returns
+    the error's text as the observation.
+    """
+    return (
+        f"Failed to execute command: {command}\n"
+        f"Error: Command '{command}' timed out after {seconds} seconds"
+    )
 
 
 _SHAPE = re.compile(r"[0-9a-f]{8,}|\d+")

@@ -52,6 +52,7 @@ KUBECTL_WRITES: dict[str, list[str]] = {
         f'-p \'[{{{{"op":"replace","path":"/spec/ports/0/targetPort","value":9999}}}}]\' {{dry}}',
     ],
     "replace": [f"{_LABELLED} | kubectl replace -f - {{dry}}"],
+    "run": [f"kubectl run dry-pod --image=busybox -n {H} {{dry}} -- sleep 60"],
     "rollout": [
         f"kubectl rollout restart deployment/geo -n {H} {{dry}}",
         f"kubectl rollout pause deployment/geo -n {H} {{dry}}",

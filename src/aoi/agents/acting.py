@@ -1,7 +1,9 @@
 """The acting agents: the Probe (read only) and the Executor (the only writer).
 
-Both act on the world only through a gate channel bound to their role (and, for
-the Probe, the environment's read APIs). Both work with a language model, or
+Both act on the world only through the gate: the Probe through `ProbeTools` (its
+read-only view: shell reads and the read APIs, all judged and audited by the
+gate's Probe channel, and nothing that writes or submits), the Executor through
+the gate's Executor channel. Both work with a language model, or
 scripted: following the commands the Observer suggested, which is how the
 rule-based expert drives the very same pipeline.
 """
@@ -24,17 +26,14 @@ from aoi.agents.schema import (
     ProbeReply,
     choose_object,
 )
-from aoi.envs.base import Action, Observation, to_action
+from aoi.envs.base import to_action
+from aoi.envs.probe_tools import ProbeTools
 from aoi.gate import Channel, Role
 from aoi.llm import Message
 
-READ_APIS = ("get_logs", "get_metrics", "read_metrics", "get_traces", "read_traces")
-_API_CALL = re.compile(
-    r"^\s*(get_logs|get_metrics|read_metrics|get_traces|read_traces|submit|exec_shell)\s*\("
-)
 TELEMETRY_CHARS = 6_000
+TELEMETRY_READS = ("read_metrics", "read_traces")
 
-ApiReader = Callable[[Action], Observation]
 JsonParser = Callable[[str], dict[str, Any]]
 
 
@@ -79,9 +78,8 @@ class Probe:
 
     def __init__(
         self,
-        channel: Channel,
+        tools: ProbeTools,
         memory: MemoryView,
-        read_api: ApiReader,
         *,
         model: Any = None,
         parse: JsonParser | None = None,
@@ -90,13 +88,12 @@ class Probe:
         temperature: float = 0.7,
         telemetry_chars: int = TELEMETRY_CHARS,
     ) -> None:
-        if channel.role is not Role.PROBE:
-            raise ValueError("the Probe must be given the gate's Probe channel")
+        if not isinstance(tools, ProbeTools):
+            raise TypeError("the Probe must be given ProbeTools (its read-only view)")
         if memory.role is not AgentRole.PROBE:
             raise ValueError("the Probe must be given the Probe's memory view")
-        self.channel = channel
+        self.tools = tools
         self.memory = memory
-        self.read_api = read_api
         self.model = model
         self.parse = parse
         self.rounds = rounds
@@ -105,46 +102,23 @@ class Probe:
         self.telemetry_chars = telemetry_chars
 
     def run_command(self, iteration: int, command: str) -> CommandRun:
-        """One read: a shell command through the Probe channel, or a read API of the environment."""
-        match = _API_CALL.match(command)
-        if match and match.group(1) != "exec_shell":
-            api = match.group(1)
-            if api not in READ_APIS:
-                run = CommandRun(
-                    command,
-                    "probe",
-                    "FORBIDDEN",
-                    False,
-                    3,
-                    f"refused: the Probe may not call {api}; only the Observer submits",
-                )
-            else:
-                action, error = to_action(f"```\n{command}\n```")
-                if action is None:
-                    run = CommandRun(command, "probe", "READ", True, 1, error)
-                else:
-                    obs = self.read_api(action)
-                    # API output never passes the gate's channel: redact it the same way
-                    text = self.channel.redact(obs.text)
-                    if len(text) > self.telemetry_chars and api in ("read_metrics", "read_traces"):
-                        text = (
-                            text[: self.telemetry_chars]
-                            + f"\n... [telemetry truncated: {len(obs.text) - self.telemetry_chars} more characters]"
-                        )
-                    run = CommandRun(command, "probe", "READ", True, obs.exit_code, text)
-        else:
-            if match:  # exec_shell("...") written as a call: run the inner command
-                action, _ = to_action(f"```\n{command}\n```")
-                command = str(action.args[0]) if action and action.args else command
-            result = self.channel.run(command)
-            run = CommandRun(
-                command,
-                "probe",
-                result.verdict.kind.value.upper(),
-                result.verdict.allowed,
-                result.exit_code,
-                result.output,
+        """One read: a shell command, or a read API call, through the Probe's tools (the gate)."""
+        result = self.tools.call(command)
+        output = result.output
+        if command.strip().startswith(TELEMETRY_READS) and len(output) > self.telemetry_chars:
+            dropped = len(output) - self.telemetry_chars
+            output = (
+                output[: self.telemetry_chars]
+                + f"\n... [telemetry truncated: {dropped} more characters]"
             )
+        run = CommandRun(
+            _shown(command),
+            "probe",
+            result.verdict.kind.value.upper(),
+            result.verdict.allowed,
+            result.exit_code,
+            output,
+        )
         self.memory.write_raw(
             RawRecord(iteration, "probe", run.command, run.output, run.exit_code, run.verdict)
         )
@@ -224,6 +198,16 @@ class Probe:
             if reply.status == "COMPLETE":
                 break
         return result
+
+
+def _shown(command: str) -> str:
+    """The command as recorded: an exec_shell("...") call is recorded as the line it ran."""
+    stripped = command.strip()
+    if re.match(r"exec_shell\s*\(", stripped):
+        action, _ = to_action(f"```\n{stripped}\n```")
+        if action is not None and action.args:
+            return str(action.args[0])
+    return command
 
 
 class Executor:

@@ -29,6 +29,7 @@ from aoi.agents.observer import LongTermMemory, Observer, ObserverState
 from aoi.agents.schema import Decision, NextAgent
 from aoi.catalog import Problem, parse_action
 from aoi.envs.base import Action, Environment
+from aoi.envs.probe_tools import ProbeTools
 from aoi.errors import ContextTooLongError, InvalidDecisionError, ModelError
 from aoi.gate import Gate, Policy, Role, SecretValues
 
@@ -104,13 +105,15 @@ class Runtime:
         cfg = self.config
         record = RunRecord()
         memory = Memory()
-        known = getattr(env, "secret_values", None)
+        # the namespace scope is given once, here: the gate applies it to every
+        # command and API read, and the environment learns the secrets of those namespaces
+        scope = cfg.policy.namespaces if cfg.policy is not None else None
         gate = Gate(
             env.run_command,
             policy=cfg.policy,
             approval=cfg.approval,
             audit_path=cfg.audit_path,
-            secrets=SecretValues(known() if callable(known) else ()),
+            secrets=SecretValues(env.secret_values(scope or ())),
         )
         log = CallLog()
         attach = getattr(self.observer, "attach", None)
@@ -121,9 +124,8 @@ class Runtime:
             return None if model is None else RecordedModel(model, role, log)
 
         probe = Probe(
-            gate.channel(Role.PROBE),
+            ProbeTools(env, gate.channel(Role.PROBE)),
             memory.view(AgentRole.PROBE),
-            env.act,
             model=recorded(self.probe_model, "probe"),
             parse=self.parse,
             rounds=cfg.probe_rounds,

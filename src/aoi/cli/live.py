@@ -109,13 +109,14 @@ def run_live(
     task_id, free_text, namespaces = live_task(text, namespaces, task_type)
     try:
         policy = Policy.load(None, namespaces=namespaces)
+        # the scope is given once, to the runtime: its gate applies it to every
+        # command and API read and tells the environment which secrets to learn
         env = LiveClusterEnvironment(
             context=context,
             namespace=namespaces[0],
             runner=RUNNER,
             prometheus_url=prometheus_url,
             jaeger_url=jaeger_url,
-            policy=policy,
         )
     except (LiveClusterError, PolicyError) as exc:
         fail(str(exc))

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 if TYPE_CHECKING:
+    from aoi.shelltools import CommandResult
     from aoi.twin.core import Twin
 
 from aoi.twin.apps import APP_KEYS, app_key
@@ -77,9 +78,18 @@ def exec_(
     """Run one command on a fresh twin (or a task's twin) and print exactly what it prints."""
     twin = _twin_for(app_name, task_id, seed)
     result = twin.run(command)
+    _write(result, command)
+    raise typer.Exit(result.exit_code)
+
+
+def _write(result: CommandResult, command: str) -> None:
+    """Print what the line printed; a killed line ends as AIOpsLab's wrapper reports the kill."""
     sys.stdout.write(result.stdout)
     sys.stderr.write(result.stderr)
-    raise typer.Exit(result.exit_code)
+    if result.timed_out:
+        from aoi.agent_api import shell_timed_out
+
+        sys.stderr.write(shell_timed_out(command) + "\n")
 
 
 @app.command("shell")
@@ -118,9 +128,7 @@ def shell(
             break
         if not line.strip():
             continue
-        result = twin.run(line)
-        sys.stdout.write(result.stdout)
-        sys.stderr.write(result.stderr)
+        _write(twin.run(line), line)
         sys.stdout.flush()
     if readline is not None:
         with contextlib.suppress(OSError):

@@ -5,9 +5,18 @@ from aoi.envs.base import (
     Action,
     Environment,
     EnvironmentStateError,
+    EpisodeEnvironment,
     Observation,
     Outcome,
     to_action,
+)
+from aoi.envs.probe_tools import ProbeTools
+from aoi.envs.registry import (
+    EnvironmentOptionError,
+    UnknownEnvironmentError,
+    env_names,
+    make_env,
+    register_env,
 )
 
 
@@ -28,10 +37,17 @@ __all__ = [
     "APIS",
     "Action",
     "Environment",
+    "EnvironmentOptionError",
     "EnvironmentStateError",
+    "EpisodeEnvironment",
     "LiveClusterEnvironment",
     "Observation",
     "Outcome",
+    "ProbeTools",
     "TwinEnvironment",
+    "UnknownEnvironmentError",
+    "env_names",
+    "make_env",
+    "register_env",
     "to_action",
 ]

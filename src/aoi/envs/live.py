@@ -14,16 +14,14 @@ from __future__ import annotations
 
 import json
 import subprocess
-import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from aoi import agent_api
 from aoi.catalog import (
-    ParsedAction,
     Problem,
     Task,
     TaskType,
@@ -32,22 +30,14 @@ from aoi.catalog import (
     render_problem,
     score,
 )
-from aoi.envs.base import (
-    Action,
-    Environment,
-    EnvironmentStateError,
-    Observation,
-    Outcome,
-    add_aiopslab_fields,
-    to_action,
-)
+from aoi.envs.base import EpisodeEnvironment, Observation, Outcome
 from aoi.envs.jaeger import export_traces
 from aoi.envs.kubeview import ClusterReadError, KubectlView
 from aoi.envs.live_commands import prepare, program_argv
 from aoi.envs.live_tasks import LIVE_PREFIX, LiveClusterError, live_problem, parse_live_id
 from aoi.envs.prometheus import export_metrics
 from aoi.envs.runner import TIMEOUT_EXIT, ProcessResult, ProcessRunner, subprocess_runner
-from aoi.envs.telemetry import TelemetryError, fresh_folder, read_exported_csv, tree
+from aoi.envs.telemetry import TelemetryError, fresh_folder, tree
 from aoi.gate import REFUSED_EXIT, Judged, Policy, redact, secrets_in_objects
 from aoi.shell.run import Abort, Shell
 from aoi.shell.run import Limits as ShellLimits
@@ -74,7 +64,7 @@ __all__ = [
 Injector = Callable[[Task, "LiveClusterEnvironment"], None]
 
 
-class LiveClusterEnvironment(Environment):
+class LiveClusterEnvironment(EpisodeEnvironment):
     """Tasks on a real cluster: kubectl and helm as argv lists, the kube context pinned.
 
     `context` is the kube context every command runs in (default: the current one,
@@ -82,8 +72,11 @@ class LiveClusterEnvironment(Environment):
     `runner` runs one argv (default: a subprocess with kubectl or helm found on
     PATH). Set `prometheus_url` / `jaeger_url` to enable get_metrics / get_traces.
     `inject=True` needs an `injector(task, env)`: by default nothing is injected.
-    `policy` is the gate policy whose read_commands may allow programs beyond
-    kubectl and helm, and whose namespace scope applies to every API.
+    `policy` is for direct `act` calls only: its read_commands may allow programs
+    beyond kubectl and helm and its namespace scope applies to every API. Through
+    the AOI runtime the scope is given once, to the runtime: a command the gate
+    accepted brings the gate's policy with it, and the Probe's API reads are
+    scoped by the gate (`aoi.envs.ProbeTools`).
 
     Safety: `act(exec_shell)` here refuses only what no role may run (FORBIDDEN);
     it does NOT apply the Executor's allow-list or approvals. Agents must reach a
@@ -91,6 +84,10 @@ class LiveClusterEnvironment(Environment):
     runtime always does): it runs the tree the gate judged and checks every
     command expanded at run time; call `act` directly only with commands you trust.
     """
+
+    run_dir_prefix = "aoi-live-"
+    # a real cluster moves on its own: the same seed gives the same problem, not the same reads
+    replayable = False
 
     def __init__(
         self,
@@ -113,6 +110,7 @@ class LiveClusterEnvironment(Environment):
                 "inject=True needs an injector(task, env): AOI does not inject faults into a live "
                 "cluster on its own; inject the fault first (or run inside AIOpsLab) and keep inject=False"
             )
+        super().__init__(run_dir)
         self.runner: ProcessRunner = runner or subprocess_runner
         self.timeout_s = float(timeout_s)
         self.max_output_bytes = int(max_output_bytes)
@@ -122,11 +120,6 @@ class LiveClusterEnvironment(Environment):
         self.namespace = namespace
         self.prometheus_url = prometheus_url
         self.jaeger_url = jaeger_url
-        self._tmp: tempfile.TemporaryDirectory[str] | None = None
-        if run_dir is None:
-            self._tmp = tempfile.TemporaryDirectory(prefix="aoi-live-")
-            run_dir = self._tmp.name
-        self.run_dir = Path(run_dir)
         self.inject = inject
         self.injector = injector
         self.policy = policy
@@ -136,16 +129,9 @@ class LiveClusterEnvironment(Environment):
         self.task_id: str | None = None
         self.task_type: TaskType | None = None
         self.namespace_in_use = namespace or ""
-        self.problem: Problem | None = None
-        self._steps = 0
-        self._submission: Any = None
-        self._submitted = False
-        self._submit_at: float | None = None
-        self._start = 0.0
-        self._tokens = [0, 0]
 
-    # --- contract -------------------------------------------------------------------
-    def reset(self, task_id: str, seed: int = 0) -> Problem:
+    # --- what a live cluster supplies ----------------------------------------------------
+    def _begin(self, task_id: str, seed: int) -> Problem:
         """Select the task (nothing is injected unless inject=True) and return its problem.
 
         `seed` is accepted for the contract and unused: a live cluster is not replayable.
@@ -166,105 +152,45 @@ class LiveClusterEnvironment(Environment):
             self.injector(task, self)
         self.task, self.task_id, self.task_type = task, task_id, task_type
         self.namespace_in_use = namespace
-        self.problem = problem
-        self._steps = 0
-        self._submission, self._submitted, self._submit_at = None, False, None
-        self._start = time.perf_counter()
-        self._tokens = [0, 0]
         return problem
 
-    def act(self, call: str | Action | ParsedAction) -> Observation:
-        self._require()
-        if self._submitted:
-            return Observation(
-                text="The task has already been submitted.", verdict="invalid", done=True
-            )
-        self._steps += 1
-        action, error = to_action(call)
-        if action is None:
-            return Observation(text=error, verdict="invalid")
-        if action.api == "submit":
-            self._submitted = True
-            self._submission = action.args[0] if len(action.args) == 1 else list(action.args)
-            self._submit_at = round(time.perf_counter() - self._start, 3)
-            return Observation(text="Submission received.", api="submit", done=True)
-        handler = self._handlers().get(action.api)
-        if handler is None:
-            return Observation(
-                text=f"Error: Unknown API {action.api!r}. Available: exec_shell, get_logs, "
-                "get_metrics, read_metrics, get_traces, read_traces, submit.",
-                api=action.api,
-                exit_code=1,
-                verdict="invalid",
-            )
-        try:
-            obs = handler(*action.args)
-        except TypeError as exc:
-            return Observation(
-                text=f"Error: {action.api}(): {exc}", api=action.api, verdict="invalid"
-            )
-        text, truncated = self._truncate(obs.text)
-        return obs.model_copy(
-            update={"text": text, "truncated": obs.truncated or truncated, "api": action.api}
-        )
-
-    def evaluate(self) -> Outcome:
-        task_type = self._require()
-        base = Outcome(
-            task=self.task_id or "",
-            task_type=task_type.value,
-            success=False,
-            submitted=self._submitted,
-            submission=self._submission,
-            steps=self._steps,
-            in_tokens=self._tokens[0],
-            out_tokens=self._tokens[1],
-            seconds_to_submit=self._submit_at,
-            wall_seconds=round(time.perf_counter() - self._start, 4),
-        )
-        if not self._submitted and task_type is not TaskType.MITIGATION:
-            base.reason = "no submission"
-            return base
+    def _grade(self, outcome: Outcome) -> None:
+        task_type = self._require().task_type
         if task_type is TaskType.MITIGATION and self.settle_s > 0:
             time.sleep(self.settle_s)
         view = self.view()
         try:
             if self.task is None:
-                self._score_free_form(base, task_type, view)
+                self._score_free_form(outcome, task_type, view)
             else:
                 grade = score(self.task, self._submission, view)
-                base.success, base.reason = grade.success, grade.reason
-                base.results, base.problems = dict(grade.results), list(grade.problems)
+                outcome.success, outcome.reason = grade.success, grade.reason
+                outcome.results, outcome.problems = dict(grade.results), list(grade.problems)
         except ClusterReadError as exc:
-            base.reason = f"could not read the cluster to score the mitigation: {exc}"
-            base.problems = [str(exc)]
-        add_aiopslab_fields(
-            base.results, task_type.value, self._submit_at, self._steps, self._tokens
-        )
-        return base
+            outcome.reason = f"could not read the cluster to score the mitigation: {exc}"
+            outcome.problems = [str(exc)]
 
-    def record_tokens(self, in_tokens: int, out_tokens: int) -> None:
-        self._tokens[0] += in_tokens
-        self._tokens[1] += out_tokens
+    def _mask(self, text: str) -> str:
+        return redact(text)[0]
 
-    def close(self) -> None:
-        if self._tmp is not None:
-            self._tmp.cleanup()
-            self._tmp = None
-
-    def secret_values(self) -> set[str]:
+    def secret_values(self, namespaces: Iterable[str] = ()) -> set[str]:
         """Secret values in the namespaces of this run, read with this session's own identity.
+
+        The namespaces are the task's, those given (the runtime passes its gate's
+        scope) and those of a `policy` given to this environment.
 
         Secrets, ConfigMaps and workloads are read so that their credentials are
         masked by value in everything the agents see or the run stores. Where the
         identity may not read Secrets (the recommended read-only Probe identity
         of `aoi live rbac`), only what it may read is learned.
         """
-        namespaces = set(self.policy.namespaces or ()) if self.policy is not None else set()
+        scope = set(namespaces)
+        if self.policy is not None:
+            scope |= set(self.policy.namespaces or ())
         if self.namespace_in_use:
-            namespaces.add(self.namespace_in_use)
+            scope.add(self.namespace_in_use)
         found: set[str] = set()
-        for namespace in sorted(namespaces):
+        for namespace in sorted(scope):
             for kinds in ("secrets", "configmaps", "deployments,statefulsets,daemonsets,pods"):
                 result = self.kubectl(["get", kinds, "-n", namespace, "-o", "json"])
                 if result.exit_code != 0 or result.timed_out:
@@ -289,30 +215,10 @@ class LiveClusterEnvironment(Environment):
         return self._run(["kubectl", "--context", self.context, *args], timeout, max_bytes)
 
     # --- the APIs -----------------------------------------------------------------------
-    def _handlers(self) -> dict[str, Callable[..., Observation]]:
-        return {
-            "exec_shell": self._exec_shell,
-            "get_logs": self._get_logs,
-            "get_metrics": self._get_metrics,
-            "read_metrics": self._read_metrics,
-            "get_traces": self._get_traces,
-            "read_traces": self._read_traces,
-        }
-
-    def run_command(self, command: Judged | str) -> tuple[str, int]:
-        """Run the tree the gate judged (never its text) as one exec_shell step.
-
-        A plain string is a direct, trusted call, as act(exec_shell(command)).
-        """
-        obs = self.act(Action(api="exec_shell", args=(command,)))
-        return obs.text, obs.exit_code
-
-    def _exec_shell(self, command: Any, timeout: Any = None) -> Observation:
-        if not isinstance(command, str | Judged):
-            return Observation(
-                text="Error: exec_shell() needs the command as a string.", verdict="invalid"
-            )
-        prepared = prepare(command, self.context, self.policy)
+    def _exec_shell(self, command: str | Judged, timeout: Any = None) -> Observation:
+        # a tree from the gate brings the run's policy; a direct call uses this environment's
+        policy = command.policy if isinstance(command, Judged) else self.policy
+        prepared = prepare(command, self.context, policy)
         if isinstance(prepared, str):
             return Observation(text=prepared, exit_code=REFUSED_EXIT, verdict="refused")
         limit = self.timeout_s
@@ -328,7 +234,7 @@ class LiveClusterEnvironment(Environment):
             if argv[0] == "date":
                 now = datetime.now(UTC).strftime("%a %b %d %H:%M:%S UTC %Y")
                 return ShellResult(now + "\n")
-            full = program_argv(argv, self.context, self.policy)
+            full = program_argv(argv, self.context, policy)
             if isinstance(full, str):
                 return ShellResult("", full + "\n", REFUSED_EXIT)
             result = self._run(full, limit, None)
@@ -437,19 +343,6 @@ class LiveClusterEnvironment(Environment):
         note = "" if count else " (no spans in that window: is traffic reaching the application?)"
         return Observation(text=f"Traces data exported to: {path}{note}")
 
-    def _read_metrics(self, file_path: Any) -> Observation:
-        return self._read_csv(file_path, agent_api.read_metrics, "Metrics")
-
-    def _read_traces(self, file_path: Any) -> Observation:
-        return self._read_csv(file_path, agent_api.read_traces, "Traces")
-
-    def _read_csv(self, file_path: Any, read: Callable[[str], str], title: str) -> Observation:
-        # Only files this run exported: a path elsewhere could be the user's kubeconfig.
-        text, code = read_exported_csv(self.run_dir, file_path, read, title)
-        if code:
-            return Observation(text=text, exit_code=code, verdict="error")
-        return Observation(text=redact(text)[0])
-
     # --- helpers ----------------------------------------------------------------------
     def _run(self, argv: list[str], timeout: float | None, max_bytes: int | None) -> ProcessResult:
         limit = self.timeout_s if timeout is None else timeout
@@ -523,11 +416,6 @@ class LiveClusterEnvironment(Environment):
         base.results = {"success": base.success}
         base.problems = problems
         base.reason = f"namespace {namespace} healthy" if not problems else "; ".join(problems[:3])
-
-    def _require(self) -> TaskType:
-        if self.task_type is None:
-            raise EnvironmentStateError("call reset(task_id) before act() or evaluate()")
-        return self.task_type
 
 
 def _join(stdout: str, stderr: str) -> str:

@@ -97,6 +97,24 @@ class Channel:
         """Mask text that reached the agent another way (an API's output) as the gate does."""
         return self._gate.secrets.redact(text)[0]
 
+    def call(
+        self,
+        call: str,
+        run: Callable[[], tuple[str, int]],
+        *,
+        namespace: str | None = None,
+        reads: bool = True,
+    ) -> ChannelResult:
+        """Run one call that is not a command line (an environment's read API) under the gate.
+
+        `call` is the call as written, for the audit; `namespace` the namespace it
+        reads, if any; `reads` False marks a call that writes or ends the task. A
+        call that is not a read, or that reads outside the policy's namespaces, is
+        refused (exit REFUSED_EXIT) and `run` is never called; the output of one
+        that runs is redacted, and either way the call and its verdict are audited.
+        """
+        return self._gate._call(self._role, call, run, namespace, reads)
+
     def __repr__(self) -> str:
         return f"Channel({self._role.value})"
 
@@ -162,6 +180,39 @@ class Gate:
             self._record(role, command, verdict, decision, None, False, error=type(err).__name__)
             raise
         return self._finish(role, command, verdict, output, code, approved, decision)
+
+    def _call(
+        self,
+        role: Role,
+        call: str,
+        run: Callable[[], tuple[str, int]],
+        namespace: str | None,
+        reads: bool,
+    ) -> ChannelResult:
+        self.secrets.command(call)
+        scope = self.policy.namespaces
+        reason = "a read API call"
+        kind, allowed = VerdictKind.READ, True
+        if not reads:
+            kind, allowed = VerdictKind.FORBIDDEN, False
+            reason = f"`{call}` is not a read: this channel runs read API calls only"
+        elif namespace is not None and scope is not None and namespace not in scope:
+            allowed = False
+            reason = (
+                f"namespace {namespace!r} is outside this run's scope; "
+                f"use one of: {', '.join(sorted(scope))}"
+            )
+        verdict = Verdict(kind, [[call]], reason, allowed)
+        if not allowed:
+            return self._finish(
+                role, call, verdict, f"refused: {reason}", REFUSED_EXIT, None, "refused by policy"
+            )
+        try:
+            output, code = run()
+        except BaseException as err:  # audited, then passed on
+            self._record(role, call, verdict, "not needed", None, False, error=type(err).__name__)
+            raise
+        return self._finish(role, call, verdict, output, code, None, "not needed")
 
     def _finish(
         self,

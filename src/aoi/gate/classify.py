@@ -118,7 +118,7 @@ def _show(argv: list[str]) -> str:
 
 def _judge_simple(command: Simple, role: Role, policy: Policy) -> _Step:
     words = command.words
-    argv = [DYNAMIC if w.dynamic else (w.literal or "") for w in words]
+    argv = [DYNAMIC if (v := w.literal) is None else v for w in words]
     for r in command.redirects:
         target = r.target.literal
         if (r.fd, r.op, target) not in _HARMLESS_REDIRECTS:
@@ -153,7 +153,7 @@ def _judge_simple(command: Simple, role: Role, policy: Policy) -> _Step:
     outcome = _outcome(argv, policy)
     kind = outcome.kind
     facts = outcome.facts
-    if kind is not FORBIDDEN and facts is not None:
+    if kind is not FORBIDDEN and facts is not None and policy.namespaces is not None:
         problem = scope_problem(facts, policy)
         if problem is not None:
             return _Step(FORBIDDEN, problem, facts, argv)

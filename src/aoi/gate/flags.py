@@ -8,6 +8,7 @@ values glued on (`-nX`, `-n=X`, `-oyaml`), interspersed positionals, and `--`.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from aoi.kube.flags import GO_FALSE, GO_TRUE, dry_run_strategy
 
@@ -41,6 +42,19 @@ class FlagSpec:
     # Tools like `tail -20` and `head -5` accept a bare number as a flag.
     numeric: str | None = None
     long_switch: frozenset[str] | None = None
+    # every bare flag token the spec knows (`-n`, `--namespace`, `--all`), precompiled:
+    # token -> (long name, takes the next word); built once, read on every parse
+    tokens: dict[str, tuple[str, bool]] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        table: dict[str, tuple[str, bool]] = {}
+        for letter, (name, takes) in self.short.items():
+            if not (self.numeric is not None and letter.isdigit()):
+                table["-" + letter] = (name, takes)
+        names: set[str] = set(self.long_value) | set(self.long_switch or ())
+        for name in names:
+            table["--" + name] = (name, name in self.long_value and name not in self.optional)
+        object.__setattr__(self, "tokens", table)
 
 
 @dataclass(slots=True)
@@ -88,16 +102,32 @@ def _add(flags: dict[str, list[str]], name: str, value: str) -> None:
 
 def parse(tokens: list[str], spec: FlagSpec, start: int = 0) -> Args:
     """Parse tokens[start:] against spec; raise FlagError on malformed flags."""
-    args = Args()
-    flags = args.flags
-    positionals = args.positionals
-    short = spec.short
-    long_value = spec.long_value
+    flags: dict[str, list[str]] = {}
+    positionals: list[str] = []
+    args = Args(flags, positionals)
+    known = spec.tokens
     i = start
     n = len(tokens)
     while i < n:
         tok = tokens[i]
         i += 1
+        # the common case, a whole known flag token, is one lookup in the precompiled table
+        entry: Any = known.get(tok)
+        if entry is not None:
+            name, takes = entry
+            if takes:
+                if i >= n:
+                    raise FlagError(f"flag {tok} needs a value")
+                value = tokens[i]
+                i += 1
+            else:
+                value = "true"
+            values = flags.get(name)
+            if values is None:
+                flags[name] = [value]
+            else:
+                values.append(value)
+            continue
         if len(tok) < 2 or tok[0] != "-":
             positionals.append(tok)
             continue
@@ -106,14 +136,14 @@ def parse(tokens: list[str], spec: FlagSpec, start: int = 0) -> Args:
                 args.rest = tokens[i:]
                 break
             name, eq, value = tok[2:].partition("=")
-            if spec.long_switch is not None and name not in long_value:
+            if spec.long_switch is not None and name not in spec.long_value:
                 if name not in spec.long_switch:
                     raise FlagError(f"unknown flag --{name}")
                 if eq and name not in spec.optional:
                     raise FlagError(f"flag --{name} takes no value")
             if eq:
                 _add(flags, name, value)
-            elif name in long_value and name not in spec.optional:
+            elif name in spec.long_value and name not in spec.optional:
                 if i >= n:
                     raise FlagError(f"flag --{name} needs a value")
                 _add(flags, name, tokens[i])
@@ -124,6 +154,7 @@ def parse(tokens: list[str], spec: FlagSpec, start: int = 0) -> Args:
         if spec.numeric is not None and tok[1:].isdigit():
             _add(flags, spec.numeric, tok[1:])
             continue
+        short = spec.short
         j = 1
         while j < len(tok):
             letter = tok[j]

@@ -47,14 +47,8 @@ _LONG_VALUE = _GLOBAL_VALUE | words(
 )
 _OPTIONAL = frozenset({"dry-run", "validate", "cascade"})
 # flags whose values name files on the machine kubectl runs on
-_FILE_INPUTS = (
-    "filename",
-    "kustomize",
-    "from-file",
-    "from-env-file",
-    "patch-file",
-    "cert",
-    "key",
+_FILE_INPUTS = frozenset(
+    ("filename", "kustomize", "from-file", "from-env-file", "patch-file", "cert", "key")
 )
 # flags that make kubectl write files on the machine it runs on
 _FILE_OUTPUTS = {
@@ -143,6 +137,13 @@ def _table_name(verb: str, positionals: list[str]) -> str:
             return sub
     return verb
 
+
+# verbs whose subcommands (if any) share the verb's own flag table
+_ONE_TABLE = frozenset(
+    verb
+    for verb in VERB_FLAGS
+    if " " not in verb and verb != "top" and not any(k.startswith(verb + " ") for k in VERB_FLAGS)
+)
 
 _LOGS_SPEC = FlagSpec(
     {**_SHORT, "f": ("follow", False), "p": ("previous", False)},
@@ -317,6 +318,8 @@ def _objects(
     names: list[str] = []
     rest: list[str] = []
     first = positionals[0]
+    if len(positionals) == 1 and "/" not in first and "," not in first:
+        return ((canonical(first),) if first else ()), (), ()
     if "/" in first:
         for p in positionals:
             if "/" in p and "=" not in p:
@@ -355,15 +358,18 @@ def classify_kubectl(tokens: list[str]) -> Outcome:
         )
     words = tokens[1:vi] + tokens[vi + 1 :]
     try:
-        args = parse(words, _SPECS.get(verb, _SPEC))
-        table = _table_name(verb, args.positionals)
-        if table in VERB_FLAGS:
+        if verb in _ONE_TABLE:
+            # no subcommand has a table of its own: parse once, with the verb's
+            args = parse(words, exact_spec(verb))
+        else:
+            args = parse(words, _SPECS.get(verb, _SPEC))
+            table = _table_name(verb, args.positionals)
+            if table not in VERB_FLAGS:
+                return forbid(f"kubectl {table} is not available")
             first = args.positionals[:1]
             args = parse(words, exact_spec(table))
             if table != verb and args.positionals[:1] != first:
                 return forbid(f"kubectl {verb}: put the subcommand right after {verb!r}")
-        else:
-            return forbid(f"kubectl {table} is not available")
     except FlagError as err:
         return forbid(f"kubectl {_table_or_verb(verb, words)}: {err.reason}{_HELP}")
     problem = _flag_problem(verb, args)
@@ -436,8 +442,8 @@ def classify_kubectl(tokens: list[str]) -> Outcome:
     if full_verb == "apply" and positionals[:1] == ["edit-last-applied"]:
         return forbid("kubectl apply edit-last-applied opens an editor; use kubectl apply -f FILE")
 
-    reads_files = any(args.has(flag) for flag in _FILE_INPUTS)
-    if kind is WRITE and any(args.has(flag) for flag in ("from-file", "from-env-file")):
+    reads_files = not _FILE_INPUTS.isdisjoint(args.flags)
+    if kind is WRITE and ("from-file" in args.flags or "from-env-file" in args.flags):
         return forbid(
             f"kubectl {full_verb} --from-file would copy files of the machine AOI runs on into the "
             "cluster; give the data with --from-literal KEY=VALUE"
@@ -479,6 +485,13 @@ def wait_problem(command: str, args: Args) -> str | None:
     `rollout status` watches until the rollout ends unless --watch=false or a
     --timeout bounds it; --pod-running-timeout waits for a pod to start.
     """
+    flags = args.flags
+    if (
+        command != "rollout status"
+        and "timeout" not in flags
+        and "pod-running-timeout" not in flags
+    ):
+        return None
     bound = f"at most {MAX_WAIT_S}s"
     for flag in ("timeout", "pod-running-timeout"):
         text = args.last(flag)
@@ -531,13 +544,22 @@ def _resources_for(
 def _is_namespaced(verb: str, full_verb: str, resources: tuple[str, ...]) -> bool:
     if verb in _NO_NAMESPACE_VERBS or full_verb == "auth whoami":
         return False
-    return not (resources and all(r in CLUSTER_SCOPED for r in resources))
+    return not (resources and CLUSTER_SCOPED.issuperset(resources))
+
+
+# the flags _flag_problem looks at: a command with none of them has no flag problem
+_REFUSED_FLAGS = frozenset(_FILE_OUTPUTS) | IDENTITY_FLAGS
+_CHECKED_FLAGS = _REFUSED_FLAGS | words(
+    "follow watch watch-only tty stdin filename output kustomize"
+)
 
 
 def _flag_problem(verb: str, args: Args) -> str | None:
     """A reason to refuse based on flags alone, or None."""
     flags = args.flags
-    for name in flags:
+    if _CHECKED_FLAGS.isdisjoint(flags):
+        return None
+    for name in flags if not _REFUSED_FLAGS.isdisjoint(flags) else ():
         effect = _FILE_OUTPUTS.get(name)
         if effect is not None and not (name == "profile" and args.last(name) == "none"):
             return f"--{name} {effect} on the machine running AOI; drop it"
@@ -545,13 +567,15 @@ def _flag_problem(verb: str, args: Args) -> str | None:
             return (
                 f"--{name} changes kubectl's identity or target cluster; the run's context is fixed"
             )
-    if verb == "logs" and args.on("follow"):
+    on = args.on
+    if verb == "logs" and "follow" in flags and on("follow"):
         return "kubectl logs -f never ends; drop -f and use --tail=N or --since=DURATION"
-    if (args.on("watch") or args.on("watch-only")) and verb != "rollout":
+    watching = ("watch" in flags and on("watch")) or ("watch-only" in flags and on("watch-only"))
+    if watching and verb != "rollout":
         return f"kubectl {verb} --watch never ends; drop -w and run the command again later"
-    if args.on("tty"):
+    if "tty" in flags and on("tty"):
         return "a TTY (-t) is interactive; drop -t/-it"
-    if args.on("stdin") and verb != "exec":
+    if "stdin" in flags and on("stdin") and verb != "exec":
         return "stdin (-i) is not available; drop -i"
     for value in flags.get("filename", ()):
         if value == "-":
@@ -569,7 +593,8 @@ def _flag_problem(verb: str, args: Args) -> str | None:
 
 
 def _exec(tokens: list[str], vi: int) -> Outcome:
-    head = tokens[: tokens.index("--")] if "--" in tokens else tokens
+    dashes = tokens.index("--") if "--" in tokens else -1
+    head = tokens[:dashes] if dashes >= 0 else tokens
     try:
         args = parse(head[1:vi] + head[vi + 1 :], exact_spec("exec"))
     except FlagError as err:
@@ -584,8 +609,8 @@ def _exec(tokens: list[str], vi: int) -> Outcome:
     if not positionals:
         return forbid("kubectl exec needs a pod: kubectl exec POD -n NAMESPACE -- COMMAND")
     target = positionals[0]
-    if "--" in tokens:
-        inner = tokens[tokens.index("--") + 1 :]
+    if dashes >= 0:
+        inner = tokens[dashes + 1 :]
         if len(positionals) > 1:
             return forbid("put only the pod before `--`: kubectl exec POD -- COMMAND")
     else:

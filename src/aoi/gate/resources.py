@@ -93,6 +93,9 @@ CLUSTER_SCOPED = frozenset(
 
 def canonical(name: str) -> str:
     """Canonical kind for a resource name as typed (`svc`, `deployments.apps`)."""
+    found = CANONICAL.get(name)
+    if found is not None:
+        return found
     lowered = name.lower()
     found = CANONICAL.get(lowered)
     if found is not None:

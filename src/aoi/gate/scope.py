@@ -42,8 +42,8 @@ def scope_problem(facts: Facts, policy: Policy) -> str | None:
     scope = policy.namespaces
     if scope is None:
         return None
-    allowed = ", ".join(sorted(scope))
     if facts.all_namespaces:
+        allowed = ", ".join(sorted(scope))
         return f"all namespaces (-A) is outside this run's scope; use -n with one of: {allowed}"
     if not facts.namespaced:
         return None
@@ -55,11 +55,13 @@ def scope_problem(facts: Facts, policy: Policy) -> str | None:
             i = parts.index("namespaces")
             if i + 1 < len(parts) and parts[i + 1] in scope:
                 return None
+        allowed = ", ".join(sorted(scope))
         return f"--raw paths must stay inside this run's namespaces ({allowed}): /api/v1/namespaces/NS/..."
     ns = facts.namespace or policy.default_namespace
     if ns in scope or DYNAMIC in ns:
         # a computed namespace is checked again, as its value, when the command runs
         return None
+    allowed = ", ".join(sorted(scope))
     return f"namespace {ns!r} is outside this run's scope; add -n with one of: {allowed}"
 
 

@@ -26,6 +26,7 @@ from aoi.agents.acting import CommandRun, Executor, Probe
 from aoi.agents.memory import AgentRole, Memory
 from aoi.catalog import TaskType, get_task, parse_action
 from aoi.envs.base import Action, Outcome
+from aoi.envs.probe_tools import ProbeTools
 from aoi.envs.twin import APP_KEYS, TwinEnvironment
 from aoi.gate import Gate, Policy, Role, SecretValues
 from aoi.loop.credentials import known_passwords, unmask
@@ -125,7 +126,7 @@ def replay(
         env.run_command, policy=policy, approval="auto", secrets=SecretValues(env.secret_values())
     )
     memory = Memory()
-    probe = Probe(gate.channel(Role.PROBE), memory.view(AgentRole.PROBE), env.act)
+    probe = Probe(ProbeTools(env, gate.channel(Role.PROBE)), memory.view(AgentRole.PROBE))
     executor = Executor(gate.channel(Role.EXECUTOR), memory.view(AgentRole.EXECUTOR))
     passwords = _passwords(APP_KEYS[task.app.value], seed)
     runs: list[CommandRun] = []

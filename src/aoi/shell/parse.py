@@ -29,6 +29,7 @@ from aoi.shell.tree import (
     Simple,
     While,
     Word,
+    literal_word,
 )
 
 MAX_LENGTH = 32 * 1024
@@ -84,7 +85,8 @@ def parse(text: str) -> Sequence:
             f"the command is {len(text)} characters long; the limit is {MAX_LENGTH}: "
             "send a shorter command"
         )
-    odd = _ODD_SPACE.search(text)
+    # printable ASCII holds none of _ODD_SPACE's characters: two C calls instead of a scan
+    odd = None if text.isascii() and text.isprintable() else _ODD_SPACE.search(text)
     if odd is not None:
         raise ShellSyntaxError(
             f"control or unusual whitespace character {odd.group()!r} is not allowed"
@@ -95,9 +97,9 @@ def parse(text: str) -> Sequence:
             raise ShellSyntaxError("empty command")
         if words[0] in _RESERVED or words[0] in _REFUSED_WORDS or _ASSIGN.match(words[0]):
             return _Parser(text).program()
-        simple = Simple((), tuple([Word((Lit(w),), w) for w in words]))
+        simple = Simple((), tuple([literal_word(w) for w in words]))
         return Sequence((AndOr(Pipeline((simple,))),))
-    tree = _fast_line(text)
+    tree = _ops_line(text) if _NOT_OPS_ONLY.search(text) is None else _fast_line(text)
     if tree is not None:
         return tree
     parser = _Parser(text)
@@ -434,8 +436,8 @@ class _Parser:
             for c in "'\"\\":
                 if c in raw:
                     value = _REMOVE_QUOTES.sub(_unquote, raw)
-                    return Word((Lit(value, True),), value)
-            return Word((Lit(raw),), raw)
+                    return literal_word(value, True)
+            return literal_word(raw)
         n = self.n
         parts: list[Part] = []
         start = self.pos
@@ -592,34 +594,31 @@ _FAST_TOKEN = re.compile(
 
 
 def _fast_line(text: str) -> Sequence | None:
-    """Lists of pipelines of literal words, parsed in one regular-expression pass; else None."""
+    """Lists of pipelines of literal words, parsed in one regular-expression pass; else None.
+
+    `_FAST_TOKEN` matches at every position (its last branch takes any one
+    character), so its matches tile the text and findall sees all of it.
+    """
     items: list[AndOr] = []
     pipes: list[tuple[str, Pipeline]] = []
     commands: list[Simple] = []
     words: list[Word] = []
     op = ""
-    end = 0
-    for m in _FAST_TOKEN.finditer(text):
-        if m.start() != end:
-            return None
-        end = m.end()
-        raw, operator, other = m.groups()
-        if raw is not None:
+    for raw, operator, other in _FAST_TOKEN.findall(text):
+        if raw:
             if not words and (raw in _RESERVED or raw in _REFUSED_WORDS or "=" in raw):
                 return None
-            for c in "'\"\\":
-                if c in raw:
-                    value = _REMOVE_QUOTES.sub(_unquote, raw)
-                    words.append(Word((Lit(value, True),), value))
-                    break
+            if "'" in raw or '"' in raw or "\\" in raw:
+                value = _REMOVE_QUOTES.sub(_unquote, raw)
+                words.append(literal_word(value, True))
             else:
-                words.append(Word((Lit(raw),), raw))
+                words.append(literal_word(raw))
             continue
-        if other is not None:
+        if other:
             if other in " \t":
                 continue
             return None
-        if operator is None:
+        if not operator:
             continue
         if not words:
             return None
@@ -635,13 +634,60 @@ def _fast_line(text: str) -> Sequence | None:
             op = ""
         else:
             op = operator
-    if end != len(text):
-        return None
     if words:
         commands.append(Simple((), tuple(words)))
         pipes.append((op, Pipeline(tuple(commands))))
     elif commands or op:
         return None
+    if pipes:
+        items.append(_and_or(pipes))
+    if not items:
+        return None
+    return Sequence(tuple(items))
+
+
+# a line with none of these holds only unquoted words and the operators | || && ; &
+_NOT_OPS_ONLY = re.compile(r"['\"\\$`<>(){}~#\n]")
+_OPERATOR = re.compile(r"(\|\||&&|[|;&])")
+
+
+def _ops_line(text: str) -> Sequence | None:
+    """`_fast_line` for lines of unquoted words and operators: split in C, not tokenised in Python.
+
+    Gives the tree `_fast_line` gives, or None where it gives None (a lone `&`,
+    a missing command, a reserved word or assignment where a command starts).
+    """
+    pieces = _OPERATOR.split(text)
+    items: list[AndOr] = []
+    pipes: list[tuple[str, Pipeline]] = []
+    commands: list[Simple] = []
+    op = ""
+    last = len(pieces) - 1
+    for k in range(0, last + 1, 2):
+        names = pieces[k].split()
+        operator = pieces[k + 1] if k < last else None
+        if not names:
+            if operator is None and not commands and not op:
+                break  # a line may end with `;`
+            return None
+        first = names[0]
+        if first in _RESERVED or first in _REFUSED_WORDS or "=" in first:
+            return None
+        commands.append(Simple((), tuple([literal_word(w) for w in names])))
+        if operator is None or operator == "|":
+            continue
+        if operator == "&":
+            return None
+        pipes.append((op, Pipeline(tuple(commands))))
+        commands = []
+        if operator == ";":
+            items.append(_and_or(pipes))
+            pipes = []
+            op = ""
+        else:
+            op = operator
+    if commands:
+        pipes.append((op, Pipeline(tuple(commands))))
     if pipes:
         items.append(_and_or(pipes))
     if not items:

@@ -59,10 +59,19 @@ _IFS = re.compile(r"[ \t\n]+")
 class Abort(Exception):
     """Raised by a program to end the whole run (a time-out): the message goes to stderr."""
 
-    def __init__(self, message: str, code: int) -> None:
+    def __init__(self, message: str, code: int, stdout: str = "") -> None:
         super().__init__(message)
         self.message = message
         self.code = code
+        self.stdout = stdout
+
+
+class Expired(Abort):
+    """The caller's time limit ran out: passes through `Shell.run`, nested shells included.
+
+    `stdout` gathers what the commands printed before the limit, as the tree
+    unwinds (the rest of a pipeline still reads what the killed command wrote).
+    """
 
 
 class _Stop(Exception):
@@ -116,13 +125,16 @@ class Shell:
     limits: Limits = field(default_factory=Limits)
     variables: dict[str, str] = field(default_factory=dict)
     ran: list[list[str]] = field(default_factory=list)
+    expire: Callable[[], None] | None = None
+    """Called when a bound is reached (rounds, commands, output): raise `Expired` to end the run
+    as a time limit would; when absent the bound ends the run with its own message."""
     _commands: int = 0
     _slept: float = 0.0
     _status: int = 0
     _err: list[str] = field(default_factory=list)
 
     def run(self, tree: Sequence, stdin: str = "") -> Result:
-        """Run the tree; errors and refusals come back in the result, never raised."""
+        """Run the tree; errors and refusals come back in the result; only `Expired` is raised."""
         self._err = []
         try:
             out, code = self.sequence(tree, _Input(stdin))
@@ -139,11 +151,12 @@ class Shell:
         for item in seq.items:
             try:
                 text, code = self.and_or(item, stdin)
-            except _Stop as stop:
+            except (_Stop, Expired) as stop:
                 stop.stdout = "".join(out) + stop.stdout
                 raise
             size += len(text)
             if size > self.limits.max_output:
+                self._bound("".join(out) + text)
                 raise _Stop(f"output passed {self.limits.max_output} characters; stopped", 1)
             out.append(text)
         return "".join(out), code
@@ -153,7 +166,11 @@ class Shell:
         parts = [out]
         for op, pipeline in node.rest:
             if (op == "&&") == (code == 0):
-                out, code = self.pipeline(pipeline, stdin)
+                try:
+                    out, code = self.pipeline(pipeline, stdin)
+                except Expired as expired:
+                    expired.stdout = "".join(parts) + expired.stdout
+                    raise
                 parts.append(out)
         return "".join(parts), code
 
@@ -163,7 +180,18 @@ class Shell:
         code = 0
         last = len(node.commands) - 1
         for i, command in enumerate(node.commands):
-            out, code = self.command(command, data)
+            try:
+                out, code = self.command(command, data)
+            except Expired as expired:
+                if i == last:
+                    raise
+                # the rest of the pipeline reads what the killed command wrote, then is killed too
+                tail = Pipeline(node.commands[i + 1 :])
+                try:
+                    expired.stdout, _ = self.pipeline(tail, _Input(expired.stdout))
+                except Expired as again:
+                    expired.stdout = again.stdout
+                raise expired from None
             if i < last:
                 data = _Input(out)
         if node.negated:
@@ -201,6 +229,7 @@ class Shell:
         for word in node.words or ():
             values.extend(self.fields(word))
         if len(values) > self.limits.max_rounds:
+            self._bound("")
             raise _Stop(
                 f"for loop over {len(values)} values; the limit is {self.limits.max_rounds}", 1
             )
@@ -208,7 +237,11 @@ class Shell:
         code = 0
         for value in values:
             self.variables[node.name] = value
-            text, code = self.sequence(node.body, stdin)
+            try:
+                text, code = self.sequence(node.body, stdin)
+            except Expired as expired:
+                expired.stdout = "".join(out) + expired.stdout
+                raise
             out.append(text)
         return "".join(out), code
 
@@ -216,12 +249,17 @@ class Shell:
         out: list[str] = []
         code = 0
         for _ in range(self.limits.max_rounds):
-            text, status = self.sequence(node.cond, stdin)
+            try:
+                text, status = self.sequence(node.cond, stdin)
+                out.append(text)
+                if (status == 0) == node.until:
+                    return "".join(out), code
+                text, code = self.sequence(node.body, stdin)
+            except Expired as expired:
+                expired.stdout = "".join(out) + expired.stdout
+                raise
             out.append(text)
-            if (status == 0) == node.until:
-                return "".join(out), code
-            text, code = self.sequence(node.body, stdin)
-            out.append(text)
+        self._bound("".join(out))
         stop = _Stop(f"loop stopped after {self.limits.max_rounds} rounds", TIMEOUT_EXIT)
         stop.stdout = "".join(out)
         raise stop
@@ -251,14 +289,19 @@ class Shell:
                 raise _Stop(f"refused: {reason}", REFUSED_EXIT)
         self._commands += 1
         if self._commands > self.limits.max_commands:
+            self._bound("")
             raise _Stop(f"more than {self.limits.max_commands} commands in one run; stopped", 1)
         self.ran.append(argv)
         result = self.builtin(argv, stdin)
         if result is None:
             try:
                 result = self.program(argv, stdin.rest())
+            except Expired:
+                raise
             except Abort as abort:
-                raise _Stop(abort.message, abort.code) from None
+                stop = _Stop(abort.message, abort.code)
+                stop.stdout = abort.stdout
+                raise stop from None
         out, err = result.stdout, result.stderr
         for r in node.redirects:
             target = r.target.literal
@@ -280,6 +323,16 @@ class Shell:
             self._err.append(err if err.endswith("\n") else err + "\n")
         self._status = result.code
         return out, result.code
+
+    def _bound(self, stdout: str) -> None:
+        """A bound was reached: let the caller end the run as its time limit would."""
+        if self.expire is None:
+            return
+        try:
+            self.expire()
+        except Expired as expired:
+            expired.stdout = stdout + expired.stdout
+            raise
 
     def fields(self, word: Word, split: bool = True) -> list[str]:
         """Expand a word into fields: unquoted expansions split on blanks and line breaks."""
@@ -321,6 +374,9 @@ class Shell:
         saved = dict(self.variables)
         try:
             out, code = self.sequence(part.body, _Input(""))
+        except Expired as expired:
+            expired.stdout = ""  # a substitution's output was never printed
+            raise
         finally:
             self.variables = saved
         self._status = code
@@ -376,6 +432,7 @@ class Shell:
         if not args:
             return Result(stderr="sleep: missing operand\n", code=1)
         if self._slept + total > self.limits.max_sleep_s:
+            self._bound("")
             raise _Stop(
                 f"sleeping past {self.limits.max_sleep_s:g} s in one command; stopped", TIMEOUT_EXIT
             )

@@ -48,10 +48,11 @@ Part = Lit | Param | CommandSub
 class Word:
     """One shell word: parts joined; `literal` is its value when nothing expands, else None."""
 
-    __slots__ = ("literal", "parts")
+    __slots__ = ("_parts", "_quoted", "literal")
 
     def __init__(self, parts: tuple[Part, ...], literal: str | bool | None = True) -> None:
-        self.parts = parts
+        self._parts: tuple[Part, ...] | None = parts
+        self._quoted = False
         if literal is True:
             texts = []
             for part in parts:
@@ -62,6 +63,14 @@ class Word:
             else:
                 literal = "".join(texts)
         self.literal: str | None = literal  # type: ignore[assignment]
+
+    @property
+    def parts(self) -> tuple[Part, ...]:
+        """The word's parts; a word made by `literal_word` builds its one part when first asked."""
+        parts = self._parts
+        if parts is None:
+            parts = self._parts = (Lit(self.literal or "", self._quoted),)
+        return parts
 
     @property
     def dynamic(self) -> bool:
@@ -77,9 +86,25 @@ class Word:
         return f"Word({self.parts!r})"
 
 
+_new_word = object.__new__
+
+
+def literal_word(text: str, quoted: bool = False) -> Word:
+    """The word `Word((Lit(text, quoted),))`, made without its part until a reader asks.
+
+    Most words of most command lines are plain literals; the gate reads only
+    `literal`, so the parser makes these without allocating the part.
+    """
+    word: Word = _new_word(Word)
+    word.literal = text
+    word._quoted = quoted
+    word._parts = None
+    return word
+
+
 def lit(text: str) -> Word:
     """A word that is exactly `text` (for building trees in code and tests)."""
-    return Word((Lit(text, True),))
+    return literal_word(text, True)
 
 
 @dataclass(slots=True)
@@ -171,13 +196,18 @@ Command = Simple | For | While | If | Group
 
 def simple_commands(node: object) -> list[Simple]:
     """Every simple command in a tree, substitutions included, in source order."""
-    if isinstance(node, Sequence) and len(node.items) == 1:
+    if type(node) is Sequence and len(node.items) == 1:
+        # the common shape, one pipeline of literal simple commands, without the walk
         item = node.items[0]
-        if not item.rest and all(
-            type(c) is Simple and not c.assigns and not c.redirects and c.argv is not None
-            for c in item.first.commands
-        ):
-            return list(item.first.commands)  # type: ignore[arg-type]
+        if not item.rest:
+            commands = item.first.commands
+            for c in commands:
+                if type(c) is not Simple or c.assigns or c.redirects:
+                    break
+                if any(w.literal is None for w in c.words):
+                    break
+            else:
+                return list(commands)  # type: ignore[arg-type]
     found: list[Simple] = []
     _walk(node, found)
     return found

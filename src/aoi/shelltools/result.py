@@ -25,6 +25,8 @@ class CommandResult:
     stdout: str
     stderr: str = ""
     exit_code: int = 0
+    timed_out: bool = False
+    """The command was killed at its time limit; `stdout` is what it printed until then."""
 
     @property
     def output(self) -> str:

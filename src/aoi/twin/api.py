@@ -23,8 +23,10 @@ from aoi.agent_api import (
     dedupe,
     read_metrics,
     read_traces,
+    shell_timed_out,
     table,
 )
+from aoi.shell.quote import render
 from aoi.twin.behaviour import telemetry
 from aoi.twin.behaviour.logs import LogUnavailable
 
@@ -128,8 +130,9 @@ def get_traces(twin: Twin, namespace: str, duration: float = 5, *, run_dir: str 
 def exec_shell(twin: Twin, command: str, timeout: int = 30) -> str:
     """Run one command line on the twin, refusing the interactive ones AIOpsLab refuses.
 
-    The twin answers at once, so `timeout` never fires; it is accepted for the
-    signature's sake. A non-zero exit becomes "[ERROR] Command execution failed: <stderr>".
+    As in AIOpsLab, `timeout` is accepted but the limit is always Shell.exec's
+    30 s (of simulated time here); a line that outlives it answers AIOpsLab's
+    time-out text. A non-zero exit becomes "[ERROR] Command execution failed: <stderr>".
     """
     return exec_shell_status(twin, command)[0]
 
@@ -144,15 +147,24 @@ def exec_shell_status(twin: Twin, command: str) -> tuple[str, int]:
         return REFUSE_KUBECTL_FOLLOW, 1
     if "docker logs -f" in command or _follows(command, "docker"):
         return REFUSE_DOCKER_FOLLOW, 1
-    return _status(twin.run(command))
+    return _status(twin.run(command), command)
 
 
-def exec_tree_status(twin: Twin, tree: Sequence, check: Check | None = None) -> tuple[str, int]:
-    """`exec_shell`'s text and exit status for a command tree the gate already judged."""
-    return _status(twin.run_tree(tree, check))
+def exec_tree_status(
+    twin: Twin, tree: Sequence, check: Check | None = None, command: str | None = None
+) -> tuple[str, int]:
+    """`exec_shell`'s text and exit status for a command tree the gate already judged.
+
+    `command` is the line as the agent typed it (for the time-out text); by
+    default the tree written back as text.
+    """
+    result = twin.run_tree(tree, check)
+    return _status(result, command if command is not None else render(tree))
 
 
-def _status(result: CommandResult) -> tuple[str, int]:
+def _status(result: CommandResult, command: str) -> tuple[str, int]:
+    if result.timed_out:
+        return shell_timed_out(command), result.exit_code
     if result.exit_code != 0:
         text = f"[ERROR] Command execution failed: {result.stderr or result.stdout}"
         return text, result.exit_code

@@ -77,6 +77,9 @@ class World:
         self._attach()
         # Exceptions caught at the command boundary: always empty unless the twin has a bug.
         self.internal_errors: list[str] = []
+        # When the command line running now is killed (AIOpsLab's exec_shell time-out); see
+        # `aoi.twin.surface.limit`. None between commands.
+        self.deadline: datetime | None = None
         self._bring_up(start)
 
     # --- fast copies ---------------------------------------------------------------

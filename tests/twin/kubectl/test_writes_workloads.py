@@ -196,7 +196,7 @@ def test_rollout_status_times_out_on_an_unschedulable_pod(hotel: Twin) -> None:
     hotel.run(
         f"""kubectl patch deployment geo -n {HOTEL} -p '{{"spec":{{"template":{{"spec":{{"nodeSelector":{{"kubernetes.io/hostname":"extra-node"}}}}}}}}}}'"""
     )
-    status = hotel.run(f"kubectl rollout status deployment/geo -n {HOTEL} --timeout=30s")
+    status = hotel.run(f"kubectl rollout status deployment/geo -n {HOTEL} --timeout=20s")
     assert status.stdout == ""
     assert status.stderr == (
         'Waiting for deployment "geo" rollout to finish: 1 old replicas are pending termination...\n'

@@ -13,7 +13,6 @@ links included.
 from __future__ import annotations
 
 import base64
-import shlex
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -23,6 +22,8 @@ from aoi.shelltools import CommandResult
 from aoi.twin.apps.spec import image_repository
 from aoi.twin.cluster.clock import parse_rfc3339
 from aoi.twin.cluster.store import Obj
+from aoi.twin.surface import limit
+from aoi.twin.surface.container_shell import flavour_of, run_shell
 from aoi.twin.surface.mongo.shell import run_mongo
 
 if TYPE_CHECKING:
@@ -51,9 +52,21 @@ _COMMON = {
     "false",
     "sleep",
     "test",
+    "[",
+    "printf",
+    "wc",
+    "sort",
+    "uniq",
+    "cut",
+    "tr",
+    "awk",
+    "egrep",
+    "fgrep",
 }
 _GLIBC = _COMMON | {"bash", "getent"}
 _BUSYBOX = _COMMON | {"ps", "nslookup", "wget", "nc", "ping", "netstat"}
+# buildpack-deps (the golang image's base) adds git and procps (curl and wget: not modelled)
+_BUILDPACK = _GLIBC | {"git", "ps"}
 
 _OS_RELEASE = {
     "focal": 'NAME="Ubuntu"\nVERSION="20.04.2 LTS (Focal Fossa)"\nID=ubuntu\nID_LIKE=debian\n'
@@ -190,7 +203,7 @@ _IMAGES: dict[str, Image] = {
     ),
     "yinfangchen/hotelreservation": Image(
         "bookworm",
-        frozenset(_GLIBC | _HOTEL_BINS | {"ps", "go", "git"}),
+        frozenset(_BUILDPACK | _HOTEL_BINS | {"go"}),
         env=(("GOLANG_VERSION", "1.21.3"), ("GOPATH", "/go")),
         workdir=_HOTEL_DIR,
         files=_HOTEL_FILES,
@@ -198,7 +211,7 @@ _IMAGES: dict[str, Image] = {
     ),
     "yinfangchen/geo": Image(
         "bookworm",
-        frozenset(_GLIBC | _HOTEL_BINS | {"ps", "go", "git"}),
+        frozenset(_BUILDPACK | _HOTEL_BINS | {"go"}),
         env=(("GOLANG_VERSION", "1.21.3"), ("GOPATH", "/go")),
         workdir=_HOTEL_DIR,
         files=(
@@ -234,13 +247,75 @@ _IMAGES: dict[str, Image] = {
         ("redis-server",),
         process_user="redis",
     ),
+    "valkey/valkey": Image(
+        "alpine",
+        frozenset(_BUSYBOX | {"valkey-server", "valkey-cli", "redis-server", "redis-cli"}),
+        ("valkey-server",),
+        process_user="valkey",
+    ),
     "hashicorp/consul": Image(
         "alpine",
-        frozenset(_BUSYBOX | {"consul"}),
+        frozenset(_BUSYBOX | {"consul", "jq"}),
         ("consul", "agent", "-dev", "-client", "0.0.0.0"),
     ),
     "jaegertracing/all-in-one": Image("alpine", frozenset(_BUSYBOX), ("/go/bin/all-in-one-linux",)),
 }
+# The OpenTelemetry demo's images share one repository; the tag names the service, and
+# each service's Dockerfile picks its base (2.0.2).
+_OTEL_DEMO: dict[str, Image] = {
+    **{
+        tag: Image("alpine", frozenset(_BUSYBOX | extra))
+        for tag, extra in (
+            ("cart", {"cart"}),
+            ("checkout", {"checkout"}),
+            ("currency", {"currency"}),
+            ("product-catalog", {"product-catalog"}),
+            ("frontend", {"node", "npm"}),
+            ("payment", {"node", "npm"}),
+            ("flagd-ui", {"node", "npm"}),
+            ("kafka", {"bash", "java"}),
+        )
+    },
+    **{
+        tag: Image("bookworm", frozenset(_GLIBC | extra))
+        for tag, extra in (
+            ("accounting", {"dotnet"}),
+            ("email", {"ruby", "bundle", "gem"}),
+            ("load-generator", {"python", "python3", "pip", "locust"}),
+            ("recommendation", {"python", "python3", "pip"}),
+            ("quote", {"php"}),
+            ("shipping", {"shipping"}),
+            ("image-provider", {"nginx"}),
+            ("ad", {"java"}),
+            ("frontend-proxy", {"envoy"}),
+        )
+    },
+    # distroless: no shell and no tools, only the program
+    "fraud-detection": Image("bookworm", frozenset({"java"}), ("java",)),
+}
+# Images built on distroless or scratch: the program alone, no shell.
+_NO_SHELL = (
+    "registry.k8s.io/kube-apiserver",
+    "registry.k8s.io/kube-controller-manager",
+    "registry.k8s.io/kube-scheduler",
+    "registry.k8s.io/kube-proxy",
+    "registry.k8s.io/etcd",
+    "registry.k8s.io/coredns/coredns",
+    "registry.k8s.io/kube-state-metrics/kube-state-metrics",
+    "registry.k8s.io/metrics-server/metrics-server",
+    "kindest/kindnetd",
+    "otel/opentelemetry-collector-contrib",
+    "ghcr.io/open-feature/flagd",
+)
+for _repo in _NO_SHELL:
+    _IMAGES[_repo] = Image("bookworm", frozenset({_repo.rsplit("/", 1)[-1]}))
+for _repo in (
+    "quay.io/prometheus/prometheus",
+    "quay.io/prometheus/alertmanager",
+    "quay.io/prometheus/node-exporter",
+    "quay.io/prometheus-operator/prometheus-config-reloader",
+):
+    _IMAGES[_repo] = Image("alpine", frozenset(_BUSYBOX | {_repo.rsplit("/", 1)[-1]}))
 _DEFAULT_IMAGE = Image("bookworm", frozenset(_COMMON))
 _FS_ROOT = [
     "bin",
@@ -267,7 +342,11 @@ _FS_ROOT = [
 
 def image_of(image: str) -> Image:
     """The userland of an image reference (an unknown image: a minimal Debian)."""
-    return _IMAGES.get(image_repository(image), _DEFAULT_IMAGE)
+    repo = image_repository(image)
+    if repo == "ghcr.io/open-telemetry/demo":
+        tag = image.split("@", 1)[0].rsplit(":", 1)[-1]
+        return _OTEL_DEMO.get(tag.split("-", 1)[-1], _DEFAULT_IMAGE)
+    return _IMAGES.get(repo, _DEFAULT_IMAGE)
 
 
 class Box:
@@ -528,9 +607,8 @@ class Box:
 
 # --- the programs ----------------------------------------------------------------------------
 
-_UIDS = {"root": 0, "mongodb": 999, "redis": 999, "memcache": 11211}
+_UIDS = {"root": 0, "mongodb": 999, "redis": 999, "valkey": 999, "memcache": 11211}
 Program = Callable[[Box, list[str]], CommandResult]
-_SHELL_OPERATORS = ("|", "&", ";", "<", ">", "$(", "`", "\n")
 
 
 def exec_in_container(
@@ -560,85 +638,37 @@ def exec_in_container(
     return _run(Box(twin, pod, spec), argv, depth=0)
 
 
-def _run(box: Box, argv: list[str], depth: int, shell: str = "") -> CommandResult:
+def _run(
+    box: Box, argv: list[str], depth: int, stdin: str = "", shell: bool = False
+) -> CommandResult:
+    """One program of the image; inside a shell a missing one is the shell's 127 (no text)."""
     binary = argv[0].rsplit("/", 1)[-1]
     if binary not in box.image.binaries:
         if shell:
-            return CommandResult("", _not_found(shell, binary), 127)
+            return CommandResult("", "", 127)
         message = (
             "OCI runtime exec failed: exec failed: unable to start container process: "
             f'exec: "{argv[0]}": executable file not found in $PATH: unknown\n'
         )
         return CommandResult("", message, 126)
-    if binary in ("sh", "bash"):
-        return _shell(box, binary, argv[1:], depth)
+    if binary in ("sh", "bash", "ash") and depth < 4:
+        return run_shell(
+            binary,
+            flavour_of(binary, box.image.os),
+            argv[1:],
+            dict(box.env()),
+            {p: t for p, t in box.files().items() if not p.endswith("/")},
+            lambda inner, data: _run(box, inner, depth + 1, data, shell=True),
+            lambda seconds: limit.sleep(box.twin, seconds),
+            lambda: limit.expire(box.twin),
+        )
+    if binary in _FILTERS:
+        return _filter(box, binary, argv[1:], stdin)
     program = _PROGRAMS.get(binary)
     if program is None:
-        return CommandResult(
-            "", f"{binary}: running {binary} in a container is not supported by the twin\n", 1
-        )
+        # a server or tool whose run the cluster does not model keeps running until killed
+        limit.expire(box.twin)
     return program(box, argv[1:])
-
-
-def _not_found(shell: str, binary: str) -> str:
-    if shell == "bash":
-        return f"bash: line 1: {binary}: command not found\n"
-    if "nslookup" in _BUSYBOX and shell == "busybox":
-        return f"sh: {binary}: not found\n"
-    return f"sh: 1: {binary}: not found\n"
-
-
-def _shell(box: Box, name: str, args: list[str], depth: int) -> CommandResult:
-    if not args or args[0] != "-c" or len(args) < 2:
-        return CommandResult(
-            "", f"{name}: an interactive shell needs a terminal, which the twin does not have\n", 1
-        )
-    script = args[1]
-    if depth > 3 or any(op in script for op in _SHELL_OPERATORS):
-        return CommandResult(
-            "",
-            f"{name}: pipes, redirections and command lists inside the container are not supported by the twin; run one command per kubectl exec\n",
-            2,
-        )
-    env = dict(box.env())
-    expanded = _expand(script, env)
-    try:
-        words = shlex.split(expanded)
-    except ValueError:
-        return CommandResult("", f"{name}: 1: Syntax error: Unterminated quoted string\n", 2)
-    if not words:
-        return CommandResult("")
-    flavour = "bash" if name == "bash" else ("busybox" if box.image.os == "alpine" else "sh")
-    return _run(box, words, depth + 1, shell=flavour)
-
-
-def _expand(text: str, env: dict[str, str]) -> str:
-    out: list[str] = []
-    i = 0
-    quote = ""
-    while i < len(text):
-        ch = text[i]
-        if ch == "'" and quote != '"':
-            quote = "" if quote == "'" else "'"
-        elif ch == '"' and quote != "'":
-            quote = "" if quote == '"' else '"'
-        elif ch == "$" and quote != "'":
-            j = i + 1
-            if text[j : j + 1] == "{":
-                end = text.find("}", j)
-                if end > 0:
-                    out.append(env.get(text[j + 1 : end], ""))
-                    i = end + 1
-                    continue
-            while j < len(text) and (text[j].isalnum() or text[j] == "_"):
-                j += 1
-            if j > i + 1:
-                out.append(env.get(text[i + 1 : j], ""))
-                i = j
-                continue
-        out.append(ch)
-        i += 1
-    return "".join(out)
 
 
 def _env(box: Box, args: list[str]) -> CommandResult:
@@ -852,23 +882,58 @@ def _mongo(box: Box, args: list[str]) -> CommandResult:
     return run_mongo(box.twin, box.pod, own, args)
 
 
-def _filter(prog: str) -> Program:
-    def run(box: Box, args: list[str]) -> CommandResult:
-        from aoi.shelltools import run_filter
+_FILTERS = frozenset(
+    {"grep", "egrep", "fgrep", "head", "tail", "wc", "sort", "uniq", "cut", "tr", "awk", "jq"}
+)
 
-        files = box.files()
-        operands = [a for a in args if not a.startswith("-")]
-        path = box.absolute(operands[-1]) if operands else ""
-        if not operands or path not in files or (prog == "grep" and len(operands) < 2):
-            return CommandResult(
-                "", f"{prog}: the twin reads files only: {prog} [OPTIONS] FILE\n", 2
-            )
-        rest = list(args)
-        rest.remove(operands[-1])
-        result = run_filter([prog, *rest], files[path])
-        return CommandResult(result.stdout, result.stderr, result.exit_code)
 
-    return run
+def _filter(box: Box, prog: str, args: list[str], stdin: str) -> CommandResult:
+    """A text tool: it reads the files it is given (operands naming files), else its input."""
+    from aoi.shelltools import run_filter
+
+    files = box.files()
+    rest: list[str] = []
+    texts: list[str] = []
+    missing: list[str] = []
+    operands = [a for a in args if not a.startswith("-")]
+    # grep's and awk's first operand is the pattern or program, never a file
+    skip = (
+        operands[:1]
+        if prog in ("grep", "egrep", "fgrep", "awk", "jq") and not ("-e" in args or "-f" in args)
+        else []
+    )
+    for arg in args:
+        if arg.startswith("-") or arg in skip:
+            rest.append(arg)
+            if arg in skip:
+                skip = []
+            continue
+        path = box.absolute(arg)
+        if path in files and not path.endswith("/"):
+            texts.append(files[path])
+        elif "/" in arg or box.is_dir(path):
+            missing.append(arg)
+        else:
+            rest.append(arg)
+    err = "".join(
+        f"{prog}: {m}: {'Is a directory' if box.is_dir(box.absolute(m)) else 'No such file or directory'}\n"
+        for m in missing
+    )
+    if missing and not texts:
+        return CommandResult("", err, 2 if prog.endswith("grep") else 1)
+    result = run_filter([prog, *rest], "".join(texts) if texts else stdin)
+    return CommandResult(result.stdout, err + result.stderr, result.exit_code or (2 if err else 0))
+
+
+def _sleep(box: Box, args: list[str]) -> CommandResult:
+    total = 0.0
+    for arg in args:
+        try:
+            total += float(arg.rstrip("s"))
+        except ValueError:
+            return CommandResult("", f"sleep: invalid time interval '{arg}'\n", 1)
+    limit.sleep(box.twin, total)
+    return CommandResult("")
 
 
 def _constant(code: int) -> Program:
@@ -891,10 +956,7 @@ _PROGRAMS: dict[str, Program] = {
     "nslookup": _nslookup,
     "getent": _getent,
     "mongo": _mongo,
-    "head": _filter("head"),
-    "tail": _filter("tail"),
-    "grep": _filter("grep"),
     "true": _constant(0),
     "false": _constant(1),
-    "sleep": _constant(0),
+    "sleep": _sleep,
 }

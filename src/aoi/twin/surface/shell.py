@@ -4,17 +4,21 @@ No real shell is ever involved. A line is parsed by `aoi.shell` (the parser the
 gate judges with, so both see the same commands), or a tree arrives already
 judged; `aoi.shell.run` evaluates lists, pipelines, `&&`/`||`, loops,
 variables and `$(...)` with the twin's programs: kubectl, helm, the text
-filters and `date`. `sleep` advances the simulated clock. Writing files is not
-available.
+filters and `date`. `sleep` advances the simulated clock, and the whole line
+runs under AIOpsLab's 30 s time limit (`aoi.twin.surface.limit`): a line still
+running then is killed, and its result says so (`timed_out`). Writing files is
+not available.
 """
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from aoi.shell import Sequence, ShellSyntaxError, parse
-from aoi.shell.run import Check, Result, Shell
+from aoi.shell.run import Check, Expired, Result, Shell
 from aoi.shelltools import FILTERS, CommandResult, run_filter
+from aoi.twin.surface import limit
 
 if TYPE_CHECKING:
     from aoi.twin.world import World
@@ -34,15 +38,33 @@ def run_command_line(twin: World, line: str) -> CommandResult:
     return run_tree(twin, tree)
 
 
-def run_tree(twin: World, tree: Sequence, check: Check | None = None) -> CommandResult:
-    """Evaluate a parsed tree; `check` judges each command whose words expanded at run time."""
+def run_tree(
+    twin: World, tree: Sequence, check: Check | None = None, timeout: float = limit.TIMEOUT_S
+) -> CommandResult:
+    """Evaluate a parsed tree; `check` judges each command whose words expanded at run time.
+
+    A line still running after `timeout` simulated seconds is killed: the result
+    holds what it printed until then, exit status 124 and `timed_out`.
+    """
 
     def program(argv: list[str], stdin: str) -> Result:
         result = run_program(twin, argv, stdin)
         return Result(result.stdout, result.stderr, result.exit_code)
 
-    shell = Shell(program, check=check, sleep=twin.tick)
-    result = shell.run(tree)
+    shell = Shell(
+        program,
+        check=check,
+        sleep=lambda seconds: limit.sleep(twin, seconds),
+        expire=lambda: limit.expire(twin),
+    )
+    outer = twin.deadline
+    twin.deadline = twin.clock.now() + timedelta(seconds=timeout)
+    try:
+        result = shell.run(tree)
+    except Expired as expired:
+        return CommandResult(expired.stdout, "", expired.code, timed_out=True)
+    finally:
+        twin.deadline = outer
     return CommandResult(result.stdout, result.stderr, result.code)
 
 

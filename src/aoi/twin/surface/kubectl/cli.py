@@ -32,19 +32,9 @@ WRITE_VERBS = frozenset(
         "replace",
         "expose",
         "autoscale",
+        "run",
     }
 )
-INTERACTIVE = {
-    "edit": "error: kubectl edit needs an interactive editor, which the twin does not have; use kubectl patch or kubectl apply",
-    "port-forward": "error: port-forward needs a network listener, which the twin does not have",
-    "proxy": "error: kubectl proxy needs a network listener, which the twin does not have",
-    "attach": "error: kubectl attach needs an interactive terminal, which the twin does not have",
-    "cp": "error: kubectl cp is not supported by the twin; use kubectl exec POD -- cat FILE",
-    "debug": "error: kubectl debug is not supported by the twin",
-    "run": "error: kubectl run is not supported by the twin; use kubectl create deployment",
-    "wait": "error: kubectl wait is not supported by the twin; use kubectl rollout status",
-    "diff": "error: kubectl diff is not supported by the twin",
-}
 
 
 def run_kubectl(twin: World, argv: list[str], stdin: str = "") -> CommandResult:
@@ -67,8 +57,6 @@ def _dispatch(twin: World, argv: list[str], stdin: str) -> CommandResult:
         return CommandResult(_USAGE)
     if verb not in VERBS:
         return _unknown_command(verb)
-    if verb in INTERACTIVE:
-        return CommandResult("", INTERACTIVE[verb] + "\n", 1)
     if verb == "top":
         return _top(twin, rest)
     if verb in WRITE_VERBS:
@@ -89,7 +77,7 @@ def _dispatch(twin: World, argv: list[str], stdin: str) -> CommandResult:
     parsed = parse_flags(rest, table, verb)
     handler = reads.HANDLERS.get(verb)
     if handler is None:
-        return CommandResult("", f"error: kubectl {verb} is not supported by the twin\n", 1)
+        return _unknown_command(verb)
     return handler(twin, parsed, stdin)
 
 

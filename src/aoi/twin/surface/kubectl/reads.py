@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from aoi.kube.flags import Parsed
 from aoi.shelltools import CommandResult
 from aoi.twin.behaviour.logs import LogUnavailable
 from aoi.twin.cluster.store import Obj
+from aoi.twin.surface.kubectl import copy, sessions
 from aoi.twin.surface.kubectl.common import (
     CONTEXT,
     KubectlError,
@@ -34,6 +36,7 @@ from aoi.twin.surface.kubectl.resources import (
     resolve_many,
 )
 from aoi.twin.surface.kubectl.selectors import SelectorError, field_matcher, label_matcher
+from aoi.twin.surface.kubectl.wait import wait
 
 if TYPE_CHECKING:
     from aoi.twin.world import World
@@ -43,10 +46,17 @@ Handler = Callable[["World", Parsed, str], CommandResult]
 
 # --- get --------------------------------------------------------------------------
 def get(twin: World, parsed: Parsed, stdin: str) -> CommandResult:
-    if parsed.get_bool("watch") or parsed.get_bool("watch-only"):
-        raise KubectlError(
-            "error: --watch is not supported by the twin; run the command again to see changes"
-        )
+    first = _get(twin, parsed, stdin)
+    if not (parsed.get_bool("watch") or parsed.get_bool("watch-only")) or first.exit_code != 0:
+        return first
+    from aoi.twin.surface.kubectl.watch import watch_get
+
+    # "No resources found" goes out first, then the watch goes on waiting for objects
+    initial = "" if parsed.get_bool("watch-only") else first.stdout + first.stderr
+    return watch_get(twin, parsed, initial)
+
+
+def _get(twin: World, parsed: Parsed, stdin: str) -> CommandResult:
     if parsed.get_list("filename"):
         raise KubectlError(
             "error: kubectl get -f is not supported by the twin; name the resource instead"
@@ -252,10 +262,6 @@ def _since_seconds(text: str | None) -> float | None:
 
 
 def logs(twin: World, parsed: Parsed, stdin: str) -> CommandResult:
-    if parsed.get_bool("follow"):
-        raise KubectlError(
-            "error: following logs (-f) is not supported by the twin; use --tail or --since"
-        )
     ns = namespace_of(twin, parsed)
     since = _since_seconds(parsed.get_str("since"))
     tail = parsed.get_int("tail")
@@ -278,6 +284,10 @@ def logs(twin: World, parsed: Parsed, stdin: str) -> CommandResult:
                     for line in text.splitlines()
                 )
             out.append(text)
+        if parsed.get_bool("follow"):
+            from aoi.twin.surface import limit
+
+            limit.expire(twin, "".join(out))
         return CommandResult("".join(out))
     if not parsed.args:
         raise KubectlError(
@@ -308,7 +318,34 @@ def logs(twin: World, parsed: Parsed, stdin: str) -> CommandResult:
             raise KubectlError(
                 f"error: container {container} is not valid for pod {pod['metadata']['name']}"
             )
-    return CommandResult(_container_log(twin, pod, container, parsed, since, tail), note)
+    text = _container_log(twin, pod, container, parsed, since, tail)
+    if parsed.get_bool("follow") and not parsed.get_bool("previous"):
+        return _follow(twin, pod, container, parsed, note + text)
+    return CommandResult(text, note)
+
+
+def _follow(twin: World, pod: Obj, container: str, parsed: Parsed, text: str) -> CommandResult:
+    from aoi.twin.behaviour.logstyles import rfc3339_nano
+    from aoi.twin.surface.kubectl.watch import follow_logs
+
+    uid = pod["metadata"]["uid"]
+    stamps = parsed.get_bool("timestamps")
+
+    def running() -> object:
+        rt = twin.controller.runtimes.get(uid, {}).get(container)
+        return rt.started if rt is not None and rt.state == "running" else None
+
+    def render(pairs: list[tuple[float, str]]) -> str:
+        if stamps:
+            return "".join(
+                f"{rfc3339_nano(datetime.fromtimestamp(t, UTC))} {line}\n" for t, line in pairs
+            )
+        return "".join(line + "\n" for _, line in pairs)
+
+    def lines(previous: bool) -> list[tuple[float, str]]:
+        return twin.logs.lines(pod, container, previous=previous)
+
+    return follow_logs(twin, text, lines, running, render)
 
 
 def _pod_for(twin: World, ns: str, ref: str) -> Obj:
@@ -447,43 +484,62 @@ def top(twin: World, what: str, parsed: Parsed) -> CommandResult:
 def events(twin: World, parsed: Parsed, stdin: str) -> CommandResult:
     ns = namespace_of(twin, parsed)
     all_ns = parsed.get_bool("all-namespaces")
-    evs = twin.store.list("Event", None if all_ns else ns)
     target = parsed.get_str("for")
+    about = None
     if target:
         kind_text, _, name = target.partition("/")
-        info = resolve_type(kind_text)
-        evs = [
-            e
-            for e in evs
-            if e["involvedObject"]["kind"] == info.kind and e["involvedObject"]["name"] == name
-        ]
+        about = (resolve_type(kind_text).kind, name)
     types = {t.strip() for group in parsed.get_list("types") for t in group.split(",")}
-    if types:
-        evs = [e for e in evs if e.get("type") in types]
-    evs.sort(key=lambda e: e.get("lastTimestamp") or "")
+
+    def selected() -> list[Obj]:
+        evs = twin.store.list("Event", None if all_ns else ns)
+        if about is not None:
+            evs = [
+                e
+                for e in evs
+                if (e["involvedObject"]["kind"], e["involvedObject"]["name"]) == about
+            ]
+        if types:
+            evs = [e for e in evs if e.get("type") in types]
+        return sorted(evs, key=lambda e: e.get("lastTimestamp") or "")
+
+    evs = selected()
     output = parsed.get_str("output")
-    if output:
-        return render_structured(output, evs, single=False)
-    if not evs:
-        return CommandResult(
-            "", f"No events found in {ns} namespace.\n" if not all_ns else "No events found.\n"
-        )
-    now = twin.clock.now()
     from aoi.twin.surface.kubectl.tabwriter import tabwrite
     from aoi.twin.surface.kubectl.values import since
 
-    head = ("NAMESPACE\t" if all_ns else "") + "LAST SEEN\tTYPE\tREASON\tOBJECT\tMESSAGE"
-    rows = [] if parsed.get_bool("no-headers") else [head]
-    for e in evs:
+    def row(e: Obj) -> str:
         inv = e["involvedObject"]
         obj = f"{inv['kind']}/{inv['name']}"
         count = e.get("count", 1)
-        seen = since(e.get("lastTimestamp"), now)
+        at = twin.clock.now()
+        seen = since(e.get("lastTimestamp"), at)
         if count > 1:
-            seen = f"{seen} (x{count} over {since(e.get('firstTimestamp'), now)})"
-        row = f"{seen}\t{e.get('type', '')}\t{e.get('reason', '')}\t{obj}\t{e.get('message', '')}"
-        rows.append((e["metadata"]["namespace"] + "\t" if all_ns else "") + row)
-    return CommandResult(tabwrite("\n".join(rows) + "\n", minwidth=6, padding=3))
+            seen = f"{seen} (x{count} over {since(e.get('firstTimestamp'), at)})"
+        text = f"{seen}\t{e.get('type', '')}\t{e.get('reason', '')}\t{obj}\t{e.get('message', '')}"
+        return (e["metadata"]["namespace"] + "\t" if all_ns else "") + text
+
+    if output:
+        first = render_structured(output, evs, single=False)
+    elif not evs:
+        first = CommandResult(
+            "", f"No events found in {ns} namespace.\n" if not all_ns else "No events found.\n"
+        )
+    else:
+        head = ("NAMESPACE\t" if all_ns else "") + "LAST SEEN\tTYPE\tREASON\tOBJECT\tMESSAGE"
+        rows = [] if parsed.get_bool("no-headers") else [head]
+        rows.extend(row(e) for e in evs)
+        first = CommandResult(tabwrite("\n".join(rows) + "\n", minwidth=6, padding=3))
+    if not parsed.get_bool("watch") or first.exit_code != 0:
+        return first
+    from aoi.twin.surface.kubectl.watch import watch_events
+
+    def event_row(e: Obj) -> str:
+        if output:
+            return render_structured(output, [e], single=True).stdout
+        return tabwrite(row(e) + "\n", minwidth=6, padding=3)
+
+    return watch_events(twin, selected, first.stdout + first.stderr, event_row)
 
 
 # --- small verbs ------------------------------------------------------------------------------
@@ -610,6 +666,13 @@ def explain(twin: World, parsed: Parsed, stdin: str) -> CommandResult:
 
 HANDLERS: dict[str, Handler] = {
     "get": get,
+    "wait": wait,
+    "cp": copy.cp,
+    "port-forward": sessions.port_forward,
+    "proxy": sessions.proxy,
+    "attach": sessions.attach,
+    "edit": sessions.edit,
+    "debug": sessions.debug,
     "describe": describe,
     "logs": logs,
     "exec": exec_,

@@ -16,7 +16,7 @@ from aoi.kube.flags import Parsed
 from aoi.shelltools import CommandResult
 from aoi.twin.surface.kubectl.writes.apply import apply, replace
 from aoi.twin.surface.kubectl.writes.claims import bind_claims
-from aoi.twin.surface.kubectl.writes.create import create
+from aoi.twin.surface.kubectl.writes.create import create, run
 from aoi.twin.surface.kubectl.writes.delete import delete
 from aoi.twin.surface.kubectl.writes.meta import annotate, label
 from aoi.twin.surface.kubectl.writes.nodes import cordon, drain, taint, uncordon
@@ -43,6 +43,7 @@ HANDLERS: dict[str, Handler] = {
     "patch": patch,
     "replace": replace,
     "rollout": rollout,
+    "run": run,
     "scale": scale,
     "set": set_,
     "taint": taint,
@@ -53,6 +54,6 @@ HANDLERS: dict[str, Handler] = {
 def run_write(twin: World, verb: str, parsed: Parsed, stdin: str) -> CommandResult:
     """Run one writing kubectl verb; KubectlError propagates to the dispatcher, which prints it."""
     handler = HANDLERS.get(verb)
-    if handler is None:
-        return CommandResult("", f"error: kubectl {verb} is not supported by the twin\n", 1)
+    if handler is None:  # every verb in the dispatcher's WRITE_VERBS has a handler
+        raise KeyError(verb)
     return handler(twin, parsed, stdin)

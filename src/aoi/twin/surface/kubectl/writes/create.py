@@ -122,6 +122,60 @@ def _emit(twin: World, parsed: Parsed, obj: Obj, failure: str | None = None) -> 
     return report(parsed, [(stored, "created")], dry)
 
 
+# --- run ---------------------------------------------------------------------------------------
+def run(twin: World, parsed: Parsed, stdin: str) -> CommandResult:
+    """`kubectl run NAME --image=IMAGE [-- COMMAND]`: one bare pod, as kubectl generates it.
+
+    Attaching (`-i`, `-t`, `--attach`, `--rm`) waits for the pod and streams it,
+    which in a non-interactive shell lasts until the line is killed.
+    """
+    if not parsed.args:
+        raise KubectlError(
+            "error: NAME is required for run\nSee 'kubectl run -h' for help and examples"
+        )
+    name = parsed.args[0]
+    image = parsed.get_str("image")
+    if not image:
+        raise KubectlError('error: required flag(s) "image" not set')
+    container: dict[str, Any] = {"image": image, "name": name, "resources": {}}
+    words = list(parsed.after_dash) or parsed.args[1:]
+    if words:
+        container["command" if parsed.get_bool("command") else "args"] = words
+    port = parsed.get_str("port")
+    if port:
+        container["ports"] = [{"containerPort": int(port)}]
+    env = parsed.get_list("env")
+    if env:
+        container["env"] = [
+            {"name": k, "value": v} for k, _, v in (item.partition("=") for item in env)
+        ]
+    policy = parsed.get_str("image-pull-policy")
+    if policy:
+        container["imagePullPolicy"] = policy
+    labels = dict(
+        pair.partition("=")[::2] for pair in (parsed.get_str("labels") or "").split(",") if pair
+    ) or {"run": name}
+    restart = parsed.get_str("restart") or "Always"
+    obj: Obj = {
+        "apiVersion": "v1",
+        "kind": "Pod",
+        "metadata": {"labels": labels, "name": name},
+        "spec": {
+            "containers": [container],
+            "dnsPolicy": "ClusterFirst",
+            "restartPolicy": restart,
+        },
+        "status": {},
+    }
+    attached = any(parsed.get_bool(f) for f in ("stdin", "tty", "attach", "rm"))
+    result = _emit(twin, parsed, obj)
+    if attached and not dry_run(parsed):
+        from aoi.twin.surface import limit
+
+        limit.expire(twin)
+    return result
+
+
 # --- deployment ------------------------------------------------------------------------------
 def container_name(image: str) -> str:
     """kubectl's container name for an image: its base name, without tag or digest, DNS-safe."""

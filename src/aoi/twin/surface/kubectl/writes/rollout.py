@@ -10,6 +10,7 @@ from aoi.kube.flags import Parsed
 from aoi.shelltools import CommandResult
 from aoi.twin.cluster.clock import rfc3339
 from aoi.twin.cluster.store import Obj
+from aoi.twin.surface import limit as line_limit
 from aoi.twin.surface.kubectl.common import KubectlError, get_object
 from aoi.twin.surface.kubectl.describe.pods import pod_template_section
 from aoi.twin.surface.kubectl.describe.writer import Writer
@@ -113,6 +114,8 @@ def _status(twin: World, parsed: Parsed, info: ResourceInfo, obj: Obj) -> str:
                 "".join(lines)
                 + f'error: deployment "{obj["metadata"]["name"]}" exceeded its progress deadline'
             )
+        if line_limit.remaining(twin) <= STEP_SECONDS:
+            line_limit.expire(twin, "".join(lines))
         twin.tick(STEP_SECONDS)
         waited += STEP_SECONDS
 
